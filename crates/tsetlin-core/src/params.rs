@@ -1,0 +1,254 @@
+//! Hyper-parameters: built unchecked through [`ParamsBuilder`], then validated into [`Params`].
+//!
+//! | parameter | default | meaning |
+//! |---|---|---|
+//! | `n_classes` | required | number of classes `m` (at least 2) |
+//! | `n_features` | required | number of Boolean features `o` (at least 1) |
+//! | `n_clauses` | 100 | clauses per class `n` (even, at least 2) |
+//! | `threshold` | 0.8 x `n_clauses` | vote margin `T` (> 0) |
+//! | `specificity` | 3.9 | `s` (> 1) |
+//! | `state_bits` | 8 | bits per automaton; `N = 2^(bits-1)` states per action |
+//! | `boost_true_positive` | false | Type I: literal 1 always reinforced |
+//! | `weighted` | false | integer clause weights |
+//! | `literal_budget` | none | Type I includes literals only while a clause has fewer than `L` |
+//! | `clause_drop` | 0.0 | probability a clause sits out a whole epoch |
+//! | `focused_negative_sampling` | false | draw the negative class by confusion |
+//! | `seed` | 42 | seed of every random draw |
+//! | `threads` | 0 (all cores) | rayon threads for training and prediction |
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, TmError};
+
+/// Validated hyper-parameters of a multiclass Tsetlin machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// Number of classes `m`.
+    pub n_classes: usize,
+    /// Number of Boolean input features `o`.
+    pub n_features: usize,
+    /// Clauses per class `n` (even: half vote for, half against).
+    pub n_clauses: usize,
+    /// Vote margin `T`.
+    pub threshold: f64,
+    /// Specificity `s`.
+    pub specificity: f64,
+    /// Bits per Tsetlin automaton state (`N = 2^(bits-1)`).
+    pub state_bits: u32,
+    /// Type I feedback always reinforces literal-1 automata of a firing clause.
+    pub boost_true_positive: bool,
+    /// Clauses carry integer weights.
+    pub weighted: bool,
+    /// Type I includes new literals only while a clause includes fewer than this many.
+    pub literal_budget: Option<u32>,
+    /// Probability that a clause is dropped for a whole epoch.
+    pub clause_drop: f64,
+    /// Focused negative sampling (Glimsdal et al. 2022).
+    pub focused_negative_sampling: bool,
+    /// Seed of every random draw.
+    pub seed: u64,
+    /// Threads for training and prediction; 0 means all available cores. Does not change
+    /// the trained model.
+    pub threads: usize,
+}
+
+impl Params {
+    /// Starts a builder for `n_classes` classes over `n_features` features.
+    pub fn builder(n_classes: usize, n_features: usize) -> ParamsBuilder {
+        ParamsBuilder {
+            n_classes,
+            n_features,
+            n_clauses: 100,
+            threshold: None,
+            specificity: 3.9,
+            state_bits: 8,
+            boost_true_positive: false,
+            weighted: false,
+            literal_budget: None,
+            clause_drop: 0.0,
+            focused_negative_sampling: false,
+            seed: 42,
+            threads: 0,
+        }
+    }
+
+    /// `N`: states per action; a TA includes its literal when its state exceeds `N`.
+    pub fn states_per_action(&self) -> u32 {
+        1 << (self.state_bits - 1)
+    }
+
+    /// Number of literals `2o`.
+    pub fn n_literals(&self) -> usize {
+        2 * self.n_features
+    }
+
+    /// Re-checks every constraint (used after deserialising a model file).
+    pub fn validate(&self) -> Result<()> {
+        fn bad(name: &'static str, value: impl ToString, reason: &'static str) -> TmError {
+            TmError::InvalidParameter {
+                name,
+                value: value.to_string(),
+                reason,
+            }
+        }
+        if self.n_classes < 2 {
+            return Err(bad("n_classes", self.n_classes, "need at least 2 classes"));
+        }
+        if self.n_features == 0 || self.n_features > u32::MAX as usize / 2 {
+            return Err(bad(
+                "n_features",
+                self.n_features,
+                "need at least 1 feature and fewer than 2^31",
+            ));
+        }
+        if self.n_clauses < 2 || self.n_clauses % 2 != 0 {
+            return Err(bad(
+                "n_clauses",
+                self.n_clauses,
+                "must be even and at least 2 (half the clauses vote for, half against)",
+            ));
+        }
+        if !(self.threshold.is_finite() && self.threshold > 0.0) {
+            return Err(bad("threshold", self.threshold, "T must be > 0"));
+        }
+        if !(self.specificity.is_finite() && self.specificity > 1.0) {
+            return Err(bad("specificity", self.specificity, "s must be > 1"));
+        }
+        if !(2..=16).contains(&self.state_bits) {
+            return Err(bad("state_bits", self.state_bits, "must be in 2..=16"));
+        }
+        if self.literal_budget == Some(0) {
+            return Err(bad("literal_budget", 0, "must be at least 1"));
+        }
+        if !(0.0..1.0).contains(&self.clause_drop) {
+            return Err(bad("clause_drop", self.clause_drop, "must be in [0, 1)"));
+        }
+        Ok(())
+    }
+}
+
+/// Unchecked hyper-parameters; [`ParamsBuilder::build`] validates them.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ParamsBuilder {
+    n_classes: usize,
+    n_features: usize,
+    n_clauses: usize,
+    threshold: Option<f64>,
+    specificity: f64,
+    state_bits: u32,
+    boost_true_positive: bool,
+    weighted: bool,
+    literal_budget: Option<u32>,
+    clause_drop: f64,
+    focused_negative_sampling: bool,
+    seed: u64,
+    threads: usize,
+}
+
+impl ParamsBuilder {
+    /// Clauses per class (even).
+    pub fn clauses(mut self, n: usize) -> Self {
+        self.n_clauses = n;
+        self
+    }
+    /// Vote margin `T` (default `0.8 x clauses`).
+    pub fn threshold(mut self, t: f64) -> Self {
+        self.threshold = Some(t);
+        self
+    }
+    /// Specificity `s`.
+    pub fn specificity(mut self, s: f64) -> Self {
+        self.specificity = s;
+        self
+    }
+    /// Bits per automaton state.
+    pub fn state_bits(mut self, bits: u32) -> Self {
+        self.state_bits = bits;
+        self
+    }
+    /// Boost true positive feedback.
+    pub fn boost_true_positive(mut self, on: bool) -> Self {
+        self.boost_true_positive = on;
+        self
+    }
+    /// Weighted clauses.
+    pub fn weighted(mut self, on: bool) -> Self {
+        self.weighted = on;
+        self
+    }
+    /// Literal budget `L` (`None` for no budget).
+    pub fn literal_budget(mut self, l: Option<u32>) -> Self {
+        self.literal_budget = l;
+        self
+    }
+    /// Clause drop probability.
+    pub fn clause_drop(mut self, p: f64) -> Self {
+        self.clause_drop = p;
+        self
+    }
+    /// Focused negative sampling.
+    pub fn focused_negative_sampling(mut self, on: bool) -> Self {
+        self.focused_negative_sampling = on;
+        self
+    }
+    /// Seed of every random draw.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// Threads (0 = all cores).
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = n;
+        self
+    }
+
+    /// Validates and returns the parameters; the error names the first bad value.
+    pub fn build(self) -> Result<Params> {
+        let params = Params {
+            n_classes: self.n_classes,
+            n_features: self.n_features,
+            n_clauses: self.n_clauses,
+            threshold: self.threshold.unwrap_or(0.8 * self.n_clauses as f64),
+            specificity: self.specificity,
+            state_bits: self.state_bits,
+            boost_true_positive: self.boost_true_positive,
+            weighted: self.weighted,
+            literal_budget: self.literal_budget,
+            clause_drop: self.clause_drop,
+            focused_negative_sampling: self.focused_negative_sampling,
+            seed: self.seed,
+            threads: self.threads,
+        };
+        params.validate()?;
+        Ok(params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err_of(b: ParamsBuilder) -> String {
+        b.build().expect_err("must be rejected").to_string()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let p = Params::builder(2, 10).build().expect("valid");
+        assert_eq!(p.states_per_action(), 128);
+        assert!((p.threshold - 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn errors_name_parameter_and_value() {
+        assert!(err_of(Params::builder(2, 10).clauses(7)).contains("n_clauses` = 7"));
+        assert!(err_of(Params::builder(2, 10).clauses(0)).contains("n_clauses` = 0"));
+        assert!(err_of(Params::builder(2, 10).threshold(0.0)).contains("threshold` = 0"));
+        assert!(err_of(Params::builder(2, 10).specificity(1.0)).contains("specificity` = 1"));
+        assert!(err_of(Params::builder(1, 10)).contains("n_classes` = 1"));
+        assert!(err_of(Params::builder(2, 0)).contains("n_features` = 0"));
+        assert!(err_of(Params::builder(2, 10).clause_drop(1.0)).contains("clause_drop"));
+        assert!(err_of(Params::builder(2, 10).literal_budget(Some(0))).contains("literal_budget"));
+    }
+}
