@@ -1,9 +1,31 @@
-//! tsetlin-core: the multiclass Tsetlin machine engine. Knows nothing about text.
+//! tsetlin-core: the multiclass Tsetlin machine engine (see `TM-SPEC.md`). Knows nothing
+//! about text: rows are sets of present Boolean features.
+//!
+//! ```
+//! use tsetlin_core::{FitOptions, Params, SparseRows, TsetlinMachine, Control};
+//! let x = SparseRows::from_rows(4, &[vec![0, 1], vec![2], vec![0, 1, 3], vec![3]]).unwrap();
+//! let y = [1, 0, 1, 0];
+//! let params = Params::builder(2, 4).clauses(10).threshold(5.0).specificity(3.0).build().unwrap();
+//! let mut tm = TsetlinMachine::new(params).unwrap();
+//! tm.fit(&x, &y, &FitOptions::epochs(20), |_, _| Control::Continue).unwrap();
+//! assert_eq!(tm.predict(&x).unwrap(), vec![1, 0, 1, 0]);
+//! ```
 
+pub mod bank;
+pub mod bernoulli;
+pub mod bits;
 pub mod data;
 pub mod error;
+mod feedback;
+pub mod format;
+pub mod machine;
 pub mod params;
+mod predict;
+pub mod rng;
+pub mod rules;
 
 pub use data::{DenseRows, SparseRows};
 pub use error::{Result, TmError};
+pub use machine::{argmax, Control, EpochInfo, FitOptions, FitSummary, TsetlinMachine};
 pub use params::{Params, ParamsBuilder};
+pub use rules::{Explanation, FiredClause, Rule};

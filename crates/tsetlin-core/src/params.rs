@@ -48,7 +48,8 @@ pub struct Params {
     /// Seed of every random draw.
     pub seed: u64,
     /// Threads for training and prediction; 0 means all available cores. Does not change
-    /// the trained model.
+    /// the trained model, so it is not saved with it.
+    #[serde(skip)]
     pub threads: usize,
 }
 

@@ -1,0 +1,212 @@
+//! Whole-epoch benchmark on synthetic data shaped like the paper's IMDb setting.
+//!
+//! ```text
+//! cargo run --release -p tsetlin-core --example epoch_bench -- \
+//!     --rows 25000 --test-rows 25000 --features 5000 --density 0.02 --clauses 2000 \
+//!     --threads 2 --epochs 3 [--s 27] [--boost] [--weighted] [--export-svm DIR]
+//! ```
+//! Prints one JSON line per epoch (seconds per epoch, prediction seconds and rate, accuracy)
+//! and, at the end, the peak resident memory. `--export-svm DIR` writes the same rows as
+//! svmlight files so that other libraries can be timed on identical data.
+
+use std::io::Write;
+use std::time::Instant;
+
+use tsetlin_core::rng::Xoshiro256;
+use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
+
+struct Args {
+    rows: usize,
+    test_rows: usize,
+    features: usize,
+    density: f64,
+    clauses: usize,
+    threshold: Option<f64>,
+    s: f64,
+    threads: usize,
+    epochs: usize,
+    boost: bool,
+    weighted: bool,
+    seed: u64,
+    export: Option<String>,
+}
+
+fn parse() -> Result<Args, String> {
+    let mut a = Args {
+        rows: 25_000,
+        test_rows: 25_000,
+        features: 5_000,
+        density: 0.02,
+        clauses: 2_000,
+        threshold: None,
+        s: 27.0,
+        threads: 2,
+        epochs: 3,
+        boost: true,
+        weighted: false,
+        seed: 1,
+        export: None,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let flag = args[i].as_str();
+        let mut value = || -> Result<String, String> {
+            i += 1;
+            args.get(i).cloned().ok_or(format!("{flag} needs a value"))
+        };
+        let num = |v: String| v.parse::<f64>().map_err(|e| format!("{flag}: {e}"));
+        match flag {
+            "--rows" => a.rows = num(value()?)? as usize,
+            "--test-rows" => a.test_rows = num(value()?)? as usize,
+            "--features" => a.features = num(value()?)? as usize,
+            "--density" => a.density = num(value()?)?,
+            "--clauses" => a.clauses = num(value()?)? as usize,
+            "--T" => a.threshold = Some(num(value()?)?),
+            "--s" => a.s = num(value()?)?,
+            "--threads" => a.threads = num(value()?)? as usize,
+            "--epochs" => a.epochs = num(value()?)? as usize,
+            "--seed" => a.seed = num(value()?)? as u64,
+            "--boost" => a.boost = true,
+            "--no-boost" => a.boost = false,
+            "--weighted" => a.weighted = true,
+            "--export-svm" => a.export = Some(value()?),
+            other => return Err(format!("unknown flag {other}")),
+        }
+        i += 1;
+    }
+    Ok(a)
+}
+
+/// Documents of about `density * o` features drawn from a Zipf-like distribution; the label
+/// is the sign of a noisy vote of 200 "sentiment" features, so the task is learnable but not
+/// trivially so (like IMDb, most features carry no signal).
+fn synth(n: usize, o: usize, density: f64, seed: u64) -> (SparseRows, Vec<u32>) {
+    let mut rng = Xoshiro256::new(seed);
+    let per_doc = (density * o as f64).round() as usize;
+    // Zipf-ish: feature k has weight 1/(k+10); sample by inverse CDF on a table.
+    let weights: Vec<f64> = (0..o).map(|k| 1.0 / (k as f64 + 10.0)).collect();
+    let total: f64 = weights.iter().sum();
+    let mut cdf = Vec::with_capacity(o);
+    let mut acc = 0.0;
+    for w in &weights {
+        acc += w / total;
+        cdf.push(acc);
+    }
+    let mut polarity = vec![0i32; o];
+    for (k, p) in polarity.iter_mut().enumerate().take(o.min(400)).skip(o.min(20)) {
+        *p = if k % 2 == 0 { 1 } else { -1 };
+    }
+    let mut rows = SparseRows::new(o);
+    let mut labels = Vec::with_capacity(n);
+    let mut row = Vec::with_capacity(per_doc);
+    for _ in 0..n {
+        row.clear();
+        let len = per_doc / 2 + rng.below(per_doc + 1);
+        for _ in 0..len {
+            let u = rng.unit();
+            let k = cdf.partition_point(|&c| c < u).min(o - 1);
+            row.push(k as u32);
+        }
+        row.sort_unstable();
+        row.dedup();
+        let score: i32 = row.iter().map(|&k| polarity[k as usize]).sum();
+        let noisy = score as f64 + (rng.unit() - 0.5) * 2.0;
+        labels.push(u32::from(noisy > 0.0));
+        rows.push_row(&row).map_err(|e| e.to_string()).unwrap_or(());
+    }
+    (rows, labels)
+}
+
+fn export(dir: &str, name: &str, x: &SparseRows, y: &[u32]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(format!("{dir}/{name}.svm"))?);
+    writeln!(f, "# n_features={} n_classes=2", x.n_features())?;
+    for (r, label) in y.iter().enumerate() {
+        write!(f, "{label}")?;
+        for k in x.row(r) {
+            write!(f, " {k}:1")?;
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let a = match parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("epoch_bench: {e}");
+            std::process::exit(2);
+        }
+    };
+    let (x, y) = synth(a.rows, a.features, a.density, a.seed);
+    let (xt, yt) = synth(a.test_rows, a.features, a.density, a.seed + 1);
+    if let Some(dir) = &a.export {
+        if let Err(e) = export(dir, "train", &x, &y).and_then(|_| export(dir, "test", &xt, &yt)) {
+            eprintln!("epoch_bench: cannot export to {dir}: {e}");
+            std::process::exit(1);
+        }
+    }
+    let params = Params::builder(2, a.features)
+        .clauses(a.clauses)
+        .threshold(a.threshold.unwrap_or(0.8 * a.clauses as f64))
+        .specificity(a.s)
+        .boost_true_positive(a.boost)
+        .weighted(a.weighted)
+        .threads(a.threads)
+        .seed(a.seed)
+        .build();
+    let mut tm = match params.and_then(TsetlinMachine::new) {
+        Ok(tm) => tm,
+        Err(e) => {
+            eprintln!("epoch_bench: {e}");
+            std::process::exit(2);
+        }
+    };
+    let nnz = x.nnz() as f64 / x.n_rows() as f64;
+    eprintln!(
+        "rows {} x {} features, {:.1} present per row ({:.2} %), {} clauses per class, {} threads",
+        a.rows,
+        a.features,
+        nnz,
+        100.0 * nnz / a.features as f64,
+        a.clauses,
+        a.threads
+    );
+    let result = tm.fit(&x, &y, &FitOptions::epochs(a.epochs), |tm, info| {
+        let t = Instant::now();
+        let acc = tm.accuracy(&xt, &yt).unwrap_or(f64::NAN);
+        let predict_s = t.elapsed().as_secs_f64();
+        println!(
+            "{{\"lib\":\"tsetlin\",\"epoch\":{},\"fit_s\":{:.3},\"predict_s\":{:.3},\"predictions_per_s\":{:.0},\"accuracy\":{:.4},\"threads\":{},\"clauses\":{},\"clauses_semantics\":\"per class\",\"rows_train\":{},\"rows_test\":{},\"peak_rss_mb\":{:.1}}}",
+            info.epoch,
+            info.seconds,
+            predict_s,
+            xt.n_rows() as f64 / predict_s,
+            acc,
+            a.threads,
+            a.clauses,
+            x.n_rows(),
+            xt.n_rows(),
+            peak_rss_mb()
+        );
+        Control::Continue
+    });
+    if let Err(e) = result {
+        eprintln!("epoch_bench: {e}");
+        std::process::exit(1);
+    }
+}
