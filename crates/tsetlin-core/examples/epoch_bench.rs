@@ -94,7 +94,12 @@ fn synth(n: usize, o: usize, density: f64, seed: u64) -> (SparseRows, Vec<u32>) 
         cdf.push(acc);
     }
     let mut polarity = vec![0i32; o];
-    for (k, p) in polarity.iter_mut().enumerate().take(o.min(400)).skip(o.min(20)) {
+    for (k, p) in polarity
+        .iter_mut()
+        .enumerate()
+        .take(o.min(400))
+        .skip(o.min(20))
+    {
         *p = if k % 2 == 0 { 1 } else { -1 };
     }
     let mut rows = SparseRows::new(o);

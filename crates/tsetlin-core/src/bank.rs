@@ -66,7 +66,11 @@ impl ClauseBank {
 
     /// Stored value (`state - 1`) of literal `k` (`k < o`: `x_k`; else `NOT x_{k-o}`) of clause `j`.
     pub fn state(&self, j: usize, n_features: usize, k: usize) -> u32 {
-        planes::get(self.clause(j), self.stride, literal_bit(self.stride, n_features, k))
+        planes::get(
+            self.clause(j),
+            self.stride,
+            literal_bit(self.stride, n_features, k),
+        )
     }
 
     /// Sets the stored value of literal `k` of clause `j` (tests and model surgery).

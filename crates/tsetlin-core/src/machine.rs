@@ -105,7 +105,10 @@ impl PartialEq for TsetlinMachine {
         let mut b = other.params.clone();
         a.threads = 0;
         b.threads = 0;
-        a == b && self.banks == other.banks && self.steps == other.steps && self.passes == other.passes
+        a == b
+            && self.banks == other.banks
+            && self.steps == other.steps
+            && self.passes == other.passes
     }
 }
 
@@ -307,7 +310,11 @@ impl TsetlinMachine {
     /// depends only on (seed, period), so a loaded machine redraws exactly the same one.
     fn refresh_pool(&mut self) {
         let id = self.steps / REFRESH_STEPS;
-        if self.pool.as_ref().is_some_and(|(pool_id, _)| *pool_id == id) {
+        if self
+            .pool
+            .as_ref()
+            .is_some_and(|(pool_id, _)| *pool_id == id)
+        {
             return;
         }
         let pool = BernoulliPool::new(
@@ -508,7 +515,12 @@ fn chunk_clauses(n: usize) -> usize {
 
 /// Evaluates a class's clauses (training semantics; dropped clauses output 0) into `out` and
 /// returns the class sum.
-fn evaluate_bank(bank: &ClauseBank, ex: &ExampleLiterals, active: &[bool], out: &mut [bool]) -> i64 {
+fn evaluate_bank(
+    bank: &ClauseBank,
+    ex: &ExampleLiterals,
+    active: &[bool],
+    out: &mut [bool],
+) -> i64 {
     let ch = chunk_clauses(bank.n_clauses);
     out.par_chunks_mut(ch)
         .enumerate()

@@ -59,16 +59,14 @@ impl<'a> Predictor<'a> {
         let m = self.machine.n_classes();
         let f = crate::bits::words_for(self.machine.n_features());
         let mut out = vec![0i64; rows.n_rows() * m];
-        out.par_chunks_mut(m * 64)
-            .enumerate()
-            .for_each_init(
-                || vec![0u64; f],
-                |x, (ci, chunk)| {
-                    for (k, sums) in chunk.chunks_mut(m).enumerate() {
-                        self.row_sums(rows.row(ci * 64 + k), x, sums);
-                    }
-                },
-            );
+        out.par_chunks_mut(m * 64).enumerate().for_each_init(
+            || vec![0u64; f],
+            |x, (ci, chunk)| {
+                for (k, sums) in chunk.chunks_mut(m).enumerate() {
+                    self.row_sums(rows.row(ci * 64 + k), x, sums);
+                }
+            },
+        );
         out
     }
 }

@@ -20,7 +20,10 @@ pub fn noisy_xor(n: usize, noise: f64, seed: u64) -> (SparseRows, Vec<u32>) {
         rows.push(row);
         labels.push(y);
     }
-    (SparseRows::from_rows(12, &rows).expect("valid rows"), labels)
+    (
+        SparseRows::from_rows(12, &rows).expect("valid rows"),
+        labels,
+    )
 }
 
 /// Sparse rows over `o` features with about `density * o` present, labelled 1 exactly when
@@ -31,9 +34,7 @@ pub fn planted(n: usize, o: usize, density: f64, seed: u64) -> (SparseRows, Vec<
     let mut rows = Vec::with_capacity(n);
     let mut labels = Vec::with_capacity(n);
     for _ in 0..n {
-        let mut row: Vec<u32> = (0..o as u32)
-            .filter(|_| rng.unit() < density)
-            .collect();
+        let mut row: Vec<u32> = (0..o as u32).filter(|_| rng.unit() < density).collect();
         for planted in [3u32, 17, 29] {
             if rng.unit() < 0.6 {
                 row.push(planted);

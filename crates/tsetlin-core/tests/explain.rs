@@ -1,0 +1,61 @@
+//! Explanations reproduce the class sums exactly, on random machines and rows.
+
+mod common;
+
+use proptest::prelude::*;
+use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn explanation_sums_to_class_sums(
+        seed in any::<u64>(),
+        m in 2u32..5,
+        o in 5usize..130,
+        weighted in any::<bool>(),
+        epochs in 0usize..3,
+    ) {
+        let (x, y) = common::random_rows(80, o, m, 0.1, seed);
+        let params = Params::builder(m as usize, o)
+            .clauses(12)
+            .threshold(6.0)
+            .specificity(3.0)
+            .weighted(weighted)
+            .seed(seed)
+            .threads(1)
+            .build()
+            .expect("params");
+        let mut tm = TsetlinMachine::new(params).expect("machine");
+        tm.fit(&x, &y, &FitOptions::epochs(epochs), |_, _| Control::Continue).expect("fit");
+        let sums = tm.class_sums(&x).expect("sums");
+        let predicted = tm.predict(&x).expect("predict");
+        let rules = tm.rules();
+        for r in 0..x.n_rows() {
+            let e = tm.explain(x.row(r)).expect("explain");
+            prop_assert_eq!(&e.class_sums[..], &sums[r * m as usize..(r + 1) * m as usize]);
+            prop_assert_eq!(e.predicted, predicted[r]);
+            let mut from_votes = vec![0i64; m as usize];
+            for f in &e.fired {
+                from_votes[f.class] += f.vote;
+            }
+            prop_assert_eq!(&from_votes, &e.class_sums);
+            // The rules, read as data, fire on exactly the clauses the explanation lists.
+            let fired_by_rules: Vec<(usize, usize)> = rules.iter()
+                .filter(|rule| rule.fires(x.row(r)))
+                .map(|rule| (rule.class, rule.clause))
+                .collect();
+            let fired: Vec<(usize, usize)> = e.fired.iter().map(|f| (f.class, f.clause)).collect();
+            prop_assert_eq!(fired_by_rules, fired);
+        }
+    }
+}
+
+#[test]
+fn untrained_machine_votes_nothing() {
+    let params = Params::builder(2, 10).clauses(4).build().expect("params");
+    let tm = TsetlinMachine::new(params).expect("machine");
+    let x = SparseRows::from_rows(10, &[vec![1u32, 2]]).expect("rows");
+    assert_eq!(tm.class_sums(&x).expect("sums"), vec![0, 0]);
+    assert!(tm.explain(x.row(0)).expect("explain").fired.is_empty());
+    assert!(tm.rules().is_empty());
+}
