@@ -4,6 +4,7 @@
 //! features, and a synthetic clinical-notes corpus with planted rules.
 
 pub mod error;
+pub mod featurize;
 pub mod io;
 
 pub use error::{Error, Result};
