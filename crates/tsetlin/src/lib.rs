@@ -6,5 +6,6 @@
 pub mod error;
 pub mod featurize;
 pub mod io;
+pub mod metrics;
 
 pub use error::{Error, Result};
