@@ -3,9 +3,11 @@
 //! mutual-information selection), evaluation metrics, classical baselines on the same binary
 //! features, and a synthetic clinical-notes corpus with planted rules.
 
+pub mod baselines;
 pub mod error;
 pub mod featurize;
 pub mod io;
 pub mod metrics;
+pub mod rng;
 
 pub use error::{Error, Result};
