@@ -9,5 +9,7 @@ pub mod featurize;
 pub mod io;
 pub mod metrics;
 pub mod rng;
+pub mod synth;
 
 pub use error::{Error, Result};
+pub use tsetlin_core::SparseRows;
