@@ -237,12 +237,15 @@ mod tests {
 
     #[test]
     fn dense_and_sparse_agree() {
-        let dense = DenseRows::from_bools(70, &[{
-            let mut v = vec![0u8; 70];
-            v[0] = 1;
-            v[65] = 1;
-            v
-        }])
+        let dense = DenseRows::from_bools(
+            70,
+            &[{
+                let mut v = vec![0u8; 70];
+                v[0] = 1;
+                v[65] = 1;
+                v
+            }],
+        )
         .expect("valid");
         let sparse = dense.to_sparse();
         assert_eq!(sparse.row(0), &[0, 65]);

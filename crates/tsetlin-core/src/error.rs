@@ -21,7 +21,9 @@ pub enum TmError {
     #[error("invalid data: {0}")]
     InvalidData(String),
     /// A row contains a feature id that the machine does not have.
-    #[error("row {row}: feature id {feature} is out of range (the machine has {n_features} features)")]
+    #[error(
+        "row {row}: feature id {feature} is out of range (the machine has {n_features} features)"
+    )]
     FeatureOutOfRange {
         /// Row index within the batch.
         row: usize,

@@ -4,7 +4,7 @@
 mod labels;
 mod selection;
 mod stop_words;
-mod tokenizer;
+pub mod tokenizer;
 
 use std::collections::HashMap;
 

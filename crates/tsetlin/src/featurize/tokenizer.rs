@@ -36,7 +36,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::stop_words::is_stop_word;
 
-/// How text becomes tokens and terms; see the [module documentation](self) for the exact
+/// How text becomes tokens and terms; see the [module documentation](crate::featurize::tokenizer) for the exact
 /// specification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -233,4 +233,20 @@ mod tests {
         assert_eq!(decode(b"caf\xe9", Encoding::Latin1), Ok("café".to_string()));
         assert_eq!(decode(b"caf\xe9", Encoding::Utf8), Err(3));
     }
+
+    #[test]
+    fn reads_shared_ohsumed_when_present() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/ohsumed/train.jsonl.gz");
+        if !path.exists() {
+            println!("skipped: {} is absent", path.display());
+            return;
+        }
+        let d = read_dataset(&path, &ReadOptions::default()).expect("read ohsumed");
+        assert_eq!(d.len(), 3357);
+        assert!(d.skipped.is_empty());
+        let labels = crate::featurize::LabelSet::from_labels(&d.labels);
+        assert_eq!(labels.len(), 23);
+        assert_eq!(labels.name(0), Some("C01"));
+    }
 }
