@@ -1,0 +1,82 @@
+//! Label strings to class ids.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The classes of a task: label strings in sorted order, class id = position. Sorting makes
+/// the ids independent of the order documents appear in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelSet {
+    names: Vec<String>,
+}
+
+impl LabelSet {
+    /// The distinct labels of `labels`, sorted.
+    pub fn from_labels(labels: &[String]) -> Self {
+        let mut names = labels.to_vec();
+        names.sort();
+        names.dedup();
+        Self { names }
+    }
+
+    /// Encodes labels as class ids; an unknown label (for example one seen only in the test
+    /// split) is an error naming it.
+    pub fn encode(&self, labels: &[String]) -> Result<Vec<u32>> {
+        labels
+            .iter()
+            .map(|l| {
+                self.id(l).ok_or_else(|| Error::UnknownLabel {
+                    label: l.clone(),
+                    known: self.names.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The id of one label.
+    pub fn id(&self, label: &str) -> Option<u32> {
+        self.names
+            .binary_search_by(|n| n.as_str().cmp(label))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// The label of a class id.
+    pub fn name(&self, id: u32) -> Option<&str> {
+        self.names.get(id as usize).map(String::as_str)
+    }
+
+    /// All label names, indexed by class id.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Number of classes.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are no classes.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_ids_and_unknown_label_error() {
+        let train: Vec<String> = ["pos", "neg", "pos"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let set = LabelSet::from_labels(&train);
+        assert_eq!(set.names(), &["neg", "pos"]);
+        assert_eq!(set.encode(&train).expect("known"), vec![1, 0, 1]);
+        let err = set.encode(&["neutral".to_string()]).expect_err("unknown");
+        assert!(err.to_string().contains("\"neutral\""), "{err}");
+    }
+}

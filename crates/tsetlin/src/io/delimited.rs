@@ -1,0 +1,144 @@
+//! CSV and TSV with a header line naming the columns.
+
+use std::path::Path;
+
+use super::{bad_line, decode, open, utf8_message, Dataset, ReadOptions};
+use crate::error::{Error, Result};
+
+/// Reads a delimited file. CSV (`,`) uses RFC 4180 quoting; TSV (`\t`) treats quotes as
+/// ordinary characters, since TSV files usually do not quote. Every record must have as many
+/// fields as the header.
+pub(super) fn read(path: &Path, options: &ReadOptions, delimiter: u8) -> Result<Dataset> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quoting(delimiter == b',')
+        .has_headers(true)
+        .from_reader(open(path)?);
+    let header = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(csv_error(path, e)),
+    };
+    let mut columns = Vec::with_capacity(header.len());
+    for field in header.iter() {
+        columns.push(
+            decode(field, options.encoding).map_err(|o| Error::parse(path, 1, utf8_message(o)))?,
+        );
+    }
+    let find = |name: &str| -> Result<usize> {
+        columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| Error::UnknownColumn {
+                path: path.to_path_buf(),
+                name: name.to_string(),
+                available: columns.clone(),
+            })
+    };
+    let text_col = find(&options.text_field)?;
+    let label_col = find(&options.label_field)?;
+
+    let mut data = Dataset::default();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                let field = |i: usize| {
+                    decode(&record[i], options.encoding)
+                        .map_err(|o| Error::parse(path, line, utf8_message(o)))
+                };
+                match (field(label_col), field(text_col)) {
+                    (Ok(label), Ok(text)) => {
+                        data.labels.push(label);
+                        data.texts.push(text);
+                    }
+                    (Err(e), _) | (_, Err(e)) => bad_line(options, &mut data.skipped, e)?,
+                }
+            }
+            Err(e) => {
+                let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                let err = csv_error(path, e);
+                if !recoverable {
+                    return Err(err);
+                }
+                bad_line(options, &mut data.skipped, err)?;
+            }
+        }
+    }
+    Ok(data)
+}
+
+/// Converts a `csv` error into ours, keeping the line number when the crate knows it.
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let line = e.position().map(|p| p.line() as usize);
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(path, io),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Error::parse(
+            path,
+            line.unwrap_or(0),
+            format!("expected {expected_len} fields like the header, found {len}"),
+        ),
+        other => Error::parse(path, line.unwrap_or(0), format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{read_dataset, ReadOptions};
+
+    #[test]
+    fn csv_with_quotes_and_named_columns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("d.csv");
+        std::fs::write(
+            &p,
+            "id,text,label\n1,\"hello, world\",pos\n2,\"multi\nline\",neg\n",
+        )
+        .expect("write");
+        let d = read_dataset(&p, &ReadOptions::default()).expect("read");
+        assert_eq!(d.texts, vec!["hello, world", "multi\nline"]);
+        assert_eq!(d.labels, vec!["pos", "neg"]);
+    }
+
+    #[test]
+    fn unknown_column_lists_available() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("d.tsv");
+        std::fs::write(&p, "body\tlabel\n\"quoted\tx\n").expect("write");
+        let err = read_dataset(&p, &ReadOptions::default()).expect_err("no text column");
+        assert!(
+            err.to_string()
+                .ends_with("no column \"text\"; available columns: body, label"),
+            "{err}"
+        );
+        let opts = ReadOptions {
+            text_field: "body".into(),
+            ..ReadOptions::default()
+        };
+        let d = read_dataset(&p, &opts).expect("read");
+        assert_eq!(d.texts, vec!["\"quoted"]);
+        assert_eq!(d.labels, vec!["x"]);
+    }
+
+    #[test]
+    fn short_row_names_line_and_can_be_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("d.csv");
+        std::fs::write(&p, "text,label\na,x\nb\nc,y\n").expect("write");
+        let err = read_dataset(&p, &ReadOptions::default()).expect_err("short row");
+        assert!(
+            err.to_string().contains("d.csv:3: expected 2 fields"),
+            "{err}"
+        );
+        let opts = ReadOptions {
+            skip_bad_lines: true,
+            ..ReadOptions::default()
+        };
+        let d = read_dataset(&p, &opts).expect("read");
+        assert_eq!(d.texts, vec!["a", "c"]);
+        assert_eq!(d.skipped[0].line, 3);
+    }
+}

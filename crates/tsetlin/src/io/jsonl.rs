@@ -1,0 +1,191 @@
+//! JSON lines: one object per line with a label (string or integer) and a text (string).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{bad_line, decode, open, utf8_message, Dataset, ReadOptions};
+use crate::error::{Error, Result};
+
+/// Reads a JSON-lines corpus. Blank lines are ignored (they carry no record).
+pub(super) fn read(path: &Path, options: &ReadOptions) -> Result<Dataset> {
+    let mut reader = open(path)?;
+    let mut data = Dataset::default();
+    let mut buf = Vec::new();
+    let mut line_no = 0;
+    loop {
+        buf.clear();
+        let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut buf)
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
+        }
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match parse_line(&buf, options) {
+            Ok((label, text)) => {
+                data.labels.push(label);
+                data.texts.push(text);
+            }
+            Err(msg) => bad_line(options, &mut data.skipped, Error::parse(path, line_no, msg))?,
+        }
+    }
+    Ok(data)
+}
+
+/// Parses one line into `(label, text)`, or says what is wrong with it.
+fn parse_line(
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> std::result::Result<(String, String), String> {
+    let line = decode(bytes, options.encoding).map_err(utf8_message)?;
+    let value: Value = serde_json::from_str(&line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let Value::Object(obj) = value else {
+        return Err("expected a JSON object".to_string());
+    };
+    let label = match obj.get(&options.label_field) {
+        None => return Err(format!("missing field {:?}", options.label_field)),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+        Some(other) => {
+            return Err(format!(
+                "field {:?} must be a string or an integer, found {}",
+                options.label_field,
+                kind(other)
+            ))
+        }
+    };
+    let text = match obj.get(&options.text_field) {
+        None => return Err(format!("missing field {:?}", options.text_field)),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(format!(
+                "field {:?} must be a string, found {}",
+                options.text_field,
+                kind(other)
+            ))
+        }
+    };
+    Ok((label, text))
+}
+
+/// A short name for a JSON value's type, for error messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a non-integer number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::super::{read_dataset, Encoding};
+    use super::*;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).expect("write");
+        p
+    }
+
+    #[test]
+    fn reads_string_and_integer_labels() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(
+            dir.path(),
+            "d.jsonl",
+            b"{\"label\": \"pos\", \"text\": \"good\"}\n\n{\"label\": 3, \"text\": \"\"}\n",
+        );
+        let d = read_dataset(&p, &ReadOptions::default()).expect("read");
+        assert_eq!(d.labels, vec!["pos", "3"]);
+        assert_eq!(d.texts, vec!["good", ""]);
+        assert!(d.skipped.is_empty());
+    }
+
+    #[test]
+    fn missing_field_names_file_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(
+            dir.path(),
+            "data.jsonl",
+            b"{\"label\": \"a\", \"text\": \"x\"}\n{\"text\": \"y\"}\n",
+        );
+        let err = read_dataset(&p, &ReadOptions::default()).expect_err("must fail");
+        let msg = err.to_string();
+        assert!(
+            msg.ends_with("data.jsonl:2: missing field \"label\""),
+            "{msg}"
+        );
+
+        let opts = ReadOptions {
+            skip_bad_lines: true,
+            ..ReadOptions::default()
+        };
+        let d = read_dataset(&p, &opts).expect("read");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d.skipped.len(), 1);
+        assert_eq!(d.skipped[0].line, 2);
+    }
+
+    #[test]
+    fn custom_fields_and_float_label_rejected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(dir.path(), "d.ndjson", b"{\"y\": 1.5, \"body\": \"x\"}\n");
+        let opts = ReadOptions {
+            text_field: "body".into(),
+            label_field: "y".into(),
+            ..ReadOptions::default()
+        };
+        let err = read_dataset(&p, &opts).expect_err("float label");
+        assert!(err.to_string().contains(":1: field \"y\" must be"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_unless_latin1() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(
+            dir.path(),
+            "d.jsonl",
+            b"{\"label\": \"a\", \"text\": \"ok\"}\n{\"label\": \"a\", \"text\": \"caf\xe9\"}\n",
+        );
+        let err = read_dataset(&p, &ReadOptions::default()).expect_err("bad utf8");
+        assert!(
+            err.to_string().contains("d.jsonl:2: invalid UTF-8"),
+            "{err}"
+        );
+        let opts = ReadOptions {
+            encoding: Encoding::Latin1,
+            ..ReadOptions::default()
+        };
+        let d = read_dataset(&p, &opts).expect("latin1");
+        assert_eq!(d.texts[1], "café");
+    }
+
+    #[test]
+    fn gzip_and_empty() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("d.jsonl.gz");
+        let f = std::fs::File::create(&p).expect("create");
+        let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+        gz.write_all(b"{\"label\": \"a\", \"text\": \"zipped\"}\n")
+            .expect("write");
+        gz.finish().expect("finish");
+        let d = read_dataset(&p, &ReadOptions::default()).expect("read");
+        assert_eq!(d.texts, vec!["zipped"]);
+
+        let e = write(dir.path(), "e.jsonl", b"\n");
+        let err = read_dataset(&e, &ReadOptions::default()).expect_err("empty");
+        assert!(err.to_string().contains("no documents"), "{err}");
+    }
+}

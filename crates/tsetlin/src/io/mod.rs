@@ -1,0 +1,252 @@
+//! Reading labelled text corpora (JSON lines, CSV/TSV, folder-per-class trees) and writing or
+//! reading binary feature matrices in SVMlight format.
+//!
+//! All readers return a [`Dataset`]. Bad input is an error that names the file and the 1-based
+//! line; with [`ReadOptions::skip_bad_lines`] the bad line is recorded in
+//! [`Dataset::skipped`] instead, so nothing is ever dropped silently.
+
+mod delimited;
+mod folder;
+mod jsonl;
+mod svmlight;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub use svmlight::{read_svmlight, write_svmlight};
+
+/// A labelled corpus as read from disk: `texts[i]` has label `labels[i]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dataset {
+    /// Document texts, in file order.
+    pub texts: Vec<String>,
+    /// Label strings, parallel to `texts`.
+    pub labels: Vec<String>,
+    /// Lines (or files) that were skipped because they were malformed, with the reason.
+    pub skipped: Vec<SkippedLine>,
+}
+
+impl Dataset {
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+}
+
+/// A malformed input line that [`ReadOptions::skip_bad_lines`] let through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLine {
+    /// 1-based line number (for folder trees: the line inside the named file).
+    pub line: usize,
+    /// What was wrong, as the error would have said it.
+    pub reason: String,
+}
+
+/// How bytes are decoded into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8; invalid bytes are an error naming file and line.
+    #[default]
+    Utf8,
+    /// ISO-8859-1: every byte is the code point of the same value (never fails; this is how
+    /// scikit-learn reads 20 Newsgroups).
+    Latin1,
+}
+
+/// The on-disk layout of a corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line.
+    JsonLines,
+    /// Comma-separated values with a header line (RFC 4180 quoting).
+    Csv,
+    /// Tab-separated values with a header line; quotes are ordinary characters.
+    Tsv,
+    /// `root/<class>/<file>`: the label is the folder name, the text the file content.
+    FolderPerClass,
+}
+
+/// Options shared by all corpus readers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Record malformed lines in [`Dataset::skipped`] instead of failing.
+    pub skip_bad_lines: bool,
+    /// How to decode bytes.
+    pub encoding: Encoding,
+    /// Name of the text field (JSON key or CSV/TSV column).
+    pub text_field: String,
+    /// Name of the label field (JSON key or CSV/TSV column).
+    pub label_field: String,
+    /// The format; `None` means detect it with [`format_from_path`].
+    pub format: Option<Format>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            skip_bad_lines: false,
+            encoding: Encoding::Utf8,
+            text_field: "text".to_string(),
+            label_field: "label".to_string(),
+            format: None,
+        }
+    }
+}
+
+/// Detects the format from a path: a directory is [`Format::FolderPerClass`]; otherwise the
+/// extension after an optional `.gz`: `.jsonl`/`.json`/`.ndjson`, `.csv`, `.tsv`
+/// (case-insensitive).
+pub fn format_from_path(path: &Path) -> Result<Format> {
+    if path.is_dir() {
+        return Ok(Format::FolderPerClass);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "jsonl" | "json" | "ndjson" => Ok(Format::JsonLines),
+        "csv" => Ok(Format::Csv),
+        "tsv" => Ok(Format::Tsv),
+        _ => Err(Error::UnknownFormat {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+/// Reads a labelled corpus from `path` in the format given by `options` (or detected from the
+/// path). An empty corpus is an error.
+pub fn read_dataset(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Dataset> {
+    let path = path.as_ref();
+    let format = match options.format {
+        Some(f) => f,
+        None => format_from_path(path)?,
+    };
+    let data = match format {
+        Format::JsonLines => jsonl::read(path, options)?,
+        Format::Csv => delimited::read(path, options, b',')?,
+        Format::Tsv => delimited::read(path, options, b'\t')?,
+        Format::FolderPerClass => folder::read(path, options)?,
+    };
+    if data.is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(data)
+}
+
+/// Opens a file for reading, decompressing it when the name ends in `.gz`.
+pub(crate) fn open(path: &Path) -> Result<Box<dyn BufRead>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    Ok(if gz {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
+            BufReader::new(file),
+        )))
+    } else {
+        Box::new(BufReader::new(file))
+    })
+}
+
+/// Reads a whole (possibly gzipped) file into bytes.
+pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    open(path)?
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(buf)
+}
+
+/// Decodes bytes. On invalid UTF-8 the error message says where, as a 0-based byte offset
+/// within `bytes`, so that callers can turn it into a line number.
+pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, usize> {
+    match encoding {
+        Encoding::Latin1 => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
+        Encoding::Utf8 => match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => Err(e.valid_up_to()),
+        },
+    }
+}
+
+/// The message used for invalid UTF-8, pointing at the Latin-1 option.
+pub(crate) fn utf8_message(offset: usize) -> String {
+    format!("invalid UTF-8 at byte {offset} of the line (read with Latin-1 encoding if the file is not UTF-8)")
+}
+
+/// Either fails with `err` or records it as skipped, depending on the options.
+pub(crate) fn bad_line(
+    options: &ReadOptions,
+    skipped: &mut Vec<SkippedLine>,
+    err: Error,
+) -> Result<()> {
+    if !options.skip_bad_lines {
+        return Err(err);
+    }
+    let line = match &err {
+        Error::Parse { line, .. } => *line,
+        _ => 0,
+    };
+    skipped.push(SkippedLine {
+        line,
+        reason: err.to_string(),
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_extension() {
+        let f = |p: &str| format_from_path(Path::new(p)).ok();
+        assert_eq!(f("a/train.jsonl.gz"), Some(Format::JsonLines));
+        assert_eq!(f("x.NDJSON"), Some(Format::JsonLines));
+        assert_eq!(f("x.json"), Some(Format::JsonLines));
+        assert_eq!(f("x.csv"), Some(Format::Csv));
+        assert_eq!(f("x.tsv.gz"), Some(Format::Tsv));
+        assert_eq!(f("x.txt"), None);
+        assert_eq!(f("x.gz"), None);
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(
+            format_from_path(dir.path()).ok(),
+            Some(Format::FolderPerClass)
+        );
+    }
+
+    #[test]
+    fn latin1_never_fails() {
+        assert_eq!(decode(b"caf\xe9", Encoding::Latin1), Ok("café".to_string()));
+        assert_eq!(decode(b"caf\xe9", Encoding::Utf8), Err(3));
+    }
+
+    #[test]
+    fn reads_shared_ohsumed_when_present() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/ohsumed/train.jsonl.gz");
+        if !path.exists() {
+            println!("skipped: {} is absent", path.display());
+            return;
+        }
+        let d = read_dataset(&path, &ReadOptions::default()).expect("read ohsumed");
+        assert_eq!(d.len(), 3357);
+        assert!(d.skipped.is_empty());
+        let labels = crate::featurize::LabelSet::from_labels(&d.labels);
+        assert_eq!(labels.len(), 23);
+        assert_eq!(labels.name(0), Some("C01"));
+    }
+}

@@ -1,0 +1,172 @@
+//! SVMlight / libsvm format for binary feature matrices, used to hand the exact same features
+//! to Python benchmarks (`sklearn.datasets.load_svmlight_file(..., zero_based=True)`).
+//!
+//! Layout: a first comment line `# n_features=N n_classes=C`, then one line per row
+//! `LABEL f:1 f:1 ...` with 0-based feature ids in increasing order.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::Path;
+
+use tsetlin_core::SparseRows;
+
+use super::open;
+use crate::error::{Error, Result};
+
+/// Writes `rows` with their `labels` to `path` (gzip-compressed when the name ends in `.gz`).
+/// `n_classes` in the header is `max(label) + 1`.
+pub fn write_svmlight(path: impl AsRef<Path>, rows: &SparseRows, labels: &[u32]) -> Result<()> {
+    let path = path.as_ref();
+    if labels.len() != rows.n_rows() {
+        return Err(Error::InvalidInput(format!(
+            "{} labels for {} rows",
+            labels.len(),
+            rows.n_rows()
+        )));
+    }
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let mut out: Box<dyn Write> = if gz {
+        Box::new(BufWriter::new(flate2::write::GzEncoder::new(
+            file,
+            flate2::Compression::default(),
+        )))
+    } else {
+        Box::new(BufWriter::new(file))
+    };
+    let n_classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut write = || -> std::io::Result<()> {
+        writeln!(
+            out,
+            "# n_features={} n_classes={n_classes}",
+            rows.n_features()
+        )?;
+        for (row, label) in rows.iter().zip(labels) {
+            write!(out, "{label}")?;
+            for f in row {
+                write!(out, " {f}:1")?;
+            }
+            writeln!(out)?;
+        }
+        out.flush()
+    };
+    write().map_err(|e| Error::io(path, e))?;
+    drop(out);
+    Ok(())
+}
+
+/// Reads a file written by [`write_svmlight`] (or any libsvm file with 0-based ids and integer
+/// labels). Features with value 0 are absent, any other value present. Without the header
+/// comment, the number of features is the largest id + 1. Errors name file and line.
+pub fn read_svmlight(path: impl AsRef<Path>) -> Result<(SparseRows, Vec<u32>)> {
+    let path = path.as_ref();
+    let reader = open(path)?;
+    let mut declared: Option<usize> = None;
+    let mut rows: Vec<Vec<u32>> = Vec::new();
+    let mut labels = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line_no = i + 1;
+        let line = line.map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => Error::parse(path, line_no, "invalid UTF-8"),
+            _ => Error::io(path, e),
+        })?;
+        let content = line.trim();
+        if let Some(comment) = content.strip_prefix('#') {
+            for word in comment.split_whitespace() {
+                if let Some(v) = word.strip_prefix("n_features=") {
+                    declared = Some(v.parse().map_err(|_| {
+                        Error::parse(path, line_no, format!("bad n_features value {v:?}"))
+                    })?);
+                }
+            }
+            continue;
+        }
+        if content.is_empty() {
+            continue;
+        }
+        let mut parts = content.split_whitespace();
+        let label_str = parts.next().unwrap_or_default();
+        let label: u32 = label_str.parse().map_err(|_| {
+            Error::parse(
+                path,
+                line_no,
+                format!("label {label_str:?} is not a non-negative integer"),
+            )
+        })?;
+        let mut row = Vec::new();
+        for item in parts {
+            let (f, v) = item.split_once(':').ok_or_else(|| {
+                Error::parse(
+                    path,
+                    line_no,
+                    format!("expected FEATURE:VALUE, found {item:?}"),
+                )
+            })?;
+            let f: u32 = f.parse().map_err(|_| {
+                Error::parse(
+                    path,
+                    line_no,
+                    format!("feature id {f:?} is not a non-negative integer"),
+                )
+            })?;
+            let v: f64 = v
+                .parse()
+                .map_err(|_| Error::parse(path, line_no, format!("value {v:?} is not a number")))?;
+            if let Some(n) = declared {
+                if f as usize >= n {
+                    return Err(Error::parse(
+                        path,
+                        line_no,
+                        format!("feature id {f} >= n_features={n}"),
+                    ));
+                }
+            }
+            if v != 0.0 {
+                row.push(f);
+            }
+        }
+        rows.push(row);
+        labels.push(label);
+    }
+    let n_features = declared.unwrap_or_else(|| {
+        rows.iter()
+            .flat_map(|r| r.iter())
+            .max()
+            .map_or(0, |&m| m as usize + 1)
+    });
+    Ok((SparseRows::from_rows(n_features, &rows)?, labels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_plain_and_gz() {
+        let rows = SparseRows::from_rows(5, &[vec![4, 0], vec![], vec![2]]).expect("rows");
+        let labels = [1, 0, 1];
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["f.svm", "f.svm.gz"] {
+            let p = dir.path().join(name);
+            write_svmlight(&p, &rows, &labels).expect("write");
+            let (r, l) = read_svmlight(&p).expect("read");
+            assert_eq!(r, rows);
+            assert_eq!(l, labels);
+        }
+        let text = std::fs::read_to_string(dir.path().join("f.svm")).expect("read");
+        assert_eq!(text, "# n_features=5 n_classes=2\n1 0:1 4:1\n0\n1 2:1\n");
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("bad.svm");
+        std::fs::write(&p, "# n_features=3\n0 1:1\n1 7:1\n").expect("write");
+        let err = read_svmlight(&p).expect_err("out of range");
+        assert!(err.to_string().contains("bad.svm:3: feature id 7"), "{err}");
+        std::fs::write(&p, "x 1:1\n").expect("write");
+        let err = read_svmlight(&p).expect_err("bad label");
+        assert!(err.to_string().contains("bad.svm:1: label \"x\""), "{err}");
+    }
+}

@@ -1,0 +1,15 @@
+//! Text pipeline for the Tsetlin machine (Berge et al., IEEE Access 2019): corpus readers,
+//! a deterministic tokenizer and featurizer (n-grams, document-frequency cut, chi-squared or
+//! mutual-information selection), evaluation metrics, classical baselines on the same binary
+//! features, and a synthetic clinical-notes corpus with planted rules.
+
+pub mod baselines;
+pub mod error;
+pub mod featurize;
+pub mod io;
+pub mod metrics;
+pub mod rng;
+pub mod synth;
+
+pub use error::{Error, Result};
+pub use tsetlin_core::SparseRows;
