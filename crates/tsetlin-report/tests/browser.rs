@@ -363,7 +363,8 @@ fn synthetic_report() -> ReportData {
 
 fn find_chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
-        return Some(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
     }
     let path = std::env::var_os("PATH")?;
     for dir in std::env::split_paths(&path) {
@@ -459,6 +460,13 @@ impl Browser {
         assert!(path.is_file(), "no screenshot at {}", path.display());
         path
     }
+}
+
+/// Prints past libtest's output capture (which only hooks `print!`), so the
+/// skip notice and the load time show up in a plain `cargo test` log.
+fn say(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
 // ---------- tiny DOM helpers (string based, enough for our own markup) ----------
@@ -600,9 +608,7 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
     );
 
     let Some(bin) = find_chromium() else {
-        println!(
-            "SKIPPED browser test: no chromium found (install with `apt-get install -y chromium`, or set CHROMIUM=/path/to/chrome)"
-        );
+        say("SKIPPED browser test: no chromium found (install with `apt-get install -y chromium`, or set CHROMIUM=/path/to/chrome)");
         return;
     };
     let base = format!(
@@ -627,12 +633,12 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
         .expect("init ms")
         .parse()
         .expect("float");
-    println!(
+    say(&format!(
         "page load ({} clauses, {} documents): ready at {load_ms:.1} ms after navigation start, init script {init_ms:.1} ms; chromium process wall time {:.2} s",
         data.clauses.len(),
         data.documents.len(),
         wall.as_secs_f64()
-    );
+    ));
     assert!(load_ms < 5000.0, "page took {load_ms} ms to get ready");
     // XSS: the hostile document text never becomes markup.
     assert!(dom.contains("<title>Synthetic clinical notes &lt;test&gt; &amp; \"report\"</title>"));
@@ -743,6 +749,17 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
         let got: Vec<i64> =
             serde_json::from_str(&attr(res, "data-sums").expect("data-sums")).expect("sums JSON");
         assert_eq!(got, want_sums, "class sums for {text:?}");
+        let mut want_features: Vec<u32> = Evaluator::new(&data)
+            .spans(text)
+            .iter()
+            .map(|s| s.feature)
+            .collect();
+        want_features.sort_unstable();
+        want_features.dedup();
+        let got_features: Vec<u32> =
+            serde_json::from_str(&attr(res, "data-features").expect("data-features"))
+                .expect("features JSON");
+        assert_eq!(got_features, want_features, "features found in {text:?}");
         let sums = class_sums(&dom, "paste-sums");
         assert_eq!(sums.iter().map(|s| s.1).collect::<Vec<_>>(), want_sums);
         if k == 0 {
@@ -750,6 +767,17 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
             println!("screenshot: {}", shot.display());
         }
     }
+
+    // A stemmed model: the page cannot reproduce stemming, so it refuses.
+    let mut stemmed = data.clone();
+    stemmed.tokenizer.stem = true;
+    let stem_path = out_dir.join("report-stem.html");
+    std::fs::write(&stem_path, render_html(&stemmed)).expect("write stemmed report");
+    let dom =
+        browser.dump_dom(&format!("file://{}#paste=rash", stem_path.display()).replace(' ', "%20"));
+    assert!(tag_with(&dom, "id=\"paste-input\"").contains("disabled"));
+    assert!(dom.contains("stemmed words"));
+    assert!(attr(tag_with(&dom, "id=\"paste-result\""), "data-predicted").is_none());
 
     for (tab, name) in [("overview", "overview.png"), ("rules&class=0", "rules.png")] {
         let shot = browser.screenshot(&format!("{base}#tab={tab}"), name);

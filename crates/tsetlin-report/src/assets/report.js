@@ -10,7 +10,7 @@
   var NC = D.classes.length;
   var TK = D.tokenizer;
   var PAGE = 100;          // rule rows added per "show more"
-  var FIRED_CAP = 40;      // fired-clause rows shown before "show more"
+  var FIRED_CAP = 12;      // fired-clause rows shown before "show more"
   var PALETTE = ['#2f5bd3', '#0e9384', '#d97706', '#9e3fd1', '#dc4c64', '#3b8ec4', '#6d9c1f', '#c2410c', '#5b5fc7', '#0f766e'];
 
   function $(id) { return document.getElementById(id); }
@@ -224,9 +224,9 @@
     function x(e) { return L + (e1 === e0 ? 0.5 : (e - e0) / (e1 - e0)) * (W - L - R); }
     function y(v) { return T + (1 - (v - lo) / (hi - lo)) * (H - T - B); }
     var s = '<svg class="chart" viewBox="0 0 ' + W + ' ' + H + '" width="100%" role="img" aria-label="Accuracy per epoch">';
-    for (var g = 0; g <= 4; g++) {
-      var v = lo + (hi - lo) * g / 4;
-      s += '<line class="grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + y(v) + '" y2="' + y(v) + '"/><text x="' + (L - 6) + '" y="' + (y(v) + 4) + '" text-anchor="end">' + (100 * v).toFixed(0) + '%</text>';
+    var step = hi - lo > 0.3 ? 0.1 : 0.05;
+    for (var v = lo; v <= hi + 1e-9; v += step) {
+      s += '<line class="grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + y(v) + '" y2="' + y(v) + '"/><text x="' + (L - 6) + '" y="' + (y(v) + 4) + '" text-anchor="end">' + Math.round(100 * v) + '%</text>';
     }
     var ticks = Math.min(pts.length, 8);
     for (var t = 0; t < ticks; t++) {
@@ -335,6 +335,8 @@
     used.sort(function (a, b) { return a.a - b.a; });
     for (var i = 0; i + 1 < cuts.length; i++) {
       var a = cuts[i], b = cuts[i + 1], piece = esc(text.slice(a, b));
+      // Breaks the tokenizer treats as spaces read best as line breaks.
+      if (TK.strip_html_breaks) piece = piece.replace(/&lt;br[ \t\n\r\f]*\/?&gt;/gi, '\n');
       while (k < used.length && used[k].b <= a) k++;
       var v = 0, tips = [];
       for (var j = k; j < used.length && used[j].a < b; j++) {
@@ -385,20 +387,24 @@
     doc.fired.forEach(function (fc) { var cl = clauseById.get(fc.clause_id); if (cl && cl.class < NC) groups[cl.class].push(fc); });
     groups.forEach(function (g) { g.sort(byAbsVote); });
     var lists = {};
-    var h = '<div class="doc-grid"><div class="card"><h2>' + esc(opts.title) + '</h2><div class="doc-text" data-testid="doc-text">' + highlightHtml(doc, spans) +
+    // Left: the text, why it went wrong, the fired rules; right (sticky): the verdict.
+    var h = '<div class="doc-grid"><div class="doc-main"><div class="card"><h2>' + esc(opts.title) + '</h2><div class="doc-text" data-testid="doc-text">' + highlightHtml(doc, spans) +
       '</div><div class="legend"><span><i style="background:rgba(34,160,100,.6)"></i>supports the prediction</span><span><i style="background:rgba(220,70,55,.6)"></i>argues against it</span><span>hover a word for details</span></div></div>';
-    h += '<div><div class="card"><div class="verdict"><span class="muted">Prediction</span><span class="big" id="' + opts.predId + '" style="color:' + color(pred) + '">' + esc(cname(pred)) + '</span>' +
-      (truth != null ? (wrong ? '<span class="badge bad">WRONG · true: ' + esc(cname(truth)) + '</span>' : '<span class="badge ok">CORRECT</span>') : '') + '</div>' +
-      '<h3>Class scores</h3>' + sumsHtml(doc, opts.sumsId) + '<p class="hint" style="margin-top:.6rem">Score = sum of the votes of the rules that fired for each class; the highest score wins (ties go to the first class).</p></div>';
     if (wrong) {
       lists.wrong = groups[pred].filter(function (f) { return f.vote > 0; }).concat(groups[truth].filter(function (f) { return f.vote < 0; })).sort(byAbsVote);
-      h += '<div class="card callout"><h2>Why not ' + esc(cname(truth)) + '?</h2><p class="hint">Rules that pulled toward ' + esc(cname(pred)) + ' or away from ' + esc(cname(truth)) + '.</p>' +
+      h += '<div class="card callout"><h2>Why not ' + esc(cname(truth)) + '?</h2><p class="hint">Rules that fired and pulled toward ' + esc(cname(pred)) + ' or away from ' + esc(cname(truth)) + '.</p>' +
         firedTable('Misleading rules', lists.wrong, 'wrong') + '</div>';
     }
-    h += '</div></div><div class="card"><h2>Rules that fired</h2><p class="hint">' + doc.fired.length + ' of ' + D.clauses.length + ' clauses fired on this text.</p>';
+    h += '<div class="card"><h2>Rules that fired</h2><p class="hint">' + doc.fired.length + ' of ' + D.clauses.length + ' clauses fired on this text, grouped by the class they vote on.</p>';
     var order = [pred].concat(Array.from({ length: NC }, function (_, i) { return i; }).filter(function (i) { return i !== pred; }));
-    order.forEach(function (c) { lists['c' + c] = groups[c]; h += firedTable(cname(c) + (c === pred ? ' (predicted)' : ''), groups[c], 'c' + c); });
-    el.innerHTML = h + '</div>';
+    order.forEach(function (c) {
+      lists['c' + c] = groups[c];
+      h += firedTable(cname(c) + (c === pred ? ' · predicted' : '') + ' · score ' + signed(doc.class_sums[c]), groups[c], 'c' + c);
+    });
+    h += '</div></div><div class="doc-side"><div class="card"><div class="verdict"><span class="muted">Prediction</span><span class="big" id="' + opts.predId + '" style="color:' + color(pred) + '">' + esc(cname(pred)) + '</span>' +
+      (truth != null ? (wrong ? '<span class="badge bad">WRONG · true: ' + esc(cname(truth)) + '</span>' : '<span class="badge ok">CORRECT</span>') : '') + '</div>' +
+      '<h3>Class scores</h3>' + sumsHtml(doc, opts.sumsId) + '<p class="hint" style="margin-top:.6rem">Score = sum of the votes of the rules that fired for each class; the highest score wins (ties go to the first class).</p></div></div></div>';
+    el.innerHTML = h;
     el.querySelectorAll('button[data-more]').forEach(function (b) {
       b.addEventListener('click', function () {
         var key = b.dataset.more;
@@ -443,6 +449,8 @@
     var r = evaluate(text);
     res.dataset.predicted = r.predicted;
     res.dataset.sums = JSON.stringify(r.class_sums);
+    // Sorted feature ids found in the text: lets tests compare the tokenizer itself.
+    res.dataset.features = JSON.stringify(Array.from(new Set(r.spans.map(function (s) { return s.feature; }))).sort(function (a, b) { return a - b; }));
     renderDocInto(res, r, r.spans, { title: 'Your text', predId: 'paste-predicted', sumsId: 'paste-sums' });
   }
   var pasteOk = !TK.stem && segmenter;
