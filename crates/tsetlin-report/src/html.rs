@@ -152,6 +152,17 @@ mod tests {
     }
 
     #[test]
+    fn empty_report_renders() {
+        let mut d = sample();
+        d.classes.clear();
+        d.documents.clear();
+        d.features.clear();
+        let html = render_html(&d);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains("\"classes\":[]"));
+    }
+
+    #[test]
     fn page_is_self_contained() {
         let html = render_html(&sample());
         for needle in ["http://", "https://", "src=", "<link"] {

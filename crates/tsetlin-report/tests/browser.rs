@@ -779,6 +779,22 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
     assert!(dom.contains("stemmed words"));
     assert!(attr(tag_with(&dom, "id=\"paste-result\""), "data-predicted").is_none());
 
+    // A report with nothing in it still initialises (no script error).
+    let mut empty = data.clone();
+    empty.clauses.clear();
+    empty.documents.clear();
+    empty.metrics = None;
+    empty.learning_curve.clear();
+    let empty_path = out_dir.join("report-empty.html");
+    std::fs::write(&empty_path, render_html(&empty)).expect("write empty report");
+    let dom = browser
+        .dump_dom(&format!("file://{}#doc=0&paste=rash", empty_path.display()).replace(' ', "%20"));
+    assert!(
+        attr(tag_with(&dom, "id=\"perf\""), "data-load-ms").is_some(),
+        "empty report initialised"
+    );
+    assert!(dom.contains("No documents in this report."));
+
     for (tab, name) in [("overview", "overview.png"), ("rules&class=0", "rules.png")] {
         let shot = browser.screenshot(&format!("{base}#tab={tab}"), name);
         println!("screenshot: {}", shot.display());
