@@ -1,0 +1,492 @@
+// Report page logic. Everything is computed from the embedded JSON once, then
+// only the visible part is rendered (one class's rules, one document, capped
+// row counts) so that thousands of clauses stay responsive.
+// All data-derived text goes through esc() or textContent: documents contain
+// markup and quotes.
+(function () {
+  'use strict';
+  var T0 = performance.now();
+  var D = JSON.parse(document.getElementById('report-data').textContent);
+  var NC = D.classes.length;
+  var TK = D.tokenizer;
+  var PAGE = 100;          // rule rows added per "show more"
+  var FIRED_CAP = 12;      // fired-clause rows shown before "show more"
+  var PALETTE = ['#2f5bd3', '#0e9384', '#d97706', '#9e3fd1', '#dc4c64', '#3b8ec4', '#6d9c1f', '#c2410c', '#5b5fc7', '#0f766e'];
+
+  function $(id) { return document.getElementById(id); }
+  var ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+  function cname(i) { return i >= 0 && i < NC ? D.classes[i] : '#' + i; }
+  function pct(x) { return x == null || !isFinite(x) ? '–' : (100 * x).toFixed(1) + '%'; }
+  function feat(f) { return f < D.features.length ? D.features[f] : '#' + f; }
+  function signed(v) { return (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v); }
+  function color(i) { return PALETTE[i % PALETTE.length]; }
+
+  // ---------- Precomputation (once) ----------
+  var clauseById = new Map();
+  var byClass = [];
+  var emptyByClass = [];
+  for (var c = 0; c < NC; c++) { byClass.push([]); emptyByClass.push(0); }
+  D.clauses.forEach(function (cl) {
+    clauseById.set(cl.id, cl);
+    if (cl.class >= NC) return;
+    if (cl.positive.length + cl.negated.length === 0) { emptyByClass[cl.class]++; return; }
+    byClass[cl.class].push(cl);
+  });
+  byClass.forEach(function (list) {
+    list.sort(function (a, b) { return b.weight - a.weight || a.id - b.id; });
+  });
+  function vote(cl) { return (cl.polarity < 0 ? -1 : 1) * cl.weight; }
+  var featureId = new Map();
+  D.features.forEach(function (t, i) { if (!featureId.has(t)) featureId.set(t, i); });
+  var stop = new Set(TK.stop_words);
+  var maxWeight = 1;
+  D.clauses.forEach(function (cl) { if (cl.weight > maxWeight) maxWeight = cl.weight; });
+
+  // ---------- Tokenizer + evaluator (twin of eval.rs) ----------
+  var segmenter = (typeof Intl !== 'undefined' && Intl.Segmenter) ? new Intl.Segmenter(undefined, { granularity: 'word' }) : null;
+  function tokens(text) {
+    if (TK.strip_html_breaks) {
+      // Same-length blanks keep indices pointing into the original text.
+      text = text.replace(/<br[ \t\n\r\f]*\/?>/gi, function (m) { return ' '.repeat(m.length); });
+    }
+    var out = [];
+    for (var s of segmenter.segment(text)) {
+      if (!s.isWordLike) continue;
+      var t = TK.lowercase ? s.segment.toLowerCase() : s.segment;
+      if (stop.has(t)) continue;
+      out.push({ t: t, a: s.index, b: s.index + s.segment.length });
+    }
+    return out;
+  }
+  // Spans use UTF-16 indices internally (a, b).
+  function spansOf(text) {
+    var toks = tokens(text), n = Math.max(1, TK.ngram_max), out = [];
+    for (var i = 0; i < toks.length; i++) {
+      var joined = '';
+      for (var k = 0; k < n && i + k < toks.length; k++) {
+        joined = k === 0 ? toks[i].t : joined + ' ' + toks[i + k].t;
+        var f = featureId.get(joined);
+        if (f !== undefined) out.push({ a: toks[i].a, b: toks[i + k].b, feature: f });
+      }
+    }
+    return out;
+  }
+  function evaluate(text) {
+    var spans = spansOf(text);
+    var present = new Set(spans.map(function (s) { return s.feature; }));
+    var sums = new Array(NC).fill(0), fired = [];
+    for (var i = 0; i < D.clauses.length; i++) {
+      var cl = D.clauses[i];
+      if (cl.class >= NC || cl.positive.length + cl.negated.length === 0) continue;
+      var ok = true, j;
+      for (j = 0; ok && j < cl.positive.length; j++) ok = present.has(cl.positive[j]);
+      for (j = 0; ok && j < cl.negated.length; j++) ok = !present.has(cl.negated[j]);
+      if (ok) { sums[cl.class] += vote(cl); fired.push({ clause_id: cl.id, vote: vote(cl) }); }
+    }
+    return { text: text, spans: spans, class_sums: sums, predicted: argmax(sums), fired: fired, true_label: null };
+  }
+  function argmax(sums) {
+    var best = 0;
+    for (var i = 1; i < sums.length; i++) if (sums[i] > sums[best]) best = i;
+    return best;
+  }
+  // Exported documents carry UTF-8 byte offsets; convert once per document.
+  function byteToIndex(text) {
+    var map = new Map(), byte = 0, i = 0;
+    while (i < text.length) {
+      map.set(byte, i);
+      var cp = text.codePointAt(i);
+      byte += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      i += cp >= 0x10000 ? 2 : 1;
+    }
+    map.set(byte, i);
+    return map;
+  }
+  function docSpans(doc) {
+    var m = byteToIndex(doc.text), out = [];
+    doc.spans.forEach(function (s) {
+      var a = m.get(s.start_byte), b = m.get(s.end_byte);
+      if (a !== undefined && b !== undefined && a < b) out.push({ a: a, b: b, feature: s.feature });
+    });
+    return out;
+  }
+
+  // ---------- Rule rendering ----------
+  function ruleHtml(cl, words) {
+    var parts = [];
+    function lit(f, neg) {
+      var t = esc(feat(f));
+      if (words) t = markWords(t, words);
+      return neg ? '<span class="lit neg"><span class="not">NOT</span> ' + t + '</span>' : '<span class="lit">' + t + '</span>';
+    }
+    cl.positive.forEach(function (f) { parts.push(lit(f, false)); });
+    cl.negated.forEach(function (f) { parts.push(lit(f, true)); });
+    var concl = cl.polarity < 0
+      ? '<span class="concl against">NOT ' + esc(cname(cl.class)) + '</span>'
+      : '<span class="concl for">' + esc(cname(cl.class)) + '</span>';
+    return '<span class="rule-text">' + (parts.length ? parts.join(' <span class="op">AND</span> ') : '<span class="empty">(always)</span>') +
+      ' <span class="arrow">→</span> ' + concl + '</span>';
+  }
+  // Highlights filter words inside already-escaped literal text.
+  function markWords(escaped, words) {
+    words.forEach(function (w) {
+      var ew = esc(w);
+      if (!ew) return;
+      var lower = escaped.toLowerCase(), out = '', i = 0, k;
+      while ((k = lower.indexOf(ew, i)) >= 0) {
+        out += escaped.slice(i, k) + '<mark class="hit">' + escaped.slice(k, k + ew.length) + '</mark>';
+        i = k + ew.length;
+      }
+      escaped = out + escaped.slice(i);
+    });
+    return escaped;
+  }
+  function clauseMatches(cl, words) {
+    return words.every(function (w) {
+      return cl.positive.some(function (f) { return feat(f).toLowerCase().indexOf(w) >= 0; }) ||
+        cl.negated.some(function (f) { return feat(f).toLowerCase().indexOf(w) >= 0; });
+    });
+  }
+
+  // ---------- Tabs & deep links ----------
+  var state = { tab: 'overview', cls: 0, filter: '', polarity: 'all', doc: 0, shownRules: PAGE };
+  function showTab(name) {
+    state.tab = name;
+    document.querySelectorAll('.tab').forEach(function (b) { b.setAttribute('aria-selected', String(b.dataset.tab === name)); });
+    document.querySelectorAll('.panel').forEach(function (p) { p.hidden = p.dataset.panel !== name; });
+  }
+  function writeHash() {
+    var p = new URLSearchParams();
+    p.set('tab', state.tab);
+    if (state.tab === 'rules') { p.set('class', state.cls); if (state.filter) p.set('filter', state.filter); }
+    if (state.tab === 'documents') p.set('doc', state.doc);
+    try { history.replaceState(null, '', '#' + p.toString()); } catch (e) { /* file:// in some browsers */ }
+  }
+  document.querySelectorAll('.tab').forEach(function (b) {
+    b.addEventListener('click', function () { showTab(b.dataset.tab); writeHash(); });
+  });
+
+  // ---------- Overview ----------
+  function renderOverview() {
+    var M = D.metrics;
+    var nRules = byClass.reduce(function (s, l) { return s + l.length; }, 0);
+    var cards = [
+      ['Classes', NC, D.classes.slice(0, 4).join(', ') + (NC > 4 ? ', …' : '')],
+      ['Rules', nRules, D.features.length + ' features'],
+      ['Documents', D.documents.length, 'with explanations'],
+    ];
+    if (M) {
+      cards.push(['Accuracy', pct(M.accuracy), 'on the evaluated data']);
+      cards.push(['Macro F1', pct(M.macro_f1), 'P ' + pct(M.macro_precision) + ' · R ' + pct(M.macro_recall)]);
+    }
+    $('stat-cards').innerHTML = cards.map(function (c) {
+      return '<div class="stat"><div class="label">' + esc(c[0]) + '</div><div class="value">' + esc(c[1]) +
+        '</div><div class="sub">' + esc(c[2]) + '</div></div>';
+    }).join('');
+    if (M && M.confusion.length) {
+      var max = 1;
+      M.confusion.forEach(function (r) { r.forEach(function (v) { if (v > max) max = v; }); });
+      var h = '<table class="confusion"><thead><tr><th></th>' + D.classes.map(function (n) { return '<th>' + esc(n) + '</th>'; }).join('') + '</tr></thead><tbody>';
+      M.confusion.forEach(function (row, i) {
+        h += '<tr><th class="rowh">' + esc(cname(i)) + '</th>';
+        row.forEach(function (v, j) {
+          var a = v / max, bg = i === j ? 'rgba(19,122,75,' + (0.08 + 0.8 * a).toFixed(3) + ')' : 'rgba(180,35,24,' + (v ? 0.06 + 0.75 * a : 0).toFixed(3) + ')';
+          var fg = a > 0.55 ? '#fff' : '#1c2433';
+          h += '<td style="background:' + bg + ';color:' + fg + '" title="true ' + esc(cname(i)) + ', predicted ' + esc(cname(j)) + '">' + v + '</td>';
+        });
+        h += '</tr>';
+      });
+      $('confusion').innerHTML = h + '</tbody></table>';
+      $('per-class').innerHTML = '<table><thead><tr><th>Class</th><th class="num">Precision</th><th class="num">Recall</th><th class="num">F1</th><th class="num">Support</th></tr></thead><tbody>' +
+        M.per_class.map(function (m, i) {
+          return '<tr><td><i style="display:inline-block;width:.7rem;height:.7rem;border-radius:2px;margin-right:.4rem;background:' + color(i) + '"></i>' + esc(cname(i)) +
+            '</td><td class="num">' + pct(m.precision) + '</td><td class="num">' + pct(m.recall) + '</td><td class="num"><b>' + pct(m.f1) + '</b></td><td class="num">' + m.support + '</td></tr>';
+        }).join('') + '</tbody></table>';
+    } else {
+      $('confusion').innerHTML = '<p class="empty">No labelled evaluation data.</p>';
+      $('per-class').innerHTML = '<p class="empty">No labelled evaluation data.</p>';
+    }
+    $('learning-curve').innerHTML = curveSvg(D.learning_curve);
+    $('settings').innerHTML = D.settings.length
+      ? '<dl class="settings">' + D.settings.map(function (s) { return '<dt>' + esc(s.key) + '</dt><dd>' + esc(s.value) + '</dd>'; }).join('') + '</dl>'
+      : '<p class="empty">No settings recorded.</p>';
+  }
+  function curveSvg(pts) {
+    if (!pts.length) return '<p class="empty">No learning curve recorded.</p>';
+    var W = 560, H = 240, L = 44, R = 12, T = 12, B = 30;
+    var vals = [];
+    pts.forEach(function (p) { [p.train_accuracy, p.valid_accuracy].forEach(function (v) { if (v != null) vals.push(v); }); });
+    var lo = Math.min.apply(null, vals.concat([1])), hi = Math.max.apply(null, vals.concat([0]));
+    lo = Math.max(0, Math.floor(lo * 10) / 10); hi = Math.min(1, Math.ceil(hi * 10) / 10);
+    if (hi <= lo) { hi = Math.min(1, lo + 0.1); lo = hi - 0.1; }
+    var e0 = pts[0].epoch, e1 = pts[pts.length - 1].epoch;
+    function x(e) { return L + (e1 === e0 ? 0.5 : (e - e0) / (e1 - e0)) * (W - L - R); }
+    function y(v) { return T + (1 - (v - lo) / (hi - lo)) * (H - T - B); }
+    var s = '<svg class="chart" viewBox="0 0 ' + W + ' ' + H + '" width="100%" role="img" aria-label="Accuracy per epoch">';
+    var step = hi - lo > 0.3 ? 0.1 : 0.05;
+    for (var v = lo; v <= hi + 1e-9; v += step) {
+      s += '<line class="grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + y(v) + '" y2="' + y(v) + '"/><text x="' + (L - 6) + '" y="' + (y(v) + 4) + '" text-anchor="end">' + Math.round(100 * v) + '%</text>';
+    }
+    var ticks = Math.min(pts.length, 8);
+    for (var t = 0; t < ticks; t++) {
+      var p = pts[Math.round(t * (pts.length - 1) / Math.max(1, ticks - 1))];
+      s += '<text x="' + x(p.epoch) + '" y="' + (H - 10) + '" text-anchor="middle">' + p.epoch + '</text>';
+    }
+    s += '<line class="axis" x1="' + L + '" x2="' + (W - R) + '" y1="' + (H - B) + '" y2="' + (H - B) + '"/>';
+    [['train_accuracy', '#2f5bd3', 'train'], ['valid_accuracy', '#d97706', 'validation']].forEach(function (k) {
+      var d = '', dots = '';
+      pts.forEach(function (p) {
+        if (p[k[0]] == null) return;
+        d += (d ? 'L' : 'M') + x(p.epoch).toFixed(1) + ' ' + y(p[k[0]]).toFixed(1);
+        dots += '<circle cx="' + x(p.epoch).toFixed(1) + '" cy="' + y(p[k[0]]).toFixed(1) + '" r="2.5" fill="' + k[1] + '"><title>epoch ' + p.epoch + ': ' + pct(p[k[0]]) + ' ' + k[2] + ' (' + p.seconds.toFixed(1) + ' s)</title></circle>';
+      });
+      if (d) s += '<path d="' + d + '" fill="none" stroke="' + k[1] + '" stroke-width="2"/>' + (pts.length <= 60 ? dots : '');
+    });
+    s += '</svg><div class="legend"><span><i style="background:#2f5bd3"></i>train accuracy</span><span><i style="background:#d97706"></i>validation accuracy</span><span>x: epoch</span></div>';
+    return s;
+  }
+
+  // ---------- Rules tab ----------
+  var wordCache = [];
+  // Net influence of each literal on a class: sum of polarity * weight over
+  // the class's clauses that contain it (computed once per class, on demand).
+  function classWords(c) {
+    if (wordCache[c]) return wordCache[c];
+    var m = new Map();
+    byClass[c].forEach(function (cl) {
+      var v = vote(cl);
+      cl.positive.forEach(function (f) { m.set('p' + f, (m.get('p' + f) || 0) + v); });
+      cl.negated.forEach(function (f) { m.set('n' + f, (m.get('n' + f) || 0) + v); });
+    });
+    var all = Array.from(m, function (e) { return { neg: e[0][0] === 'n', f: +e[0].slice(1), v: e[1] }; });
+    var pos = all.filter(function (w) { return w.v > 0; }).sort(function (a, b) { return b.v - a.v || a.f - b.f; }).slice(0, 12);
+    var neg = all.filter(function (w) { return w.v < 0; }).sort(function (a, b) { return a.v - b.v || a.f - b.f; }).slice(0, 12);
+    return (wordCache[c] = { pos: pos, neg: neg });
+  }
+  function wordList(list, cls) {
+    if (!list.length) return '<p class="empty">None.</p>';
+    var max = Math.abs(list[0].v) || 1;
+    return '<ul class="' + cls + '">' + list.map(function (w) {
+      var label = w.neg ? '<span class="lit neg"><span class="not">NOT</span> ' + esc(feat(w.f)) + '</span>' : '<span class="lit">' + esc(feat(w.f)) + '</span>';
+      return '<li data-testid="class-word"><span>' + label + '</span><span class="bar" style="width:' + (100 * Math.abs(w.v) / max).toFixed(1) + '%"></span><span class="val">' + signed(w.v) + '</span></li>';
+    }).join('') + '</ul>';
+  }
+  function renderRules(reset) {
+    if (reset) state.shownRules = PAGE;
+    var c = state.cls;
+    if (NC === 0) { $('rule-list').innerHTML = ''; $('rule-count').textContent = 'No classes.'; return; }
+    var words = state.filter.toLowerCase().split(/\s+/).filter(Boolean);
+    var list = byClass[c].filter(function (cl) {
+      if (state.polarity === 'pos' && cl.polarity < 0) return false;
+      if (state.polarity === 'neg' && cl.polarity >= 0) return false;
+      return !words.length || clauseMatches(cl, words);
+    });
+    var shown = list.slice(0, state.shownRules);
+    $('rules-heading').textContent = 'Rules for ' + cname(c);
+    var rc = $('rule-count');
+    rc.dataset.total = list.length;
+    rc.dataset.shown = shown.length;
+    rc.textContent = 'showing ' + shown.length + ' of ' + list.length + ' rules' +
+      (emptyByClass[c] ? ' · ' + emptyByClass[c] + ' empty clauses hidden (they never vote)' : '');
+    $('rule-list').innerHTML = shown.length ? shown.map(function (cl) {
+      return '<tr data-testid="rule" data-clause-id="' + cl.id + '"><td class="num id">' + cl.id + '</td><td>' + ruleHtml(cl, words) +
+        '</td><td class="num"><span class="vote ' + (cl.polarity < 0 ? 'against' : 'for') + '">' + signed(vote(cl)) + '</span><span class="wbar" style="width:' + Math.max(2, 50 * cl.weight / maxWeight).toFixed(0) + 'px"></span></td><td class="num">' +
+        (cl.coverage == null ? '–' : cl.coverage) + '</td><td class="num">' + pct(cl.precision) + '</td></tr>';
+    }).join('') : '<tr><td colspan="5" class="empty">No rule matches.</td></tr>';
+    var more = $('rules-more');
+    more.hidden = shown.length >= list.length;
+    more.textContent = 'Show ' + Math.min(PAGE, list.length - shown.length) + ' more';
+    var cw = classWords(c);
+    $('class-words').innerHTML = '<div><h3>Points to ' + esc(cname(c)) + '</h3>' + wordList(cw.pos, 'for') +
+      '</div><div><h3>Points away from ' + esc(cname(c)) + '</h3>' + wordList(cw.neg, 'against') + '</div>';
+  }
+  $('class-select').innerHTML = D.classes.map(function (n, i) { return '<option value="' + i + '">' + esc(n) + ' (' + byClass[i].length + ' rules)</option>'; }).join('');
+  $('class-select').addEventListener('change', function (e) { state.cls = +e.target.value; renderRules(true); writeHash(); });
+  var filterTimer = 0;
+  $('rule-filter').addEventListener('input', function (e) {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(function () { state.filter = e.target.value.trim(); renderRules(true); writeHash(); }, 120);
+  });
+  $('rule-polarity').addEventListener('change', function (e) { state.polarity = e.target.value; renderRules(true); });
+  $('rules-more').addEventListener('click', function () { state.shownRules += PAGE; renderRules(false); });
+
+  // ---------- Document view (shared by data documents and pasted text) ----------
+  // Colour each highlighted stretch by the net vote of fired clauses that use
+  // it as a positive literal: for the predicted class (green) or against it.
+  function highlightHtml(doc, spans) {
+    var firedByFeature = new Map(), pred = doc.predicted;
+    doc.fired.forEach(function (fc) {
+      var cl = clauseById.get(fc.clause_id);
+      if (!cl) return;
+      var towardPred = cl.class === pred ? fc.vote : -fc.vote;
+      cl.positive.forEach(function (f) {
+        var e = firedByFeature.get(f) || { v: 0, n: 0 };
+        e.v += towardPred; e.n++;
+        firedByFeature.set(f, e);
+      });
+    });
+    var text = doc.text, bounds = new Set([0, text.length]), used = [];
+    spans.forEach(function (s) { if (firedByFeature.has(s.feature)) { used.push(s); bounds.add(s.a); bounds.add(s.b); } });
+    var cuts = Array.from(bounds).sort(function (a, b) { return a - b; });
+    var maxAbs = 1;
+    firedByFeature.forEach(function (e) { if (Math.abs(e.v) > maxAbs) maxAbs = Math.abs(e.v); });
+    var out = '', k = 0;
+    used.sort(function (a, b) { return a.a - b.a; });
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      var a = cuts[i], b = cuts[i + 1], piece = esc(text.slice(a, b));
+      // Breaks the tokenizer treats as spaces read best as line breaks.
+      if (TK.strip_html_breaks) piece = piece.replace(/&lt;br[ \t\n\r\f]*\/?&gt;/gi, '\n');
+      while (k < used.length && used[k].b <= a) k++;
+      var v = 0, tips = [];
+      for (var j = k; j < used.length && used[j].a < b; j++) {
+        if (used[j].a <= a && used[j].b >= b) {
+          var e = firedByFeature.get(used[j].feature);
+          v += e.v;
+          tips.push('“' + feat(used[j].feature) + '” in ' + e.n + ' fired rule' + (e.n > 1 ? 's' : '') + ', net ' + signed(e.v) + ' for ' + cname(pred));
+        }
+      }
+      if (!tips.length) { out += piece; continue; }
+      var alpha = (0.18 + 0.6 * Math.min(1, Math.abs(v) / maxAbs)).toFixed(2);
+      var bg = v >= 0 ? 'rgba(34,160,100,' + alpha + ')' : 'rgba(220,70,55,' + alpha + ')';
+      out += '<span class="hl" data-testid="hl" style="background:' + bg + '" title="' + esc(tips.join('\n')) + '">' + piece + '</span>';
+    }
+    return out;
+  }
+  function sumsHtml(doc, id) {
+    var max = 1;
+    doc.class_sums.forEach(function (s) { if (Math.abs(s) > max) max = Math.abs(s); });
+    var hasNeg = doc.class_sums.some(function (s) { return s < 0; });
+    var zero = hasNeg ? 50 : 0, span = hasNeg ? 50 : 100;
+    return '<div class="sums" id="' + id + '">' + doc.class_sums.map(function (s, i) {
+      var w = span * Math.abs(s) / max, left = s >= 0 ? zero : zero - w;
+      return '<div class="sum-row' + (i === doc.predicted ? ' pred' : '') + '" data-testid="class-sum" data-class="' + i + '" data-sum="' + s + '"><span class="cname">' + esc(cname(i)) +
+        '</span><span class="track"><span class="fill" style="left:' + left.toFixed(1) + '%;width:' + w.toFixed(1) + '%;background:' + color(i) + (i === doc.predicted ? '' : ';opacity:.55') + '"></span>' +
+        (hasNeg ? '<span class="zero" style="left:50%"></span>' : '') + '</span><span class="v">' + signed(s) + '</span></div>';
+    }).join('') + '</div>';
+  }
+  function firedRows(list, cap) {
+    return list.slice(0, cap).map(function (fc) {
+      var cl = clauseById.get(fc.clause_id);
+      return '<tr data-testid="fired" data-clause-id="' + fc.clause_id + '"><td class="num id">' + fc.clause_id + '</td><td>' + (cl ? ruleHtml(cl, null) : '<span class="empty">unknown clause</span>') +
+        '</td><td class="num"><span class="vote ' + (fc.vote < 0 ? 'against' : 'for') + '">' + signed(fc.vote) + '</span></td></tr>';
+    }).join('');
+  }
+  function firedTable(title, list, key) {
+    if (!list.length) return '<h3>' + esc(title) + '</h3><p class="empty">None.</p>';
+    var h = '<h3>' + esc(title) + ' <span class="muted">(' + list.length + ')</span></h3><table class="rules"><tbody data-list="' + key + '">' + firedRows(list, FIRED_CAP) + '</tbody></table>';
+    if (list.length > FIRED_CAP) h += '<div class="more"><button class="btn" data-more="' + key + '">Show all ' + list.length + '</button></div>';
+    return h;
+  }
+  function byAbsVote(a, b) { return Math.abs(b.vote) - Math.abs(a.vote) || a.clause_id - b.clause_id; }
+  function renderDocInto(el, doc, spans, opts) {
+    var pred = doc.predicted, truth = doc.true_label;
+    var wrong = truth != null && truth !== pred;
+    var groups = [];
+    for (var c = 0; c < NC; c++) groups.push([]);
+    doc.fired.forEach(function (fc) { var cl = clauseById.get(fc.clause_id); if (cl && cl.class < NC) groups[cl.class].push(fc); });
+    groups.forEach(function (g) { g.sort(byAbsVote); });
+    var lists = {};
+    // Left: the text, why it went wrong, the fired rules; right (sticky): the verdict.
+    var h = '<div class="doc-grid"><div class="doc-main"><div class="card"><h2>' + esc(opts.title) + '</h2><div class="doc-text" data-testid="doc-text">' + highlightHtml(doc, spans) +
+      '</div><div class="legend"><span><i style="background:rgba(34,160,100,.6)"></i>supports the prediction</span><span><i style="background:rgba(220,70,55,.6)"></i>argues against it</span><span>hover a word for details</span></div></div>';
+    if (wrong) {
+      lists.wrong = groups[pred].filter(function (f) { return f.vote > 0; }).concat(groups[truth].filter(function (f) { return f.vote < 0; })).sort(byAbsVote);
+      h += '<div class="card callout"><h2>Why not ' + esc(cname(truth)) + '?</h2><p class="hint">Rules that fired and pulled toward ' + esc(cname(pred)) + ' or away from ' + esc(cname(truth)) + '.</p>' +
+        firedTable('Misleading rules', lists.wrong, 'wrong') + '</div>';
+    }
+    h += '<div class="card"><h2>Rules that fired</h2><p class="hint">' + doc.fired.length + ' of ' + D.clauses.length + ' clauses fired on this text, grouped by the class they vote on.</p>';
+    var order = [pred].concat(Array.from({ length: NC }, function (_, i) { return i; }).filter(function (i) { return i !== pred; }));
+    order.forEach(function (c) {
+      lists['c' + c] = groups[c];
+      h += firedTable(cname(c) + (c === pred ? ' · predicted' : '') + ' · score ' + signed(doc.class_sums[c]), groups[c], 'c' + c);
+    });
+    h += '</div></div><div class="doc-side"><div class="card"><div class="verdict"><span class="muted">Prediction</span><span class="big" id="' + opts.predId + '" style="color:' + color(pred) + '">' + esc(cname(pred)) + '</span>' +
+      (truth != null ? (wrong ? '<span class="badge bad">WRONG · true: ' + esc(cname(truth)) + '</span>' : '<span class="badge ok">CORRECT</span>') : '') + '</div>' +
+      '<h3>Class scores</h3>' + sumsHtml(doc, opts.sumsId) + '<p class="hint" style="margin-top:.6rem">Score = sum of the votes of the rules that fired for each class; the highest score wins (ties go to the first class).</p></div></div></div>';
+    el.innerHTML = h;
+    el.querySelectorAll('button[data-more]').forEach(function (b) {
+      b.addEventListener('click', function () {
+        var key = b.dataset.more;
+        el.querySelector('tbody[data-list="' + key + '"]').innerHTML = firedRows(lists[key], Infinity);
+        b.remove();
+      });
+    });
+  }
+
+  // ---------- Documents tab ----------
+  function docLabel(d, i) {
+    var mark = d.true_label == null ? '' : d.true_label === d.predicted ? '✓ ' : '✗ ';
+    return mark + d.id + ' — predicted ' + cname(d.predicted) + (d.true_label == null ? '' : ', true ' + cname(d.true_label));
+  }
+  function fillDocSelect() {
+    var only = $('doc-wrong-only').checked;
+    $('doc-select').innerHTML = D.documents.map(function (d, i) {
+      if (only && (d.true_label == null || d.true_label === d.predicted) && i !== state.doc) return '';
+      return '<option value="' + i + '">' + esc(docLabel(d, i)) + '</option>';
+    }).join('');
+    $('doc-select').value = String(state.doc);
+  }
+  function renderDoc() {
+    var d = D.documents[state.doc];
+    if (!d) { $('doc-view').innerHTML = '<div class="card"><p class="empty">No documents in this report.</p></div>'; return; }
+    $('doc-select').value = String(state.doc);
+    renderDocInto($('doc-view'), d, docSpans(d), { title: 'Document ' + d.id, predId: 'predicted', sumsId: 'class-sums' });
+  }
+  function stepDoc(dir) {
+    var opts = $('doc-select').options, idx = $('doc-select').selectedIndex + dir;
+    if (idx >= 0 && idx < opts.length) { state.doc = +opts[idx].value; renderDoc(); writeHash(); }
+  }
+  $('doc-select').addEventListener('change', function (e) { state.doc = +e.target.value; renderDoc(); writeHash(); });
+  $('doc-wrong-only').addEventListener('change', fillDocSelect);
+  $('doc-prev').addEventListener('click', function () { stepDoc(-1); });
+  $('doc-next').addEventListener('click', function () { stepDoc(1); });
+
+  // ---------- Try text ----------
+  function runPaste() {
+    var text = $('paste-input').value, res = $('paste-result');
+    if (!text.trim()) { res.innerHTML = ''; delete res.dataset.predicted; return; }
+    var r = evaluate(text);
+    res.dataset.predicted = r.predicted;
+    res.dataset.sums = JSON.stringify(r.class_sums);
+    // Sorted feature ids found in the text: lets tests compare the tokenizer itself.
+    res.dataset.features = JSON.stringify(Array.from(new Set(r.spans.map(function (s) { return s.feature; }))).sort(function (a, b) { return a - b; }));
+    renderDocInto(res, r, r.spans, { title: 'Your text', predId: 'paste-predicted', sumsId: 'paste-sums' });
+  }
+  var pasteOk = !TK.stem && segmenter;
+  if (!pasteOk) {
+    $('paste-input').disabled = true;
+    $('paste-run').disabled = true;
+    $('paste-note').textContent = TK.stem
+      ? 'This model was trained on stemmed words; stemming cannot be reproduced in the page, so pasted text cannot be evaluated here. Use the command-line tool instead.'
+      : 'This browser lacks Intl.Segmenter (word segmentation), so pasted text cannot be evaluated here.';
+  } else {
+    var pasteTimer = 0;
+    $('paste-run').addEventListener('click', runPaste);
+    $('paste-input').addEventListener('input', function () { clearTimeout(pasteTimer); pasteTimer = setTimeout(runPaste, 250); });
+  }
+
+  // ---------- Start: apply the deep link, render the visible parts ----------
+  // Deep links: #tab=overview|rules|documents|try, class=<index>,
+  // filter=<words>, doc=<document id or index>, paste=<url-encoded text>.
+  var q = new URLSearchParams(location.hash.slice(1) || location.search.slice(1));
+  if (q.has('class')) { var cq = parseInt(q.get('class'), 10); if (cq >= 0 && cq < NC) state.cls = cq; }
+  if (q.has('filter')) { state.filter = q.get('filter'); $('rule-filter').value = state.filter; }
+  if (q.has('doc')) {
+    var dq = q.get('doc'), byId = D.documents.findIndex(function (d) { return d.id === dq; }), di = parseInt(dq, 10);
+    if (byId >= 0) state.doc = byId; else if (di >= 0 && di < D.documents.length) state.doc = di;
+  }
+  var tab = q.get('tab') || (q.has('paste') ? 'try' : q.has('doc') ? 'documents' : (q.has('class') || q.has('filter')) ? 'rules' : 'overview');
+  renderOverview();
+  $('class-select').value = String(state.cls);
+  renderRules(true);
+  fillDocSelect();
+  renderDoc();
+  if (q.has('paste')) { $('paste-input').value = q.get('paste'); if (pasteOk) runPaste(); }
+  showTab(['overview', 'rules', 'documents', 'try'].indexOf(tab) >= 0 ? tab : 'overview');
+  var T1 = performance.now();
+  var perf = $('perf');
+  perf.dataset.initMs = (T1 - T0).toFixed(1);
+  perf.dataset.loadMs = T1.toFixed(1);
+  perf.textContent = 'Generated by ' + D.generated_by.tool + ' ' + D.generated_by.version + ' · page ready in ' + T1.toFixed(0) + ' ms';
+})();
