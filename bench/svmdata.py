@@ -35,5 +35,9 @@ def load_svm(path, n_features=None, max_rows=None):
     if X.nnz and X.data.max() != 1.0:
         print(f"warning: {path} has non-binary values; treating any non-zero as 1", file=sys.stderr)
         X.data[:] = 1.0
+    X = X.tocsr()
     X.sort_indices()
-    return X.tocsr(), y, nf, hdr_classes
+    if X.nnz < 2**31 - 1:  # load_svmlight_file may give int64 indices; LinearSVC (liblinear) rejects them
+        X.indices = X.indices.astype(np.int32)
+        X.indptr = X.indptr.astype(np.int32)
+    return X, y, nf, hdr_classes

@@ -264,6 +264,17 @@ def main():
     p.add_argument("--green-input", choices=["csr", "dense"], default="csr")
     a = p.parse_args()
 
+    # Libraries log to stdout (tmu's logging, C printf): send fd 1 to stderr and keep the real
+    # stdout for our JSON lines only, so OUTDIR/others.jsonl stays pure JSON.
+    sys.stdout.flush()
+    json_out = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def emit(rec):
+        json_out.write(json.dumps(rec) + "\n")
+        json_out.flush()
+
     omp = os.environ.get("OMP_NUM_THREADS")
     if omp is not None and omp != str(a.threads):
         print(f"warning: OMP_NUM_THREADS={omp} but --threads {a.threads}", file=sys.stderr)
@@ -298,14 +309,14 @@ def main():
                         "macro_f1": round(float(f1_score(yte, y_hat, average="macro", labels=list(range(n_classes)),
                                                          zero_division=0)), 5),
                         "peak_rss_mb": round(peak_rss_mb(), 1)})
-            print(json.dumps(rec), flush=True)
+            emit(rec)
             if not a.json:
                 print(f"[{a.lib}] epoch {ep}: fit {rec['fit_s']:.2f} s, predict {rec['predict_s']:.2f} s, "
                       f"acc {rec['accuracy']:.4f}, macro F1 {rec['macro_f1']:.4f}, RSS {rec['peak_rss_mb']:.0f} MB",
                       file=sys.stderr, flush=True)
     except Fail as f:
         rec = dict(base, error=str(f), step=f.step, threads=a.threads)
-        print(json.dumps(rec), flush=True)
+        emit(rec)
         print(f"ERROR [{a.lib}] step '{f.step}': {f}", file=sys.stderr, flush=True)
         sys.exit(2)
 
