@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""scikit-learn baselines on the same svmlight files as the Tsetlin benchmarks.
+
+  bench/.venv/bin/python bench/sklearn_baselines.py --train A.svm --test B.svm --threads 2 [--skip-slow]
+  bench/.venv/bin/python bench/sklearn_baselines.py --data ALL.svm --cv 10 --seed 42 --threads 2
+
+Prints one JSON line per method: method, accuracy, macro_f1, fit_s, predict_s, threads, version.
+With --cv K (one file, no split): stratified, shuffled K-fold; accuracy/macro_f1 are fold means,
+with *_std and per-fold lists (accuracy_folds, fit_s_folds, predict_s_folds); fit_s/predict_s are
+fold means. --skip-slow omits the decision tree and the random forest. A method that fails prints
+a JSON line with "error" (and the script exits 1 at the end) rather than being dropped.
+Set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS to --threads (run_others.sh does).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+
+def methods(threads, seed, skip_slow):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import BernoulliNB, MultinomialNB
+    from sklearn.svm import LinearSVC
+    from sklearn.tree import DecisionTreeClassifier
+    ms = [
+        ("MultinomialNB", lambda: MultinomialNB()),
+        ("BernoulliNB", lambda: BernoulliNB()),
+        ("LogisticRegression", lambda: LogisticRegression(max_iter=5000)),
+        ("LinearSVC", lambda: LinearSVC(max_iter=20000, random_state=seed)),
+    ]
+    if not skip_slow:
+        ms += [
+            ("DecisionTree", lambda: DecisionTreeClassifier(random_state=seed)),
+            ("RandomForest", lambda: RandomForestClassifier(n_estimators=100, n_jobs=threads, random_state=seed)),
+        ]
+    return ms
+
+
+def fit_eval(make, Xtr, ytr, Xte, yte):
+    from sklearn.metrics import accuracy_score, f1_score
+    clf = make()
+    t0 = time.perf_counter()
+    clf.fit(Xtr, ytr)
+    t1 = time.perf_counter()
+    yh = clf.predict(Xte)
+    t2 = time.perf_counter()
+    return (float(accuracy_score(yte, yh)), float(f1_score(yte, yh, average="macro", zero_division=0)),
+            t1 - t0, t2 - t1)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--train")
+    p.add_argument("--test")
+    p.add_argument("--data", help="single file for --cv")
+    p.add_argument("--cv", type=int, default=0)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--skip-slow", action="store_true")
+    p.add_argument("--max-train-rows", type=int, default=None)
+    a = p.parse_args()
+
+    import numpy as np
+    import sklearn
+    from svmdata import load_svm
+    ver = sklearn.__version__
+
+    try:
+        if a.cv:
+            path = a.data or a.train
+            if not path:
+                p.error("--cv needs --data FILE")
+            X, y, nf, _ = load_svm(path)
+            from sklearn.model_selection import StratifiedKFold
+            folds = list(StratifiedKFold(n_splits=a.cv, shuffle=True, random_state=a.seed).split(X, y))
+        else:
+            if not (a.train and a.test):
+                p.error("need --train and --test (or --data with --cv K)")
+            Xtr, ytr, nf, _ = load_svm(a.train, None, a.max_train_rows)
+            Xte, yte, _, _ = load_svm(a.test, nf)
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001
+        traceback.print_exc(file=sys.stderr)
+        print(json.dumps({"method": "sklearn", "version": ver, "error": f"{type(e).__name__}: {e}", "step": "load data"}))
+        sys.exit(2)
+
+    failed = False
+    for name, make in methods(a.threads, a.seed, a.skip_slow):
+        rec = {"method": name, "threads": a.threads, "version": ver}
+        try:
+            if a.cv:
+                res = [fit_eval(make, X[tr], y[tr], X[te], y[te]) for tr, te in folds]
+                acc, f1, fs, ps = (np.array(v) for v in zip(*res))
+                rec.update({"cv": a.cv, "seed": a.seed, "rows": X.shape[0],
+                            "accuracy": round(acc.mean(), 5), "accuracy_std": round(acc.std(), 5),
+                            "macro_f1": round(f1.mean(), 5), "macro_f1_std": round(f1.std(), 5),
+                            "fit_s": round(fs.mean(), 4), "predict_s": round(ps.mean(), 4),
+                            "accuracy_folds": [round(v, 5) for v in acc],
+                            "fit_s_folds": [round(v, 4) for v in fs],
+                            "predict_s_folds": [round(v, 4) for v in ps]})
+            else:
+                acc, f1, fs, ps = fit_eval(make, Xtr, ytr, Xte, yte)
+                rec.update({"accuracy": round(acc, 5), "macro_f1": round(f1, 5), "fit_s": round(fs, 4),
+                            "predict_s": round(ps, 4), "rows_train": Xtr.shape[0], "rows_test": Xte.shape[0]})
+        except BaseException as e:  # noqa: BLE001
+            traceback.print_exc(file=sys.stderr)
+            rec.update({"error": f"{type(e).__name__}: {e}", "step": "fit/predict"})
+            failed = True
+        print(json.dumps(rec), flush=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Turn benchmark JSON lines (ours + tm_others.py + sklearn_baselines.py) into Markdown tables.
+
+  python bench/table.py OUTDIR/others.jsonl OUTDIR/ours.jsonl OUTDIR/sklearn.jsonl > table.md
+
+Tsetlin lines (with "lib") are grouped into one row per run (lib, version, clauses, threads, T, s,
+...), epochs in order: 's/epoch' lists fit seconds per epoch, 'predict s' the prediction seconds
+per epoch, accuracy / macro F1 are after the last epoch (with the epoch count). Lines with "error"
+become a FAILED row. Lines with "method" (scikit-learn) go into a second table. Our own engine's
+binary should print the same fields as tm_others.py (lib, version, epoch, fit_s, predict_s,
+accuracy, macro_f1, threads, clauses, clauses_semantics, T, s, rows_train, rows_test, peak_rss_mb).
+Needs only the Python standard library.
+"""
+import json
+import sys
+
+NAMES = {"tmu": "tmu (CPU)", "pytmp": "pyTsetlinMachineParallel", "green": "green-tsetlin"}
+
+
+def fmt_n(x):
+    if x is None:
+        return "–"
+    return f"{x:,}" if isinstance(x, int) else str(x)
+
+
+def secs(xs):
+    return " / ".join("–" if x is None else (f"{x:.1f}" if x >= 10 else f"{x:.2f}") for x in xs) or "–"
+
+
+def pct(x):
+    return "–" if x is None else f"{100 * x:.1f} %"
+
+
+def main(paths):
+    runs, order, skl = {}, [], []
+    for path in paths:
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                try:
+                    r = json.loads(line)
+                except json.JSONDecodeError:
+                    print(f"table.py: {path}:{n}: not JSON, skipped: {line[:80]}", file=sys.stderr)
+                    continue
+                if "method" in r and "lib" not in r:
+                    skl.append(r)
+                    continue
+                key = (path, r.get("lib"), r.get("threads"), r.get("clauses"), r.get("T"), r.get("s"),
+                       r.get("green_model"), r.get("green_input"), r.get("weighted"), r.get("boost"))
+                if "error" in r:  # attach to the run of that lib in that file if there is one
+                    key = next((k for k in order if k[0] == path and k[1] == r.get("lib")), key)
+                if key not in runs:
+                    runs[key] = []
+                    order.append(key)
+                runs[key].append(r)
+
+    out = ["| library | version | clauses | threads | T / s | s/epoch (per epoch) | predict s (per epoch) "
+           "| accuracy | macro F1 | peak RSS | notes |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for k in order:
+        rs = runs[k]
+        eps = sorted((r for r in rs if "epoch" in r), key=lambda r: r["epoch"])
+        errs = [r for r in rs if "error" in r]
+        first = (eps or rs)[0]
+        lib = first.get("lib", "?")
+        name = NAMES.get(lib, lib)
+        clauses = first.get("clauses")
+        sem = first.get("clauses_semantics")
+        cl = fmt_n(clauses) + (f" ({sem})" if sem else "")
+        notes = []
+        if first.get("seeded") is False:
+            notes.append("not seeded")
+        if first.get("weighted"):
+            notes.append("weighted")
+        if first.get("boost") is False:
+            notes.append("no boost")
+        if lib == "green" and first.get("green_model"):
+            notes.append(f"{first['green_model']} TM, {first.get('green_input')} input")
+        if first.get("threads_used") not in (None, first.get("threads")):
+            notes.append(f"uses {first['threads_used']} thread(s)")
+        if first.get("rows_train") is not None:
+            notes.append(f"{first['rows_train']:,} train / {first.get('rows_test', 0):,} test rows")
+        for e in errs:
+            notes.append(f"**FAILED** at {e.get('step', '?')}: {e.get('error')}")
+        last = eps[-1] if eps else {}
+        ts = "–" if first.get("T") is None else f"{first.get('T')} / {first.get('s')}"
+        acc = pct(last.get("accuracy")) + (f" after {last['epoch']}" if last else "")
+        rss = "–" if last.get("peak_rss_mb") is None else f"{last['peak_rss_mb'] / 1024:.2f} GB"
+        out.append(f"| {name} | {first.get('version') or '–'} | {cl} | {fmt_n(first.get('threads'))} | {ts} "
+                   f"| {secs([r.get('fit_s') for r in eps])} | {secs([r.get('predict_s') for r in eps])} "
+                   f"| {acc} | {pct(last.get('macro_f1'))} | {rss} | {'; '.join(notes)} |")
+    if order:
+        print("\n".join(out))
+    if skl:
+        if order:
+            print()
+        print("| scikit-learn method | version | threads | accuracy | macro F1 | fit s | predict s | notes |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in skl:
+            if "error" in r:
+                print(f"| {r['method']} | {r.get('version', '–')} | {fmt_n(r.get('threads'))} | – | – | – | – "
+                      f"| **FAILED** at {r.get('step', '?')}: {r['error']} |")
+                continue
+            acc, f1 = pct(r.get("accuracy")), pct(r.get("macro_f1"))
+            note = ""
+            if r.get("cv"):
+                acc += f" ± {100 * r['accuracy_std']:.1f}"
+                f1 += f" ± {100 * r['macro_f1_std']:.1f}"
+                note = f"{r['cv']}-fold CV (seed {r.get('seed')}), mean per fold"
+            print(f"| {r['method']} | {r.get('version', '–')} | {fmt_n(r.get('threads'))} | {acc} | {f1} "
+                  f"| {secs([r.get('fit_s')])} | {secs([r.get('predict_s')])} | {note} |")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        sys.exit(64)
+    main(sys.argv[1:])
