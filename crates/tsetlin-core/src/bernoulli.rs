@@ -51,7 +51,7 @@ impl BernoulliPool {
     pub fn window(&self, r: u64, out: &mut [u64]) {
         debug_assert!(out.len() <= self.window);
         let span_bits = ((self.words.len() - self.window - 1) * 64) as u64;
-        let start = ((r >> 32) * span_bits >> 32) as usize;
+        let start = (((r >> 32) * span_bits) >> 32) as usize;
         let (o, sh) = (start / 64, start % 64);
         if sh == 0 {
             out.copy_from_slice(&self.words[o..o + out.len()]);

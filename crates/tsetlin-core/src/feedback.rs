@@ -76,22 +76,29 @@ pub(crate) struct TypeISettings {
     pub literal_budget: Option<u32>,
 }
 
+/// What every feedback of one training step shares.
+pub(crate) struct StepContext<'a> {
+    pub ex: &'a ExampleLiterals,
+    pub pool: &'a BernoulliPool,
+    pub settings: TypeISettings,
+    pub weighted: bool,
+}
+
 /// Type I feedback to a clause whose planes are `clause` (stride `stride`). `fired` is its
 /// training-semantics output, `r` the clause's random value for this step. Returns whether
 /// the weight should grow (the clause fired).
 pub(crate) fn type_i(
     clause: &mut [u64],
     stride: usize,
-    ex: &ExampleLiterals,
+    ctx: &StepContext<'_>,
     fired: bool,
-    settings: TypeISettings,
-    pool: &BernoulliPool,
     r: u64,
     scratch: &mut Scratch,
 ) -> bool {
+    let (ex, settings) = (ctx.ex, ctx.settings);
     // One Bernoulli(1/s) bit per automaton decides its move: literal-0 automata step down on a
     // 1; literal-1 automata (without boost) step up on a 0, which has probability (s-1)/s.
-    pool.window(r, &mut scratch.dec);
+    ctx.pool.window(r, &mut scratch.dec);
     if fired {
         let bits = clause.len() / stride;
         let top = &clause[(bits - 1) * stride..];

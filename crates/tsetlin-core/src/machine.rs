@@ -11,7 +11,7 @@ use crate::bernoulli::{BernoulliPool, REFRESH_STEPS};
 use crate::bits::eval;
 use crate::data::SparseRows;
 use crate::error::{Result, TmError};
-use crate::feedback::{self, ExampleLiterals, Scratch, TypeISettings};
+use crate::feedback::{self, ExampleLiterals, Scratch, StepContext, TypeISettings};
 use crate::params::Params;
 use crate::rng::{mix, mix_all, threshold_u32, Xoshiro256};
 
@@ -539,13 +539,6 @@ fn evaluate_bank(
         .sum()
 }
 
-struct StepContext<'a> {
-    ex: &'a ExampleLiterals,
-    pool: &'a BernoulliPool,
-    settings: TypeISettings,
-    weighted: bool,
-}
-
 /// Feedback to a class with target 1 (`positive_target`) or 0; `threshold` is the feedback
 /// probability as a 32-bit threshold and `base` the class's random key for this step.
 fn feedback_bank(
@@ -578,16 +571,7 @@ fn feedback_bank(
                 let fired = outputs[j];
                 let positive_clause = j % 2 == 0;
                 if positive_clause == positive_target {
-                    let grew = feedback::type_i(
-                        clause,
-                        stride,
-                        ctx.ex,
-                        fired,
-                        ctx.settings,
-                        ctx.pool,
-                        mix(r),
-                        &mut scratch,
-                    );
+                    let grew = feedback::type_i(clause, stride, ctx, fired, mix(r), &mut scratch);
                     if grew && ctx.weighted {
                         *weight = weight.saturating_add(1);
                     }

@@ -60,7 +60,7 @@ impl Xoshiro256 {
     /// Uniform in `0..n` (Lemire's multiply-shift; bias below 2^-32 for the sizes used here).
     #[inline]
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Uniform in `[0, 1)`.

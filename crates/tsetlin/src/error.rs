@@ -64,6 +64,14 @@ pub enum Error {
     /// Input that is structurally invalid for an operation (mismatched lengths, no classes...).
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// A classifier file that cannot be decoded (wrong kind, damaged, newer version).
+    #[error("{}: {message}", path.display())]
+    ModelFile {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An error from the Tsetlin machine engine.
     #[error(transparent)]
     Core(#[from] tsetlin_core::TmError),

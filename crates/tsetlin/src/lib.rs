@@ -4,6 +4,7 @@
 //! features, and a synthetic clinical-notes corpus with planted rules.
 
 pub mod baselines;
+pub mod classifier;
 pub mod error;
 pub mod featurize;
 pub mod io;
@@ -11,5 +12,6 @@ pub mod metrics;
 pub mod rng;
 pub mod synth;
 
+pub use classifier::{EpochRecord, TextClassifier, TextExplanation};
 pub use error::{Error, Result};
 pub use tsetlin_core::SparseRows;

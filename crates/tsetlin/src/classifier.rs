@@ -1,0 +1,363 @@
+//! `TextClassifier`: featurizer + label set + Tsetlin machine, saved and loaded as one file so
+//! that a saved model predicts raw text with exactly the training-time features.
+//!
+//! File layout (little-endian): magic `TSETLINC`, format version (u32), CRC-32 of the rest
+//! (u32), length of a JSON header (u32), the JSON header (featurizer, labels, training
+//! history), then the engine's own model file (which carries its own magic and checksum).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tsetlin_core::{Explanation, ParamsBuilder, Rule, SparseRows, TsetlinMachine};
+
+use crate::error::{Error, Result};
+use crate::featurize::{FeatureMatch, Featurizer, FeaturizerConfig, LabelSet};
+
+/// Magic bytes of a classifier file.
+pub const MAGIC: &[u8; 8] = b"TSETLINC";
+/// Classifier format version this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One epoch of the training log (for learning curves).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 1-based epoch over the whole training history.
+    pub epoch: usize,
+    /// Seconds the epoch took.
+    pub seconds: f64,
+    /// Accuracy on the training rows after the epoch, when measured.
+    pub train_accuracy: Option<f64>,
+    /// Accuracy on the validation or test rows after the epoch, when measured.
+    pub valid_accuracy: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    featurizer: Featurizer,
+    labels: LabelSet,
+    history: Vec<EpochRecord>,
+}
+
+/// A text classifier: raw text in, class and explanation out.
+#[derive(Debug, Clone)]
+pub struct TextClassifier {
+    /// Turns text into the machine's Boolean features.
+    pub featurizer: Featurizer,
+    /// Class names, in class-index order.
+    pub labels: LabelSet,
+    /// The trained machine.
+    pub machine: TsetlinMachine,
+    /// The training log.
+    pub history: Vec<EpochRecord>,
+}
+
+/// The explanation of one text's prediction, in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextExplanation {
+    /// Predicted class name.
+    pub predicted: String,
+    /// Class sums in class order (they equal the sum of the fired clauses' votes).
+    pub class_sums: Vec<i64>,
+    /// The clauses that fired, as rules with their votes.
+    pub fired: Vec<FiredRule>,
+    /// Which byte spans of the text produced each present feature.
+    pub matches: Vec<FeatureMatch>,
+}
+
+/// A fired clause, read as a rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiredRule {
+    /// The rule.
+    pub rule: Rule,
+    /// Its signed vote.
+    pub vote: i64,
+    /// Human-readable form.
+    pub text: String,
+}
+
+impl TextClassifier {
+    /// Fits the featurizer on `texts`, encodes the labels (sorted names) and builds an
+    /// untrained machine whose hyper-parameters `configure` sets. Returns the classifier and
+    /// the encoded training rows and labels, ready for [`TsetlinMachine::fit`].
+    pub fn prepare<S: AsRef<str> + Sync>(
+        texts: &[S],
+        labels: &[String],
+        featurizer: &FeaturizerConfig,
+        configure: impl FnOnce(ParamsBuilder) -> ParamsBuilder,
+    ) -> Result<(Self, SparseRows, Vec<u32>)> {
+        if texts.len() != labels.len() {
+            return Err(Error::InvalidInput(format!(
+                "{} texts but {} labels",
+                texts.len(),
+                labels.len()
+            )));
+        }
+        let label_set = LabelSet::from_labels(labels);
+        if label_set.len() < 2 {
+            return Err(Error::InvalidInput(format!(
+                "need at least 2 classes, the training data has {} ({})",
+                label_set.len(),
+                label_set.names().join(", ")
+            )));
+        }
+        let y = label_set.encode(labels)?;
+        let featurizer = Featurizer::fit(texts, &y, label_set.len(), featurizer)?;
+        if featurizer.n_features() == 0 {
+            return Err(Error::InvalidInput(
+                "no features survived the vocabulary settings (lower --min-df?)".to_string(),
+            ));
+        }
+        let x = featurizer.transform(texts);
+        let params = configure(tsetlin_core::Params::builder(
+            label_set.len(),
+            featurizer.n_features(),
+        ))
+        .build()?;
+        let machine = TsetlinMachine::new(params)?;
+        Ok((
+            Self {
+                featurizer,
+                labels: label_set,
+                machine,
+                history: Vec::new(),
+            },
+            x,
+            y,
+        ))
+    }
+
+    /// Class names in class-index order.
+    pub fn class_names(&self) -> &[String] {
+        self.labels.names()
+    }
+
+    /// Encodes texts as the machine's rows.
+    pub fn encode<S: AsRef<str> + Sync>(&self, texts: &[S]) -> SparseRows {
+        self.featurizer.transform(texts)
+    }
+
+    /// Predicted class index of each text.
+    pub fn predict_ids<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<u32>> {
+        Ok(self.machine.predict(&self.encode(texts))?)
+    }
+
+    /// Predicted class name of each text.
+    pub fn predict<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<String>> {
+        Ok(self
+            .predict_ids(texts)?
+            .into_iter()
+            .map(|c| self.class_names()[c as usize].clone())
+            .collect())
+    }
+
+    /// Class sums of each text, row-major (`n x classes`).
+    pub fn class_sums<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<i64>> {
+        Ok(self.machine.class_sums(&self.encode(texts))?)
+    }
+
+    /// A rule as a sentence: `"rash" AND "reaction" AND NOT "denies" → allergy`.
+    pub fn rule_text(&self, rule: &Rule) -> String {
+        let names = self.featurizer.feature_names();
+        let term = |f: &u32| format!("\"{}\"", names[*f as usize]);
+        let mut parts: Vec<String> = rule.positive.iter().map(term).collect();
+        parts.extend(rule.negated.iter().map(|f| format!("NOT {}", term(f))));
+        let body = if parts.is_empty() {
+            "(empty)".to_string()
+        } else {
+            parts.join(" AND ")
+        };
+        let class = &self.class_names()[rule.class];
+        if rule.polarity > 0 {
+            format!("if {body} then {class}")
+        } else {
+            format!("if {body} then NOT {class}")
+        }
+    }
+
+    /// Explains the prediction for one text: the clauses that fired (as rules), their votes,
+    /// the class sums they add up to, and the words that produced each feature.
+    pub fn explain(&self, text: &str) -> Result<TextExplanation> {
+        let row = self.featurizer.transform_one(text);
+        let Explanation {
+            class_sums,
+            predicted,
+            fired,
+        } = self.machine.explain(&row)?;
+        let fired = fired
+            .into_iter()
+            .map(|f| {
+                let rule = self.machine.rule(f.class, f.clause);
+                FiredRule {
+                    text: self.rule_text(&rule),
+                    vote: f.vote,
+                    rule,
+                }
+            })
+            .collect();
+        Ok(TextExplanation {
+            predicted: self.class_names()[predicted as usize].clone(),
+            class_sums,
+            fired,
+            matches: self.featurizer.matches(text),
+        })
+    }
+
+    /// Encodes the classifier file.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let header = serde_json::to_vec(&Header {
+            featurizer: self.featurizer.clone(),
+            labels: self.labels.clone(),
+            history: self.history.clone(),
+        })
+        .map_err(|e| Error::InvalidInput(format!("cannot encode the classifier header: {e}")))?;
+        let machine = self.machine.to_bytes()?;
+        let mut body = Vec::with_capacity(4 + header.len() + machine.len());
+        body.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        body.extend_from_slice(&header);
+        body.extend_from_slice(&machine);
+        let mut out = Vec::with_capacity(16 + body.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        out.extend_from_slice(&body);
+        Ok(out)
+    }
+
+    /// Decodes a classifier file; `origin` names it in errors.
+    pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<Self> {
+        let fail = |message: String| Error::ModelFile {
+            path: origin.to_path_buf(),
+            message,
+        };
+        if bytes.len() >= 8 && &bytes[..8] == tsetlin_core::format::MAGIC {
+            return Err(fail(
+                "this is a bare engine model (tsetlin-core), not a text classifier; it has no featurizer"
+                    .to_string(),
+            ));
+        }
+        if bytes.len() < 20 || &bytes[..8] != MAGIC {
+            return Err(fail(
+                "not a tsetlin text classifier file (bad magic bytes)".to_string(),
+            ));
+        }
+        let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        if version > FORMAT_VERSION {
+            return Err(fail(format!(
+                "classifier format version {version} is newer than this build reads ({FORMAT_VERSION}); upgrade tsetlin"
+            )));
+        }
+        let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
+        let body = &bytes[16..];
+        if crc32fast::hash(body) != crc {
+            return Err(fail(
+                "checksum mismatch: the file is truncated or corrupted".to_string(),
+            ));
+        }
+        let header_len = u32::from_le_bytes([body[0], body[1], body[2], body[3]]) as usize;
+        let header_bytes = body
+            .get(4..4 + header_len)
+            .ok_or_else(|| fail("header runs past the end of the file".to_string()))?;
+        let header: Header = serde_json::from_slice(header_bytes)
+            .map_err(|e| fail(format!("cannot decode the header: {e}")))?;
+        let machine = TsetlinMachine::from_bytes(&body[4 + header_len..])
+            .map_err(|e| fail(format!("embedded machine: {e}")))?;
+        if machine.n_features() != header.featurizer.n_features()
+            || machine.n_classes() != header.labels.len()
+        {
+            return Err(fail(
+                "the featurizer and the machine disagree on features or classes".to_string(),
+            ));
+        }
+        Ok(Self {
+            featurizer: header.featurizer,
+            labels: header.labels,
+            machine,
+            history: header.history,
+        })
+    }
+
+    /// Saves to `path` (atomically: a temporary file, then a rename).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        tsetlin_core::format::write_atomically(path, &self.to_bytes()?).map_err(|e| match e {
+            tsetlin_core::TmError::Io(source) => Error::io(path, source),
+            other => Error::Core(other),
+        })
+    }
+
+    /// Loads from `path`.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(&bytes, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tsetlin_core::{Control, FitOptions};
+
+    fn trained() -> TextClassifier {
+        let data = crate::synth::clinical_notes(400, 7);
+        let (mut clf, x, y) = TextClassifier::prepare(
+            &data.texts,
+            &data.labels,
+            &FeaturizerConfig::default(),
+            |b| b.clauses(40).threshold(20.0).specificity(4.0).threads(1),
+        )
+        .expect("prepare");
+        clf.machine
+            .fit(&x, &y, &FitOptions::epochs(3), |_, _| Control::Continue)
+            .expect("fit");
+        clf
+    }
+
+    #[test]
+    fn round_trip_predicts_the_same() {
+        let clf = trained();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.tsetlin");
+        clf.save(&path).expect("save");
+        let back = TextClassifier::load(&path).expect("load");
+        let texts = crate::synth::clinical_notes(50, 8).texts;
+        assert_eq!(
+            clf.class_sums(&texts).expect("sums"),
+            back.class_sums(&texts).expect("sums")
+        );
+        assert_eq!(clf.class_names(), back.class_names());
+    }
+
+    #[test]
+    fn explanation_adds_up() {
+        let clf = trained();
+        let text = &crate::synth::clinical_notes(5, 9).texts[0];
+        let e = clf.explain(text).expect("explain");
+        let mut sums = vec![0i64; clf.class_names().len()];
+        for f in &e.fired {
+            sums[f.rule.class] += f.vote;
+        }
+        assert_eq!(sums, e.class_sums);
+        assert_eq!(
+            clf.predict(std::slice::from_ref(text)).expect("predict")[0],
+            e.predicted
+        );
+    }
+
+    #[test]
+    fn wrong_files_are_refused_with_their_name() {
+        let clf = trained();
+        let engine = clf.machine.to_bytes().expect("bytes");
+        let err = TextClassifier::from_bytes(&engine, Path::new("m.bin")).expect_err("engine");
+        assert!(
+            err.to_string()
+                .contains("m.bin: this is a bare engine model"),
+            "{err}"
+        );
+        let mut bytes = clf.to_bytes().expect("bytes");
+        let n = bytes.len();
+        bytes[n / 2] ^= 1;
+        let err = TextClassifier::from_bytes(&bytes, Path::new("m.bin")).expect_err("flip");
+        assert!(err.to_string().contains("checksum"), "{err}");
+    }
+}
