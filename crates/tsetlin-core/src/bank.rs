@@ -15,6 +15,53 @@ pub struct ClauseBank {
     pub(crate) stride: usize,
     pub(crate) planes: Vec<u64>,
     pub(crate) weights: Vec<u32>,
+    /// Per clause, the forget steps not yet applied to its excluded automata (see
+    /// [`crate::binomial`]); include masks are always exact.
+    pub(crate) deferred: Vec<Deferred>,
+}
+
+/// How many automata may leave the include side between two flushes of a clause.
+pub const MAX_EXCEPTIONS: usize = 32;
+
+/// A clause's deferred forget steps.
+///
+/// `pending` steps are owed to every excluded automaton, except the listed ones, which left the
+/// include side after step `since[i]` and are owed only the steps after it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deferred {
+    pub(crate) pending: u32,
+    pub(crate) len: u32,
+    pub(crate) bit: [u32; MAX_EXCEPTIONS],
+    pub(crate) since: [u32; MAX_EXCEPTIONS],
+}
+
+impl Deferred {
+    /// Number of `u32` words in the model file's encoding.
+    pub(crate) const WORDS: usize = 2 + 2 * MAX_EXCEPTIONS;
+
+    pub(crate) fn to_words(self) -> [u32; Self::WORDS] {
+        let mut out = [0u32; Self::WORDS];
+        out[0] = self.pending;
+        out[1] = self.len;
+        out[2..2 + MAX_EXCEPTIONS].copy_from_slice(&self.bit);
+        out[2 + MAX_EXCEPTIONS..].copy_from_slice(&self.since);
+        out
+    }
+
+    pub(crate) fn from_words(w: &[u32]) -> Option<Self> {
+        if w.len() != Self::WORDS || w[1] as usize > MAX_EXCEPTIONS {
+            return None;
+        }
+        let mut d = Self {
+            pending: w[0],
+            len: w[1],
+            ..Self::default()
+        };
+        d.bit.copy_from_slice(&w[2..2 + MAX_EXCEPTIONS]);
+        d.since.copy_from_slice(&w[2 + MAX_EXCEPTIONS..]);
+        let listed = &d.since[..d.len as usize];
+        listed.iter().all(|&s| s <= d.pending).then_some(d)
+    }
 }
 
 impl ClauseBank {
@@ -40,6 +87,7 @@ impl ClauseBank {
             stride,
             planes,
             weights: vec![1; n_clauses],
+            deferred: vec![Deferred::default(); n_clauses],
         }
     }
 
@@ -64,7 +112,14 @@ impl ClauseBank {
         &self.planes[top..top + self.stride]
     }
 
-    /// Stored value (`state - 1`) of literal `k` (`k < o`: `x_k`; else `NOT x_{k-o}`) of clause `j`.
+    /// Deferred forget steps of clause `j` that its excluded automata have not received yet.
+    pub fn pending(&self, j: usize) -> u32 {
+        self.deferred[j].pending
+    }
+
+    /// Stored value (`state - 1`) of literal `k` (`k < o`: `x_k`; else `NOT x_{k-o}`) of
+    /// clause `j`: exact for included automata; an excluded one may still owe
+    /// [`ClauseBank::pending`] deferred forget steps.
     pub fn state(&self, j: usize, n_features: usize, k: usize) -> u32 {
         planes::get(
             self.clause(j),

@@ -6,7 +6,7 @@
 //! amortised over hundreds of training steps), and each clause takes a window of it starting
 //! at a random *bit* offset. Within a window the bits are independent and each is exactly
 //! Bernoulli(p); two clauses share a bit for the same automaton only if they draw the same
-//! offset (probability about 1 / pool bits, i.e. 2^-19), and the pool is redrawn every
+//! offset (probability about 1 / pool bits, 2^-19 on IMDb-sized inputs), and the pool is redrawn every
 //! [`REFRESH_STEPS`] training steps, so the masks of different clauses and steps are
 //! practically independent.
 
@@ -15,8 +15,10 @@ use crate::rng::{threshold_u32, Xoshiro256};
 /// Training steps between pool redraws.
 pub const REFRESH_STEPS: u64 = 512;
 
-/// Minimum pool size in words.
-const MIN_POOL_WORDS: usize = 8192;
+/// Pool size bounds in words: large enough for many distinct windows, small enough to stay in
+/// cache and to redraw cheaply on small problems.
+const MIN_POOL_WORDS: usize = 256;
+const MAX_POOL_WORDS: usize = 8192;
 
 /// A pool of i.i.d. Bernoulli(p) bits.
 #[derive(Debug, Clone)]
@@ -28,7 +30,9 @@ pub struct BernoulliPool {
 impl BernoulliPool {
     /// Draws a pool for windows of `window` words with bit probability `p`.
     pub fn new(p: f64, window: usize, seed: u64) -> Self {
-        let n_words = MIN_POOL_WORDS.max(8 * (window + 1));
+        let n_words = (64 * window)
+            .clamp(MIN_POOL_WORDS, MAX_POOL_WORDS)
+            .max(4 * (window + 1));
         let mut rng = Xoshiro256::new(seed);
         let threshold = threshold_u32(p);
         let mut words = vec![0u64; n_words];
@@ -44,6 +48,19 @@ impl BernoulliPool {
             *word = w;
         }
         Self { words, window }
+    }
+
+    /// Word `w` of the window selected by `r`, for callers that need only a few words of it.
+    #[inline]
+    pub fn window_word(&self, r: u64, w: usize) -> u64 {
+        let span_bits = ((self.words.len() - self.window - 1) * 64) as u64;
+        let start = (((r >> 32) * span_bits) >> 32) as usize;
+        let (o, sh) = (start / 64, start % 64);
+        if sh == 0 {
+            self.words[o + w]
+        } else {
+            (self.words[o + w] >> sh) | (self.words[o + w + 1] << (64 - sh))
+        }
     }
 
     /// Writes into `out` (at most `window` words) the window selected by the random value `r`.
@@ -90,5 +107,8 @@ mod tests {
         pool.window(crate::rng::mix(1), &mut a);
         pool.window(crate::rng::mix(2), &mut b);
         assert_ne!(a, b);
+        for (w, &word) in a.iter().enumerate() {
+            assert_eq!(pool.window_word(crate::rng::mix(1), w), word);
+        }
     }
 }

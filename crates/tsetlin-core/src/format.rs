@@ -9,14 +9,15 @@
 //! | 4 | CRC-32 of every byte after this field |
 //! | 4 | header length `h` |
 //! | h | header: postcard-encoded [`Params`] and training clocks |
-//! | ... | per class: the state planes as `u64`, then the clause weights as `u32` |
+//! | ... | per class: the state planes as `u64`, the clause weights as `u32`, then each clause's
+//! deferred forget steps (`bank::Deferred`) as `u32`s |
 
 use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bank::ClauseBank;
+use crate::bank::{ClauseBank, Deferred};
 use crate::error::{Result, TmError};
 use crate::machine::TsetlinMachine;
 use crate::params::Params;
@@ -54,6 +55,11 @@ impl TsetlinMachine {
             }
             for w in &bank.weights {
                 body.extend_from_slice(&w.to_le_bytes());
+            }
+            for d in &bank.deferred {
+                for w in d.to_words() {
+                    body.extend_from_slice(&w.to_le_bytes());
+                }
             }
         }
         let mut out = Vec::with_capacity(PREFIX + body.len());
@@ -106,7 +112,8 @@ impl TsetlinMachine {
             let mut bank = ClauseBank::new(params.n_clauses, params.n_features, params.state_bits);
             let plane_bytes = bank.planes.len() * 8;
             let weight_bytes = bank.weights.len() * 4;
-            if rest.len() < plane_bytes + weight_bytes {
+            let pending_bytes = bank.deferred.len() * Deferred::WORDS * 4;
+            if rest.len() < plane_bytes + weight_bytes + pending_bytes {
                 return Err(TmError::Format(
                     "state planes end before the header says they should".to_string(),
                 ));
@@ -119,6 +126,17 @@ impl TsetlinMachine {
                 *w = read_u32(chunk, 0);
             }
             rest = &rest[weight_bytes..];
+            for (d, chunk) in bank
+                .deferred
+                .iter_mut()
+                .zip(rest.chunks_exact(Deferred::WORDS * 4))
+            {
+                let words: Vec<u32> = chunk.chunks_exact(4).map(|c| read_u32(c, 0)).collect();
+                *d = Deferred::from_words(&words).ok_or_else(|| {
+                    TmError::Format("inconsistent deferred-step record".to_string())
+                })?;
+            }
+            rest = &rest[pending_bytes..];
             banks.push(bank);
         }
         if !rest.is_empty() {

@@ -13,6 +13,7 @@
 
 pub mod bank;
 pub mod bernoulli;
+pub mod binomial;
 pub mod bits;
 pub mod data;
 pub mod error;

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::bank::{valid_mask, ClauseBank};
 use crate::bernoulli::{BernoulliPool, REFRESH_STEPS};
+use crate::binomial::BinomialPools;
 use crate::bits::eval;
 use crate::data::SparseRows;
 use crate::error::{Result, TmError};
@@ -19,6 +20,8 @@ use crate::rng::{mix, mix_all, threshold_u32, Xoshiro256};
 const STOP_CHECK_STEPS: usize = 64;
 /// Golden-ratio increment: clause `j`'s random value is the `j`-th SplitMix64 output.
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Training steps between redraws of the (larger, slower to draw) binomial pools.
+const BINOMIAL_REFRESH_STEPS: u64 = 16_384;
 
 /// What a per-epoch callback tells [`TsetlinMachine::fit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +85,7 @@ pub struct TsetlinMachine {
     pub(crate) passes: u64,
     valid: Vec<u64>,
     pool: Option<(u64, BernoulliPool)>,
+    binomial: Option<(u64, BinomialPools)>,
     threads: Option<Arc<rayon::ThreadPool>>,
 }
 
@@ -94,6 +98,7 @@ impl Clone for TsetlinMachine {
             passes: self.passes,
             valid: self.valid.clone(),
             pool: None,
+            binomial: None,
             threads: self.threads.clone(),
         }
     }
@@ -136,6 +141,7 @@ impl TsetlinMachine {
             steps,
             passes,
             pool: None,
+            binomial: None,
             threads,
         })
     }
@@ -323,6 +329,20 @@ impl TsetlinMachine {
             mix_all(&[self.params.seed, 0x504F_4F4C, id]),
         );
         self.pool = Some((id, pool));
+        let id = self.steps / BINOMIAL_REFRESH_STEPS;
+        if self
+            .binomial
+            .as_ref()
+            .is_some_and(|(pool_id, _)| *pool_id == id)
+        {
+            return;
+        }
+        let pools = BinomialPools::new(
+            1.0 / self.params.specificity,
+            self.banks[0].stride,
+            mix_all(&[self.params.seed, 0x4249_4E4F, id]),
+        );
+        self.binomial = Some((id, pools));
     }
 
     fn train_step(
@@ -377,12 +397,13 @@ impl TsetlinMachine {
             q
         };
 
-        let Some((_, pool)) = &self.pool else {
+        let (Some((_, pool)), Some((_, binomial))) = (&self.pool, &self.binomial) else {
             return;
         };
         let ctx = StepContext {
             ex,
             pool,
+            binomial,
             settings: TypeISettings {
                 boost_true_positive: self.params.boost_true_positive,
                 literal_budget: self.params.literal_budget,
@@ -556,10 +577,12 @@ fn feedback_bank(
     bank.planes
         .par_chunks_mut(ch * len)
         .zip(bank.weights.par_chunks_mut(ch))
+        .zip(bank.deferred.par_chunks_mut(ch))
         .enumerate()
-        .for_each(|(ci, (planes, weights))| {
+        .for_each(|(ci, ((planes, weights), pending))| {
             let mut scratch = Scratch::new(stride);
-            for (k, (clause, weight)) in planes.chunks_mut(len).zip(weights).enumerate() {
+            let clauses = planes.chunks_mut(len).zip(weights).zip(pending);
+            for (k, ((clause, weight), deferred)) in clauses.enumerate() {
                 let j = ci * ch + k;
                 if !active[j] {
                     continue;
@@ -571,12 +594,28 @@ fn feedback_bank(
                 let fired = outputs[j];
                 let positive_clause = j % 2 == 0;
                 if positive_clause == positive_target {
-                    let grew = feedback::type_i(clause, stride, ctx, fired, mix(r), &mut scratch);
+                    let grew = feedback::type_i(
+                        clause,
+                        stride,
+                        ctx,
+                        fired,
+                        deferred,
+                        mix(r),
+                        &mut scratch,
+                    );
                     if grew && ctx.weighted {
                         *weight = weight.saturating_add(1);
                     }
                 } else {
-                    let shrank = feedback::type_ii(clause, stride, ctx.ex, fired, &mut scratch);
+                    let shrank = feedback::type_ii(
+                        clause,
+                        stride,
+                        ctx,
+                        fired,
+                        deferred,
+                        mix(r),
+                        &mut scratch,
+                    );
                     if shrank && ctx.weighted && *weight > 1 {
                         *weight -= 1;
                     }

@@ -81,12 +81,12 @@ fn focused_negative_sampling_is_deterministic_and_learns() {
 #[test]
 fn planted_conjunction_is_recovered_by_the_heaviest_positive_clauses() {
     let (x, y) = common::planted(4000, 60, 0.05, 1);
-    // T at twice the positive clauses keeps feedback flowing after the first good clauses
-    // appear, so the heaviest clauses end up with the whole conjunction rather than a part
-    // of it that negative clauses compensate.
+    // T well above the positive clauses' count keeps feedback flowing after the first good
+    // clauses appear, so the heaviest clauses end up with the whole conjunction rather than a
+    // part of it that negative clauses compensate (8 of 8 seeds in a probe of this setting).
     let builder = Params::builder(2, 60)
-        .clauses(20)
-        .threshold(40.0)
+        .clauses(40)
+        .threshold(100.0)
         .specificity(5.0)
         .weighted(true)
         .seed(3)
