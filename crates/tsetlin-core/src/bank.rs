@@ -18,6 +18,10 @@ pub struct ClauseBank {
     /// Per clause, the forget steps not yet applied to its excluded automata (see
     /// [`crate::binomial`]); include masks are always exact.
     pub(crate) deferred: Vec<Deferred>,
+    /// Per clause, one bit per word of its include mask: set when the word is non-zero.
+    /// Derived from the top plane (never saved); lets sparse clauses be evaluated and
+    /// forgotten by visiting only the words where they include something.
+    pub(crate) summary: Vec<u64>,
 }
 
 /// How many automata may leave the include side between two flushes of a clause.
@@ -88,6 +92,33 @@ impl ClauseBank {
             planes,
             weights: vec![1; n_clauses],
             deferred: vec![Deferred::default(); n_clauses],
+            summary: vec![0; n_clauses * stride.div_ceil(64)],
+        }
+    }
+
+    /// Words of a clause's include summary.
+    #[inline]
+    pub fn summary_len(&self) -> usize {
+        self.stride.div_ceil(64)
+    }
+
+    /// The include summary of clause `j` (bit `w`: word `w` of the include mask is non-zero).
+    #[inline]
+    pub fn summary(&self, j: usize) -> &[u64] {
+        let s = self.summary_len();
+        &self.summary[j * s..(j + 1) * s]
+    }
+
+    /// Recomputes every clause's include summary from its top plane (after loading).
+    pub(crate) fn refresh_summaries(&mut self) {
+        let s = self.summary_len();
+        for j in 0..self.n_clauses {
+            let l = self.clause_len();
+            let top = j * l + (self.bits - 1) * self.stride;
+            refresh_summary(
+                &self.planes[top..top + self.stride],
+                &mut self.summary[j * s..(j + 1) * s],
+            );
         }
     }
 
@@ -138,6 +169,12 @@ impl ClauseBank {
             bit,
             value,
         );
+        let s = self.summary_len();
+        let top = j * l + (self.bits - 1) * self.stride;
+        refresh_summary(
+            &self.planes[top..top + self.stride],
+            &mut self.summary[j * s..(j + 1) * s],
+        );
     }
 
     /// Weight of clause `j`.
@@ -148,6 +185,16 @@ impl ClauseBank {
     /// Number of clauses.
     pub fn n_clauses(&self) -> usize {
         self.n_clauses
+    }
+}
+
+/// Sets bit `w` of `summary` exactly when word `w` of `include` is non-zero.
+pub(crate) fn refresh_summary(include: &[u64], summary: &mut [u64]) {
+    summary.iter_mut().for_each(|s| *s = 0);
+    for (w, &word) in include.iter().enumerate() {
+        if word != 0 {
+            summary[w / 64] |= 1 << (w % 64);
+        }
     }
 }
 

@@ -68,6 +68,7 @@ pub(crate) struct Scratch {
     dec: Vec<u64>,
     acc: Vec<u64>,
     draw: Vec<u64>,
+    hits: Vec<(usize, u64)>,
 }
 
 impl Scratch {
@@ -77,6 +78,7 @@ impl Scratch {
             dec: vec![0; stride],
             acc: vec![0; ACC_PLANES * stride],
             draw: Vec::new(),
+            hits: Vec::new(),
         }
     }
 }
@@ -90,6 +92,8 @@ pub(crate) struct TypeISettings {
 
 /// What every feedback of one training step shares.
 pub(crate) struct StepContext<'a> {
+    /// Words per plane (`2F`).
+    pub stride: usize,
     pub ex: &'a ExampleLiterals,
     pub pool: &'a BernoulliPool,
     pub binomial: &'a BinomialPools,
@@ -102,18 +106,19 @@ pub(crate) struct StepContext<'a> {
 /// random value for this step. Returns whether the weight should grow (the clause fired).
 pub(crate) fn type_i(
     clause: &mut [u64],
-    stride: usize,
     ctx: &StepContext<'_>,
     fired: bool,
     deferred: &mut Deferred,
+    summary: &mut [u64],
     r: u64,
     scratch: &mut Scratch,
 ) -> bool {
+    let stride = ctx.stride;
     if !fired {
-        forget(clause, stride, ctx, deferred, r, scratch);
+        forget(clause, ctx, deferred, summary, r, scratch);
         return false;
     }
-    flush_pending(clause, stride, ctx, deferred, r, scratch);
+    flush_pending(clause, ctx, deferred, r, scratch);
     let (ex, settings) = (ctx.ex, ctx.settings);
     // One Bernoulli(1/s) bit per automaton decides its move: literal-0 automata step down on a
     // 1; literal-1 automata (without boost) step up on a 0, which has probability (s-1)/s.
@@ -137,6 +142,7 @@ pub(crate) fn type_i(
         }
     }
     planes::step(clause, stride, &scratch.inc, &scratch.dec);
+    crate::bank::refresh_summary(&clause[(clause.len() / stride - 1) * stride..], summary);
     true
 }
 
@@ -152,57 +158,48 @@ pub(crate) fn type_i(
 /// the flush owes it only the later steps; when the list is full, the clause is flushed first.
 fn forget(
     clause: &mut [u64],
-    stride: usize,
     ctx: &StepContext<'_>,
     deferred: &mut Deferred,
+    summary: &mut [u64],
     r: u64,
     scratch: &mut Scratch,
 ) {
+    let stride = ctx.stride;
     let bits = clause.len() / stride;
     let top = (bits - 1) * stride;
-    // Draw the random bits only where something is included (a few words of the clause).
-    let mut any = 0;
-    for w in 0..stride {
-        let included = clause[top + w];
-        let hit = if included == 0 {
-            0
-        } else {
-            ctx.pool.window_word(r, w) & included
-        };
-        scratch.dec[w] = hit;
-        any |= hit;
+    // Draw random bits only for the words that include something (`summary` lists them):
+    // a handful of the clause's words, so this step never touches the rest of the clause.
+    let hits = &mut scratch.hits;
+    hits.clear();
+    for (sw, &flags) in summary.iter().enumerate() {
+        let mut flags = flags;
+        while flags != 0 {
+            let w = sw * 64 + flags.trailing_zeros() as usize;
+            flags &= flags - 1;
+            let hit = ctx.pool.window_word(r, w) & clause[top + w];
+            if hit != 0 {
+                hits.push((w, hit));
+            }
+        }
     }
-    if any == 0 {
+    if hits.is_empty() {
         deferred.pending = deferred.pending.saturating_add(1);
         return;
     }
     // Included automata at the lowest include state that are hit now leave the include side.
     let mut leaving = 0usize;
-    for w in 0..stride {
-        let hit = scratch.dec[w];
-        if hit != 0 {
-            let lower = (0..bits - 1).fold(0u64, |acc, p| acc | clause[p * stride + w]);
-            scratch.inc[w] = hit & !lower;
-            leaving += scratch.inc[w].count_ones() as usize;
-        } else {
-            scratch.inc[w] = 0;
-        }
+    for &(w, hit) in hits.iter() {
+        let lower = (0..bits - 1).fold(0u64, |acc, p| acc | clause[p * stride + w]);
+        leaving += (hit & !lower).count_ones() as usize;
     }
     if leaving > 0 && deferred.len as usize + leaving > MAX_EXCEPTIONS {
         // This step's move of the excluded automata is flushed together with the earlier ones.
-        flush(
-            clause,
-            stride,
-            ctx,
-            deferred,
-            1,
-            mix(r ^ FLUSH_KEY),
-            scratch,
-        );
+        flush(clause, ctx, deferred, 1, mix(r ^ FLUSH_KEY), scratch);
     } else {
         deferred.pending = deferred.pending.saturating_add(1);
-        for w in 0..stride {
-            let mut word = scratch.inc[w];
+        for &(w, hit) in scratch.hits.iter() {
+            let lower = (0..bits - 1).fold(0u64, |acc, p| acc | clause[p * stride + w]);
+            let mut word = hit & !lower;
             while word != 0 {
                 let i = deferred.len as usize;
                 deferred.bit[i] = (w * 64) as u32 + word.trailing_zeros();
@@ -212,29 +209,24 @@ fn forget(
             }
         }
     }
-    scratch.inc.iter_mut().for_each(|w| *w = 0);
-    planes::step(clause, stride, &scratch.inc, &scratch.dec);
+    for &(w, hit) in scratch.hits.iter() {
+        planes::step_word(clause, stride, bits, w, 0, hit);
+        if clause[top + w] == 0 {
+            summary[w / 64] &= !(1 << (w % 64));
+        }
+    }
 }
 
 /// Applies the deferred forget steps, if any, before a move up.
 fn flush_pending(
     clause: &mut [u64],
-    stride: usize,
     ctx: &StepContext<'_>,
     deferred: &mut Deferred,
     r: u64,
     scratch: &mut Scratch,
 ) {
     if deferred.pending > 0 {
-        flush(
-            clause,
-            stride,
-            ctx,
-            deferred,
-            0,
-            mix(r ^ FLUSH_KEY),
-            scratch,
-        );
+        flush(clause, ctx, deferred, 0, mix(r ^ FLUSH_KEY), scratch);
     }
 }
 
@@ -243,13 +235,13 @@ fn flush_pending(
 /// plus `extra` (the current step); listed automata get only the steps since they left.
 fn flush(
     clause: &mut [u64],
-    stride: usize,
     ctx: &StepContext<'_>,
     deferred: &mut Deferred,
     extra: u32,
     r: u64,
     scratch: &mut Scratch,
 ) {
+    let stride = ctx.stride;
     let k = u64::from(deferred.pending) + u64::from(extra);
     let bits = clause.len() / stride;
     let top = (bits - 1) * stride;
@@ -296,17 +288,18 @@ fn flush(
 /// stops firing on this example. Returns whether the weight should shrink (the clause fired).
 pub(crate) fn type_ii(
     clause: &mut [u64],
-    stride: usize,
     ctx: &StepContext<'_>,
     fired: bool,
     deferred: &mut Deferred,
+    summary: &mut [u64],
     r: u64,
     scratch: &mut Scratch,
 ) -> bool {
     if !fired {
         return false;
     }
-    flush_pending(clause, stride, ctx, deferred, r, scratch);
+    let stride = ctx.stride;
+    flush_pending(clause, ctx, deferred, r, scratch);
     let ex = ctx.ex;
     let bits = clause.len() / stride;
     let top = (bits - 1) * stride;
@@ -315,6 +308,7 @@ pub(crate) fn type_ii(
         scratch.dec[w] = 0;
     }
     planes::step(clause, stride, &scratch.inc, &scratch.dec);
+    crate::bank::refresh_summary(&clause[top..], summary);
     true
 }
 
@@ -348,6 +342,7 @@ mod tests {
             let pool = BernoulliPool::new(p, stride, 1000 + trial);
             let binomial = BinomialPools::new(p, stride, 2000 + trial);
             let ctx = StepContext {
+                stride,
                 ex: &ex,
                 pool: &pool,
                 binomial: &binomial,
@@ -364,14 +359,16 @@ mod tests {
             }
             let mut eager = lazy.clone();
             let mut deferred = Deferred::default();
+            let mut summary = vec![0u64; stride.div_ceil(64)];
+            crate::bank::refresh_summary(&lazy[(bits - 1) * stride..], &mut summary);
             let mut scratch = Scratch::new(stride);
             let zero = vec![0u64; stride];
             for _ in 0..events {
                 forget(
                     &mut lazy,
-                    stride,
                     &ctx,
                     &mut deferred,
+                    &mut summary,
                     rng.next_u64(),
                     &mut scratch,
                 );
@@ -382,14 +379,7 @@ mod tests {
                 }
                 planes::step(&mut eager, stride, &zero, &dec);
             }
-            flush_pending(
-                &mut lazy,
-                stride,
-                &ctx,
-                &mut deferred,
-                rng.next_u64(),
-                &mut scratch,
-            );
+            flush_pending(&mut lazy, &ctx, &mut deferred, rng.next_u64(), &mut scratch);
             for k in 0..2 * o {
                 let bit = crate::bank::literal_bit(stride, o, k);
                 let (l, e) = (

@@ -137,6 +137,7 @@ impl TsetlinMachine {
                 })?;
             }
             rest = &rest[pending_bytes..];
+            bank.refresh_summaries();
             banks.push(bank);
         }
         if !rest.is_empty() {

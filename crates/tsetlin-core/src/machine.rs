@@ -401,6 +401,7 @@ impl TsetlinMachine {
             return;
         };
         let ctx = StepContext {
+            stride: self.banks[y].stride,
             ex,
             pool,
             binomial,
@@ -549,7 +550,8 @@ fn evaluate_bank(
             let mut sum = 0i64;
             for (k, o) in out.iter_mut().enumerate() {
                 let j = ci * ch + k;
-                *o = active[j] && eval::clause_fires(bank.include(j), &ex.x);
+                *o =
+                    active[j] && eval::clause_fires_sparse(bank.include(j), bank.summary(j), &ex.x);
                 if *o {
                     let w = i64::from(bank.weights[j]);
                     sum += if j % 2 == 0 { w } else { -w };
@@ -574,15 +576,21 @@ fn feedback_bank(
     let ch = chunk_clauses(bank.n_clauses);
     let len = bank.clause_len();
     let stride = bank.stride;
+    let sl = bank.summary_len();
     bank.planes
         .par_chunks_mut(ch * len)
         .zip(bank.weights.par_chunks_mut(ch))
         .zip(bank.deferred.par_chunks_mut(ch))
+        .zip(bank.summary.par_chunks_mut(ch * sl))
         .enumerate()
-        .for_each(|(ci, ((planes, weights), pending))| {
+        .for_each(|(ci, (((planes, weights), deferred), summary))| {
             let mut scratch = Scratch::new(stride);
-            let clauses = planes.chunks_mut(len).zip(weights).zip(pending);
-            for (k, ((clause, weight), deferred)) in clauses.enumerate() {
+            let clauses = planes
+                .chunks_mut(len)
+                .zip(weights)
+                .zip(deferred)
+                .zip(summary.chunks_mut(sl));
+            for (k, (((clause, weight), deferred), summary)) in clauses.enumerate() {
                 let j = ci * ch + k;
                 if !active[j] {
                     continue;
@@ -596,10 +604,10 @@ fn feedback_bank(
                 if positive_clause == positive_target {
                     let grew = feedback::type_i(
                         clause,
-                        stride,
                         ctx,
                         fired,
                         deferred,
+                        summary,
                         mix(r),
                         &mut scratch,
                     );
@@ -609,10 +617,10 @@ fn feedback_bank(
                 } else {
                     let shrank = feedback::type_ii(
                         clause,
-                        stride,
                         ctx,
                         fired,
                         deferred,
+                        summary,
                         mix(r),
                         &mut scratch,
                     );

@@ -19,6 +19,32 @@ pub fn clause_fires(include: &[u64], x: &[u64]) -> bool {
         .all(|((&p, &n), &xw)| (p & !xw) | (n & xw) == 0)
 }
 
+/// [`clause_fires`] visiting only the include words flagged in `summary` (bit `w` set when
+/// word `w` of `include` is non-zero): a clause that includes a few dozen literals is decided
+/// in a few dozen word operations whatever the number of features.
+///
+/// Invariant relied on: `summary` flags every non-zero word of `include`.
+#[inline]
+pub fn clause_fires_sparse(include: &[u64], summary: &[u64], x: &[u64]) -> bool {
+    let f = x.len();
+    for (sw, &flags) in summary.iter().enumerate() {
+        let mut flags = flags;
+        while flags != 0 {
+            let w = sw * 64 + flags.trailing_zeros() as usize;
+            flags &= flags - 1;
+            let violated = if w < f {
+                include[w] & !x[w]
+            } else {
+                include[w] & x[w - f]
+            };
+            if violated != 0 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Whether a clause includes no literal at all.
 #[inline]
 pub fn is_empty(include: &[u64]) -> bool {
@@ -72,6 +98,12 @@ mod tests {
             include.extend(pack(&included[o..], f));
             prop_assert_eq!(
                 clause_fires(&include, &x),
+                clause_fires_reference(&included, &features)
+            );
+            let mut summary = vec![0u64; include.len().div_ceil(64)];
+            crate::bank::refresh_summary(&include, &mut summary);
+            prop_assert_eq!(
+                clause_fires_sparse(&include, &summary, &x),
                 clause_fires_reference(&included, &features)
             );
             prop_assert_eq!(is_empty(&include), !included.iter().any(|&b| b));

@@ -63,9 +63,9 @@ pub fn step(planes: &mut [u64], stride: usize, inc: &[u64], dec: &[u64]) {
     }
 }
 
-/// [`step`] for a single word (the tail after the last full block).
+/// [`step`] for a single word `w` (the tail after the last full block, or a sparse update).
 #[inline]
-fn step_word(planes: &mut [u64], stride: usize, bits: usize, w: usize, up: u64, down: u64) {
+pub fn step_word(planes: &mut [u64], stride: usize, bits: usize, w: usize, up: u64, down: u64) {
     if up | down == 0 {
         return;
     }
