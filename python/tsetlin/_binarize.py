@@ -120,7 +120,7 @@ def _binary(X: Any) -> Csr:
 
 def _not_binary(value: Any) -> None:
     raise ValueError(
-        f"TsetlinClassifier expects binary input (0/1) but got the value {value!r}; "
+        f"TsetlinClassifier expects binary input (0/1) but got the value {value.item()!r}; "
         "binarize it first, or pass binarize=<threshold> (features x > threshold) or "
         "binarize='quantile' (thermometer encoding) to the constructor"
     )

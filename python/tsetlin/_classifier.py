@@ -201,7 +201,8 @@ class TsetlinClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """The class with the largest class sum (ties go to the first class)."""
-        return self.classes_[np.argmax(self.class_sums(X), axis=1)]
+        sums = self.class_sums(X)
+        return self.classes_[np.argmax(sums, axis=1)]
 
     # -- interpretation ------------------------------------------------------------------
 
