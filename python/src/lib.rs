@@ -76,7 +76,9 @@ fn value_error(message: impl Into<String>) -> PyErr {
 
 fn read_u64s(bytes: &[u8], what: &str) -> PyResult<Vec<usize>> {
     if bytes.len() % 8 != 0 {
-        return Err(value_error(format!("{what}: length is not a multiple of 8")));
+        return Err(value_error(format!(
+            "{what}: length is not a multiple of 8"
+        )));
     }
     bytes
         .chunks_exact(8)
@@ -91,7 +93,9 @@ fn read_u64s(bytes: &[u8], what: &str) -> PyResult<Vec<usize>> {
 
 fn read_u32s(bytes: &[u8], what: &str) -> PyResult<Vec<u32>> {
     if bytes.len() % 4 != 0 {
-        return Err(value_error(format!("{what}: length is not a multiple of 4")));
+        return Err(value_error(format!(
+            "{what}: length is not a multiple of 4"
+        )));
     }
     Ok(bytes
         .chunks_exact(4)
@@ -105,13 +109,20 @@ fn rows_from(n_features: usize, indptr: &[u8], indices: &[u8]) -> PyResult<Spars
     SparseRows::from_csr(n_features, &indptr, &indices).map_err(core_err)
 }
 
-fn csr_bytes<'py>(py: Python<'py>, rows: &SparseRows) -> (Bound<'py, PyBytes>, Bound<'py, PyBytes>) {
+fn csr_bytes<'py>(
+    py: Python<'py>,
+    rows: &SparseRows,
+) -> (Bound<'py, PyBytes>, Bound<'py, PyBytes>) {
     let indptr: Vec<u8> = rows
         .indptr()
         .iter()
         .flat_map(|&p| (p as u64).to_le_bytes())
         .collect();
-    let indices: Vec<u8> = rows.indices().iter().flat_map(|&i| i.to_le_bytes()).collect();
+    let indices: Vec<u8> = rows
+        .indices()
+        .iter()
+        .flat_map(|&i| i.to_le_bytes())
+        .collect();
     (PyBytes::new(py, &indptr), PyBytes::new(py, &indices))
 }
 
@@ -205,17 +216,13 @@ fn fit_interruptible(
                 result.map(|summary| (summary, seconds))
             });
             let mut signal = None;
-            loop {
-                match done_rx.recv_timeout(SIGNAL_POLL) {
-                    Err(RecvTimeoutError::Timeout) => {
-                        if signal.is_none() {
-                            if let Err(e) = Python::attach(|py| py.check_signals()) {
-                                stop.store(true, Ordering::Relaxed);
-                                signal = Some(e);
-                            }
-                        }
+            // Until the worker reports (or is gone), look at the signal handlers.
+            while let Err(RecvTimeoutError::Timeout) = done_rx.recv_timeout(SIGNAL_POLL) {
+                if signal.is_none() {
+                    if let Err(e) = Python::attach(|py| py.check_signals()) {
+                        stop.store(true, Ordering::Relaxed);
+                        signal = Some(e);
                     }
-                    Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
             (worker.join(), signal)
@@ -385,7 +392,9 @@ fn featurizer_config(config: Option<&Bound<'_, PyDict>>) -> PyResult<FeaturizerC
         return Err(value_error("min_df = 0: must be at least 1"));
     }
     if c.max_features == Some(0) {
-        return Err(value_error("max_features = 0: must be at least 1 (or None)"));
+        return Err(value_error(
+            "max_features = 0: must be at least 1 (or None)",
+        ));
     }
     Ok(c)
 }
@@ -427,7 +436,11 @@ impl Machine {
     /// A fresh machine; `params` holds the hyper-parameters (see `Params`).
     #[new]
     #[pyo3(signature = (n_classes, n_features, params = None))]
-    fn new(n_classes: usize, n_features: usize, params: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+    fn new(
+        n_classes: usize,
+        n_features: usize,
+        params: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
         let params = MachineSettings::from_dict(params)?.build(n_classes, n_features)?;
         Ok(Self::wrap(TsetlinMachine::new(params).map_err(core_err)?))
     }
@@ -526,7 +539,9 @@ impl Machine {
     /// Decodes the engine's model file.
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        Ok(Self::wrap(TsetlinMachine::from_bytes(data).map_err(core_err)?))
+        Ok(Self::wrap(
+            TsetlinMachine::from_bytes(data).map_err(core_err)?,
+        ))
     }
 
     /// Saves the engine's model file (atomically).
@@ -673,7 +688,12 @@ impl TextModel {
         shuffle: bool,
         threads: usize,
     ) -> PyResult<()> {
-        ready_machine(&mut self.clf.machine, &mut self.pid, &mut self.threads, threads)?;
+        ready_machine(
+            &mut self.clf.machine,
+            &mut self.pid,
+            &mut self.threads,
+            threads,
+        )?;
         let seconds = fit_interruptible(py, &mut self.clf.machine, x, y, epochs, shuffle)?;
         let start = self.clf.history.len();
         self.clf
@@ -806,7 +826,12 @@ impl TextModel {
         threads: usize,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let x = self.encode(py, &texts, threads)?;
-        ready_machine(&mut self.clf.machine, &mut self.pid, &mut self.threads, threads)?;
+        ready_machine(
+            &mut self.clf.machine,
+            &mut self.pid,
+            &mut self.threads,
+            threads,
+        )?;
         let tm = &self.clf.machine;
         let sums = py.detach(|| tm.class_sums(&x)).map_err(core_err)?;
         Ok(i64_bytes(py, &sums))
@@ -888,7 +913,9 @@ impl TextModel {
     /// Loads a classifier file.
     #[staticmethod]
     fn load(path: std::path::PathBuf) -> PyResult<Self> {
-        TextClassifier::load(&path).map(Self::wrap).map_err(text_err)
+        TextClassifier::load(&path)
+            .map(Self::wrap)
+            .map_err(text_err)
     }
 
     fn __reduce__<'py>(
