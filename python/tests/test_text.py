@@ -1,5 +1,6 @@
 """TextClassifier, TsetlinVectorizer, the demo corpus and the CLI's model file."""
 
+import json
 import os
 import pickle
 import shutil
@@ -193,24 +194,42 @@ def _cli():
 CLI = _cli()
 
 
-@pytest.mark.skipif(CLI is None, reason="no `tsetlin` CLI binary (set TSETLIN_CLI or build it)")
-def test_cli_round_trip(trained, tmp_path):
-    # Python -> CLI
-    model = tmp_path / "py.tsetlin"
-    trained.save(model)
-    texts = tmp_path / "texts.csv"
-    pd.DataFrame({"text": TEST[0][:20], "label": TEST[1][:20]}).to_csv(texts, index=False)
-    out = subprocess.run([CLI, "predict", "--model", str(model), str(texts)],
+def _cli_predict(model, texts, tmp_path):
+    """Labels and class sums from `tsetlin predict --plain` (one JSON object per line)."""
+    inp = tmp_path / "texts.txt"
+    inp.write_text("\n".join(t.replace("\n", " ") for t in texts) + "\n")
+    out = subprocess.run([CLI, "predict", "--quiet", "--model", str(model), "--plain", str(inp)],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    for label in trained.predict(TEST[0][:20]):
-        assert label in out.stdout
-    # CLI -> Python
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    assert len(rows) == len(texts)
+    return rows
+
+
+@pytest.mark.skipif(CLI is None, reason="no `tsetlin` CLI binary (set TSETLIN_CLI or build it)")
+def test_cli_round_trip(trained, tmp_path):
+    texts = [t.replace("\n", " ") for t in TEST[0][:50]]
+    # Python -> CLI: the CLI predicts with the model Python saved, same labels and sums.
+    model = tmp_path / "py.tsetlin"
+    trained.save(model)
+    rows = _cli_predict(model, texts, tmp_path)
+    sums = trained.class_sums(texts)
+    for row, label, s in zip(rows, trained.predict(texts), sums):
+        assert row["label"] == label
+        assert [row["scores"][c] for c in trained.classes_] == s.tolist()
+    # CLI -> Python: Python predicts with the model the CLI trained, same as the CLI.
     train = tmp_path / "train.csv"
     pd.DataFrame({"text": TRAIN[0], "label": TRAIN[1]}).to_csv(train, index=False)
     cli_model = tmp_path / "cli.tsetlin"
-    out = subprocess.run([CLI, "train", str(train), "--model", str(cli_model)],
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [CLI, "train", "--quiet", "--train", str(train), "--model", str(cli_model),
+         "--epochs", "10", "--clauses", "40", "--threshold", "20", "--specificity", "4",
+         "--threads", "1"],
+        capture_output=True, text=True, timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     clf = TextClassifier.load(cli_model)
-    assert clf.score(*TEST) > 0.5
+    assert clf.get_params()["n_clauses"] == 40
+    rows = _cli_predict(cli_model, texts, tmp_path)
+    assert [r["label"] for r in rows] == clf.predict(texts).tolist()
+    assert clf.score(*TEST) > 0.7
