@@ -85,8 +85,12 @@ def test_ctrl_c_interrupts_a_long_fit():
     assert out.startswith("interrupted after"), (out, err)
 
 
-def _predict_in_child(args):
-    clf, X = args
+_INHERITED = {}
+
+
+def _predict_in_child(_):
+    # Uses the parent's objects as the fork left them (no pickling on the way).
+    clf, X = _INHERITED["clf"], _INHERITED["X"]
     return clf.predict(X).tolist()
 
 
@@ -96,9 +100,9 @@ def _fit_in_child(args):
     return clf.predict(X).tolist()
 
 
-def _text_in_child(clf):
+def _text_in_child(_):
     texts, _ = clinical_notes(50, 9)
-    return clf.predict(texts).tolist()
+    return _INHERITED["text"].predict(texts).tolist()
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -110,13 +114,14 @@ def test_forked_children_do_not_hang():
     texts, labels = clinical_notes(300, 1)
     text = TextClassifier(n_clauses=20, epochs=2, random_state=0, n_jobs=2).fit(texts, labels)
     text_expected = text.predict(clinical_notes(50, 9)[0]).tolist()
+    _INHERITED.update(clf=clf, X=X, text=text)
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(2) as pool:
-        got = pool.map_async(_predict_in_child, [(clf, X)] * 2).get(timeout=60)
+        got = pool.map_async(_predict_in_child, [0, 1]).get(timeout=30)
         assert got == [expected, expected]
-        fitted = pool.map_async(_fit_in_child, [(X, y)] * 2).get(timeout=60)
+        fitted = pool.map_async(_fit_in_child, [(X, y)] * 2).get(timeout=30)
         assert fitted == [expected, expected]
-        got = pool.map_async(_text_in_child, [text] * 2).get(timeout=60)
+        got = pool.map_async(_text_in_child, [0, 1]).get(timeout=30)
         assert got == [text_expected, text_expected]
     # The parent still works after forking.
     assert clf.predict(X).tolist() == expected
@@ -137,7 +142,7 @@ def test_raw_fork_uses_the_inherited_model():
         finally:
             os._exit(0)
     os.close(w)
-    deadline = time.time() + 60
+    deadline = time.time() + 30
     while time.time() < deadline:
         done, _ = os.waitpid(pid, os.WNOHANG)
         if done:
