@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the Python package from source into a virtual environment and runs its tests.
+#
+#   bash python/run_tests.sh            # from the repository root (or from python/)
+#
+# Needs only the Rust toolchain, Python 3.9+ with pip and venv, a C linker, and PyPI.
+# Environment: PYTHON (default python3.11, else python3), TSETLIN_VENV (default python/.venv),
+# TSETLIN_PY_PROFILE (cargo profile of the extension: "release" by default, as `pip install`
+# builds it; "dev" builds faster, the engine crate is optimised in both).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+venv="${TSETLIN_VENV:-$here/.venv}"
+profile="${TSETLIN_PY_PROFILE:-release}"
+
+start=$(date +%s)
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+# maturin is the PEP 517 backend (pulled in by pip); the extension's cargo build shares the
+# workspace's target/ folder.
+MATURIN_PEP517_ARGS="--profile $profile" \
+    "$venv/bin/python" -m pip install --quiet "$here[test]"
+echo "run_tests.sh: installed in $(( $(date +%s) - start ))s"
+
+# bin/pytest, not `python -m pytest`: the latter puts the current folder on sys.path, and the
+# source folder python/tsetlin (without the compiled extension) would shadow the installed one.
+cd "$here"
+"$venv/bin/pytest" -q -p no:cacheprovider "$here/tests" "$@"

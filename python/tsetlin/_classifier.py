@@ -1,0 +1,292 @@
+"""`TsetlinClassifier`: the scikit-learn estimator over the Rust engine."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _tsetlin
+from ._binarize import Encoding, fit_encoding
+from ._common import (
+    as_frame,
+    check_epochs,
+    machine_params,
+    pack_csr,
+    resolve_n_jobs,
+    resolve_seed,
+    rule_sentence,
+    unpack_sums,
+)
+
+
+class TsetlinClassifier(ClassifierMixin, BaseEstimator):
+    """Multiclass Tsetlin machine (Granmo 2018; Berge et al. 2019) on Boolean features.
+
+    The input is a binary matrix: a NumPy array of 0/1 (or bool) or a scipy.sparse matrix whose
+    stored values are 1. Sparse input goes to the engine as its CSR index arrays and is never
+    densified. Continuous input is refused with ``ValueError`` unless ``binarize`` says how to
+    turn it into Boolean features (a fixed threshold, or ``"quantile"`` thermometer encoding).
+
+    Parameters
+    ----------
+    n_clauses : int, default=100
+        Clauses per class (even: half vote for the class, half against).
+    T : float or None, default=None
+        Vote margin (threshold); None means ``0.8 * n_clauses``.
+    s : float, default=3.9
+        Specificity (> 1): higher values make longer, more specific rules.
+    epochs : int, default=10
+        Training epochs of ``fit``.
+    binarize : None, float or "quantile", default=None
+        How input values become Boolean features: None requires 0/1 input; a number ``t``
+        uses ``x > t``; "quantile" uses up to ``n_bins`` thermometer thresholds per column.
+    n_bins : int, default=8
+        Thresholds per column when ``binarize="quantile"``.
+    state_bits, boost_true_positive, weighted, literal_budget, clause_drop,
+    focused_negative_sampling :
+        Engine options, see the Rust ``Params`` documentation.
+    shuffle : bool, default=True
+        Visit the rows of each epoch in a fresh seeded order.
+    random_state : int, RandomState or None, default=None
+        An int is the engine's seed (the CLI's ``--seed``); training is deterministic given it,
+        whatever ``n_jobs``.
+    n_jobs : int or None, default=None
+        Threads: None is 1, -1 every core, -2 all but one.
+
+    Attributes
+    ----------
+    classes_ : ndarray of the class labels (sorted).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when fit on a DataFrame with string column names.
+    n_iter_ : int, epochs (and partial_fit passes) trained so far.
+    """
+
+    def __init__(
+        self,
+        n_clauses: int = 100,
+        T: Optional[float] = None,
+        s: float = 3.9,
+        *,
+        epochs: int = 10,
+        binarize: Any = None,
+        n_bins: int = 8,
+        state_bits: int = 8,
+        boost_true_positive: bool = False,
+        weighted: bool = False,
+        literal_budget: Optional[int] = None,
+        clause_drop: float = 0.0,
+        focused_negative_sampling: bool = False,
+        shuffle: bool = True,
+        random_state: Any = None,
+        n_jobs: Optional[int] = None,
+    ) -> None:
+        self.n_clauses = n_clauses
+        self.T = T
+        self.s = s
+        self.epochs = epochs
+        self.binarize = binarize
+        self.n_bins = n_bins
+        self.state_bits = state_bits
+        self.boost_true_positive = boost_true_positive
+        self.weighted = weighted
+        self.literal_budget = literal_budget
+        self.clause_drop = clause_drop
+        self.focused_negative_sampling = focused_negative_sampling
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    # -- training ------------------------------------------------------------------------
+
+    def _validate(self, X: Any, y: Any = None, reset: bool = True) -> Any:
+        kwargs = dict(accept_sparse="csr", dtype="numeric", reset=reset)
+        if y is None:
+            return validate_data(self, X, **kwargs), None
+        return validate_data(self, X, y, **kwargs)
+
+    def _rows(self, X: Any):  # type: ignore[no-untyped-def]
+        indptr, indices, _ = self._encoding.transform(X)
+        return pack_csr(indptr, indices)
+
+    def _encode_labels(self, y: np.ndarray) -> bytes:
+        idx = np.searchsorted(self.classes_, y)
+        idx = np.minimum(idx, len(self.classes_) - 1)
+        unknown = self.classes_[idx] != y
+        if np.any(unknown):
+            raise ValueError(
+                f"label {y[unknown][0]!r} is not one of the classes {list(self.classes_)}"
+            )
+        return np.ascontiguousarray(idx, dtype="<u4").tobytes()
+
+    def _new_machine(self, X: Any) -> None:
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "TsetlinClassifier needs at least 2 classes; only one class is present "
+                f"({self.classes_[0]!r})"
+            )
+        self._encoding: Encoding = fit_encoding(X, self.binarize, self.n_bins)
+        params = machine_params(self, resolve_seed(self.random_state))
+        self._machine = _tsetlin.Machine(len(self.classes_), self._encoding.n_features, params)
+        self.n_iter_ = 0
+
+    def fit(self, X: Any, y: Any) -> "TsetlinClassifier":
+        """Trains a fresh machine for ``epochs`` epochs. Ctrl-C stops it (KeyboardInterrupt)."""
+        X, y = self._validate(X, y, reset=True)
+        check_classification_targets(y)
+        epochs = check_epochs(self.epochs)
+        threads = resolve_n_jobs(self.n_jobs)
+        self.classes_ = np.unique(y)
+        self._new_machine(X)
+        indptr, indices = self._rows(X)
+        seconds = self._machine.fit(
+            indptr, indices, self._encode_labels(y), epochs, bool(self.shuffle), threads
+        )
+        self.n_iter_ = len(seconds)
+        return self
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> "TsetlinClassifier":
+        """One pass over ``(X, y)`` in the given order (online learning).
+
+        ``classes`` (all labels that will ever occur) is required on the first call, as in
+        scikit-learn; a quantile encoding is fitted on that first batch.
+        """
+        first = not hasattr(self, "_machine")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        X, y = self._validate(X, y, reset=first)
+        check_classification_targets(y)
+        if first:
+            self.classes_ = unique_labels(classes)
+            self._new_machine(X)
+        elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
+            raise ValueError(
+                f"classes={list(unique_labels(classes))} differs from the classes of the first "
+                f"call to partial_fit ({list(self.classes_)})"
+            )
+        indptr, indices = self._rows(X)
+        self._machine.fit(
+            indptr, indices, self._encode_labels(y), 1, False, resolve_n_jobs(self.n_jobs)
+        )
+        self.n_iter_ += 1
+        return self
+
+    # -- prediction ----------------------------------------------------------------------
+
+    def class_sums(self, X: Any) -> np.ndarray:
+        """The machine's class sums (votes), an int64 array of shape (n_samples, n_classes)."""
+        check_is_fitted(self, "_machine")
+        X, _ = self._validate(X, reset=False)
+        indptr, indices = self._rows(X)
+        data = self._machine.class_sums(indptr, indices, resolve_n_jobs(self.n_jobs))
+        return unpack_sums(data, len(self.classes_))
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Class sums as scores: (n_samples, n_classes), or for two classes the margin
+        ``sum[1] - sum[0]`` of shape (n_samples,) (scikit-learn's binary convention)."""
+        sums = self.class_sums(X).astype(np.float64)
+        if sums.shape[1] == 2:
+            return sums[:, 1] - sums[:, 0]
+        return sums
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The class with the largest class sum (ties go to the first class)."""
+        sums = self.class_sums(X)
+        return self.classes_[np.argmax(sums, axis=1)]
+
+    # -- interpretation ------------------------------------------------------------------
+
+    def _feature_names(self) -> List[str]:
+        names = getattr(self, "feature_names_in_", None)
+        columns = [str(c) for c in names] if names is not None else [
+            f"x{j}" for j in range(self.n_features_in_)
+        ]
+        return self._encoding.feature_names(columns)
+
+    def _rule_row(self, r: Dict[str, Any], names: List[str]) -> Dict[str, Any]:
+        label = self.classes_.tolist()[r["class"]]
+        positive = [names[f] for f in r["positive"]]
+        negated = [names[f] for f in r["negated"]]
+        return {
+            "class": label,
+            "class_index": r["class"],
+            "clause": r["clause"],
+            "polarity": r["polarity"],
+            "weight": r["weight"],
+            "positive": r["positive"],
+            "negated": r["negated"],
+            "positive_names": positive,
+            "negated_names": negated,
+            "text": rule_sentence(positive, negated, r["polarity"], str(label)),
+        }
+
+    def rules(self, as_frame: bool = False) -> Any:
+        """Every non-empty clause as a rule: a list of dicts (or a pandas DataFrame).
+
+        ``positive``/``negated`` are engine feature ids (input columns when ``binarize`` is
+        None); ``positive_names``/``negated_names`` read them ("x3", "age > 41.5", ...).
+        """
+        check_is_fitted(self, "_machine")
+        names = self._feature_names()
+        rows = [self._rule_row(r, names) for r in self._machine.rules()]
+        return _as_frame(rows, as_frame)
+
+    def explain(self, x: Any) -> Dict[str, Any]:
+        """Why one sample gets its class: the fired clauses and the class sums they add to."""
+        check_is_fitted(self, "_machine")
+        X = x if sp.issparse(x) else np.asarray(x)
+        if not sp.issparse(X) and X.ndim == 1:
+            X = X.reshape(1, -1)
+        X, _ = self._validate(X, reset=False)
+        if X.shape[0] != 1:
+            raise ValueError(f"explain takes one sample, got {X.shape[0]}")
+        indptr, indices, _ = self._encoding.transform(X)
+        e = self._machine.explain([int(i) for i in indices[indptr[0] : indptr[1]]])
+        names = self._feature_names()
+        by_clause = {(r["class"], r["clause"]): r for r in self._machine.rules()}
+        fired = []
+        for f in e["fired"]:
+            row = self._rule_row(by_clause[(f["class"], f["clause"])], names)
+            row["vote"] = f["vote"]
+            fired.append(row)
+        return {
+            "predicted": self.classes_.tolist()[e["predicted"]],
+            "class_sums": {c: s for c, s in zip(self.classes_.tolist(), e["class_sums"])},
+            "present": [names[int(i)] for i in indices[indptr[0] : indptr[1]]],
+            "fired": fired,
+        }
+
+    # -- persistence ---------------------------------------------------------------------
+
+    def save(self, path: Any) -> None:
+        """Pickles the estimator (its machine travels as the engine's model bytes)."""
+        with open(path, "wb") as f:
+            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: Any) -> "TsetlinClassifier":
+        """Loads what :meth:`save` wrote."""
+        with open(path, "rb") as f:
+            obj = pickle.load(f)
+        if not isinstance(obj, cls):
+            raise ValueError(f"{path}: not a pickled {cls.__name__}")
+        return obj
+
+    def machine_bytes(self) -> bytes:
+        """The engine's own model file (magic ``TSETLINM``), e.g. for the Rust API."""
+        check_is_fitted(self, "_machine")
+        return self._machine.to_bytes()
+
+
+def _as_frame(rows: List[Dict[str, Any]], frame: bool) -> Any:
+    return as_frame(rows, frame)
