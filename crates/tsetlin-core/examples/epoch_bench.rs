@@ -7,7 +7,9 @@
 //! ```
 //! Prints one JSON line per epoch (seconds per epoch, prediction seconds and rate, accuracy)
 //! and, at the end, the peak resident memory. `--export-svm DIR` writes the same rows as
-//! svmlight files so that other libraries can be timed on identical data.
+//! svmlight files so that other libraries can be timed on identical data; `--train-svm F
+//! --test-svm G` trains on such files instead (e.g. real IMDb features from
+//! `tsetlin export-features`).
 
 use std::io::Write;
 use std::time::Instant;
@@ -29,6 +31,8 @@ struct Args {
     weighted: bool,
     seed: u64,
     export: Option<String>,
+    train_svm: Option<String>,
+    test_svm: Option<String>,
 }
 
 fn parse() -> Result<Args, String> {
@@ -46,6 +50,8 @@ fn parse() -> Result<Args, String> {
         weighted: false,
         seed: 1,
         export: None,
+        train_svm: None,
+        test_svm: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -71,6 +77,8 @@ fn parse() -> Result<Args, String> {
             "--no-boost" => a.boost = false,
             "--weighted" => a.weighted = true,
             "--export-svm" => a.export = Some(value()?),
+            "--train-svm" => a.train_svm = Some(value()?),
+            "--test-svm" => a.test_svm = Some(value()?),
             other => return Err(format!("unknown flag {other}")),
         }
         i += 1;
@@ -137,6 +145,51 @@ fn export(dir: &str, name: &str, x: &SparseRows, y: &[u32]) -> std::io::Result<(
     Ok(())
 }
 
+/// Reads an svmlight file with the `# n_features=... n_classes=...` header line.
+fn read_svm(path: &str) -> Result<(SparseRows, Vec<u32>, usize), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut lines = text.lines().enumerate();
+    let header = lines.next().map(|(_, l)| l).unwrap_or("");
+    let field = |name: &str| -> Result<usize, String> {
+        header
+            .split_whitespace()
+            .find_map(|t| t.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .ok_or(format!("{path}:1: header lacks {name}"))
+    };
+    let (o, m) = (field("n_features=")?, field("n_classes=")?);
+    let mut rows = SparseRows::new(o);
+    let mut labels = Vec::new();
+    for (n, line) in lines {
+        let mut it = line.split_whitespace();
+        let Some(label) = it.next() else { continue };
+        labels.push(label.parse::<u32>().map_err(|e| format!("{path}:{}: {e}", n + 1))?);
+        let row: Result<Vec<u32>, String> = it
+            .map(|t| {
+                t.split(':')
+                    .next()
+                    .and_then(|k| k.parse().ok())
+                    .ok_or(format!("{path}:{}: bad feature {t}", n + 1))
+            })
+            .collect();
+        rows.push_row(&row?).map_err(|e| format!("{path}:{}: {e}", n + 1))?;
+    }
+    Ok((rows, labels, m))
+}
+
+fn macro_f1(truth: &[u32], predicted: &[u32], m: usize) -> f64 {
+    let mut f1 = 0.0;
+    for c in 0..m as u32 {
+        let tp = truth.iter().zip(predicted).filter(|&(&t, &p)| t == c && p == c).count() as f64;
+        let fp = truth.iter().zip(predicted).filter(|&(&t, &p)| t != c && p == c).count() as f64;
+        let fn_ = truth.iter().zip(predicted).filter(|&(&t, &p)| t == c && p != c).count() as f64;
+        if tp > 0.0 {
+            f1 += 2.0 * tp / (2.0 * tp + fp + fn_);
+        }
+    }
+    f1 / m as f64
+}
+
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -157,15 +210,28 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let (x, y) = synth(a.rows, a.features, a.density, a.seed);
-    let (xt, yt) = synth(a.test_rows, a.features, a.density, a.seed + 1);
+    let (x, y, xt, yt, m) = match (&a.train_svm, &a.test_svm) {
+        (Some(tr), Some(te)) => match read_svm(tr).and_then(|t| Ok((t, read_svm(te)?))) {
+            Ok(((x, y, m), (xt, yt, _))) => (x, y, xt, yt, m),
+            Err(e) => {
+                eprintln!("epoch_bench: {e}");
+                std::process::exit(2);
+            }
+        },
+        _ => {
+            let (x, y) = synth(a.rows, a.features, a.density, a.seed);
+            let (xt, yt) = synth(a.test_rows, a.features, a.density, a.seed + 1);
+            (x, y, xt, yt, 2)
+        }
+    };
+    let features = x.n_features();
     if let Some(dir) = &a.export {
         if let Err(e) = export(dir, "train", &x, &y).and_then(|_| export(dir, "test", &xt, &yt)) {
             eprintln!("epoch_bench: cannot export to {dir}: {e}");
             std::process::exit(1);
         }
     }
-    let params = Params::builder(2, a.features)
+    let params = Params::builder(m, features)
         .clauses(a.clauses)
         .threshold(a.threshold.unwrap_or(0.8 * a.clauses as f64))
         .specificity(a.s)
@@ -184,26 +250,34 @@ fn main() {
     let nnz = x.nnz() as f64 / x.n_rows() as f64;
     eprintln!(
         "rows {} x {} features, {:.1} present per row ({:.2} %), {} clauses per class, {} threads",
-        a.rows,
-        a.features,
+        x.n_rows(),
+        features,
         nnz,
-        100.0 * nnz / a.features as f64,
+        100.0 * nnz / features as f64,
         a.clauses,
         a.threads
     );
     let result = tm.fit(&x, &y, &FitOptions::epochs(a.epochs), |tm, info| {
         let t = Instant::now();
-        let acc = tm.accuracy(&xt, &yt).unwrap_or(f64::NAN);
+        let predicted = tm.predict(&xt).unwrap_or_default();
         let predict_s = t.elapsed().as_secs_f64();
+        let acc = predicted.iter().zip(&yt).filter(|(p, t)| p == t).count() as f64
+            / yt.len().max(1) as f64;
         println!(
-            "{{\"lib\":\"tsetlin\",\"epoch\":{},\"fit_s\":{:.3},\"predict_s\":{:.3},\"predictions_per_s\":{:.0},\"accuracy\":{:.4},\"threads\":{},\"clauses\":{},\"clauses_semantics\":\"per class\",\"rows_train\":{},\"rows_test\":{},\"peak_rss_mb\":{:.1}}}",
+            "{{\"lib\":\"tsetlin\",\"version\":\"{}\",\"epoch\":{},\"fit_s\":{:.3},\"predict_s\":{:.3},\"predictions_per_s\":{:.0},\"accuracy\":{:.4},\"macro_f1\":{:.4},\"threads\":{},\"clauses\":{},\"clauses_semantics\":\"per class\",\"T\":{},\"s\":{},\"boost\":{},\"weighted\":{},\"seeded\":true,\"rows_train\":{},\"rows_test\":{},\"peak_rss_mb\":{:.1}}}",
+            env!("CARGO_PKG_VERSION"),
             info.epoch,
             info.seconds,
             predict_s,
             xt.n_rows() as f64 / predict_s,
             acc,
+            macro_f1(&yt, &predicted, m),
             a.threads,
             a.clauses,
+            tm.params().threshold,
+            a.s,
+            a.boost,
+            a.weighted,
             x.n_rows(),
             xt.n_rows(),
             peak_rss_mb()
