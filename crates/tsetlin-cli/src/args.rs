@@ -72,7 +72,7 @@ impl ReaderArgs {
     /// Reads a labelled corpus; skipped lines are reported on stderr (never silently dropped).
     pub fn read(&self, path: &Path, what: &str, log: &Log) -> Result<Dataset> {
         let data = tsetlin::io::read_dataset(path, &self.options())
-            .with_context(|| format!("cannot read the {what} data {}", path.display()))?;
+            .with_context(|| format!("cannot read the {what} data"))?;
         if !data.skipped.is_empty() {
             log.warn(&format!(
                 "{}: skipped {} malformed line(s) (--skip-bad-lines); first reasons:",

@@ -9,7 +9,7 @@ mod training;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::output::Log;
 
@@ -55,7 +55,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A flag given twice takes its last value (scripts append overrides to a base command
+    // line); clap does not propagate this setting to subcommands by itself.
+    let matches = Cli::command()
+        .mut_subcommands(|s| s.args_override_self(true))
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let log = Log { quiet: cli.quiet };
     let result = match cli.command {
         Command::Train(a) => commands::train::run(a, &log),
@@ -75,8 +83,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            // `{:#}` prints the whole cause chain on one line, without a backtrace.
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
@@ -90,4 +97,22 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
             || c.downcast_ref::<serde_json::Error>()
                 .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
+}
+
+/// The cause chain on one line, `outer: inner: ...`, without a backtrace. A cause that the
+/// message before it already quotes (the library's errors include their source's text) is
+/// left out, so nothing is said twice.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
