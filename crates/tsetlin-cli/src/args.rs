@@ -27,13 +27,28 @@ pub enum FormatArg {
     Folder,
 }
 
-/// How labelled corpora are read (`train`, `eval`, `bench`, `report`, ...).
+/// How labelled corpora are read (`train`, `eval`, `bench`, `rules`, ...).
 #[derive(Debug, Clone, Args)]
 pub struct ReaderArgs {
     /// Corpus format (default: from the file name: .jsonl/.json/.ndjson, .csv, .tsv,
     /// optionally .gz; a directory is one folder per class).
     #[arg(long, value_enum, help_heading = "Reading")]
     pub format: Option<FormatArg>,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+impl ReaderArgs {
+    /// Reads a labelled corpus; see [`FieldArgs::read`].
+    pub fn read(&self, path: &Path, what: &str, log: &Log) -> Result<Dataset> {
+        self.fields.read(path, self.format, what, log)
+    }
+}
+
+/// Reading options other than the format (`report` names its data format `--data-format`,
+/// because its `--format` is the report's).
+#[derive(Debug, Clone, Args)]
+pub struct FieldArgs {
     /// Name of the text field (JSON key or CSV/TSV column).
     #[arg(long, default_value = "text", help_heading = "Reading")]
     pub text_field: String,
@@ -48,9 +63,9 @@ pub struct ReaderArgs {
     pub latin1: bool,
 }
 
-impl ReaderArgs {
+impl FieldArgs {
     /// The library's reader options.
-    pub fn options(&self) -> ReadOptions {
+    pub fn options(&self, format: Option<FormatArg>) -> ReadOptions {
         ReadOptions {
             skip_bad_lines: self.skip_bad_lines,
             encoding: if self.latin1 {
@@ -60,7 +75,7 @@ impl ReaderArgs {
             },
             text_field: self.text_field.clone(),
             label_field: self.label_field.clone(),
-            format: self.format.map(|f| match f {
+            format: format.map(|f| match f {
                 FormatArg::Jsonl => Format::JsonLines,
                 FormatArg::Csv => Format::Csv,
                 FormatArg::Tsv => Format::Tsv,
@@ -70,8 +85,14 @@ impl ReaderArgs {
     }
 
     /// Reads a labelled corpus; skipped lines are reported on stderr (never silently dropped).
-    pub fn read(&self, path: &Path, what: &str, log: &Log) -> Result<Dataset> {
-        let data = tsetlin::io::read_dataset(path, &self.options())
+    pub fn read(
+        &self,
+        path: &Path,
+        format: Option<FormatArg>,
+        what: &str,
+        log: &Log,
+    ) -> Result<Dataset> {
+        let data = tsetlin::io::read_dataset(path, &self.options(format))
             .with_context(|| format!("cannot read the {what} data"))?;
         if !data.skipped.is_empty() {
             log.warn(&format!(

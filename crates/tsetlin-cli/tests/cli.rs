@@ -309,7 +309,7 @@ fn report_contains_the_rules() {
         &test,
         "--out",
         &js,
-        "--report-format",
+        "--format",
         "json",
         "--max-docs",
         "5",
@@ -411,13 +411,7 @@ fn early_stopping_keeps_the_best_epoch_and_history() {
     assert!(v["best_epoch"].as_u64().is_some(), "{v:#}");
     let report = p("es.json");
     ok(&[
-        "report",
-        "--model",
-        &model,
-        "--out",
-        &report,
-        "--report-format",
-        "json",
+        "report", "--model", &model, "--out", &report, "--format", "json",
     ]);
     let r: Value =
         serde_json::from_str(&std::fs::read_to_string(&report).expect("read")).expect("json");

@@ -9,7 +9,7 @@ use tsetlin::metrics::Metrics;
 use tsetlin_report as rep;
 
 use super::rules::coverage;
-use crate::args::ReaderArgs;
+use crate::args::{FieldArgs, FormatArg};
 use crate::output::Log;
 
 /// Output format of the report.
@@ -34,13 +34,16 @@ pub struct ReportArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Output format.
-    #[arg(long = "report-format", value_enum, default_value = "html")]
-    pub report_format: ReportFormat,
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    /// Format of --data (default: from the file name).
+    #[arg(long, value_enum, help_heading = "Reading")]
+    pub data_format: Option<FormatArg>,
     /// Documents explained in the report (the first N of --data).
     #[arg(long, default_value_t = 50)]
     pub max_docs: usize,
     #[command(flatten)]
-    pub reader: ReaderArgs,
+    pub reader: FieldArgs,
 }
 
 /// Runs `tsetlin report`.
@@ -49,7 +52,7 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
     let clf = super::load_model(&a.model)?;
     let data = match &a.data {
         Some(p) => {
-            let d = a.reader.read(p, "report", log)?;
+            let d = a.reader.read(p, a.data_format, "report", log)?;
             let y = clf
                 .labels
                 .encode(&d.labels)
@@ -218,7 +221,7 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         documents,
         settings,
     };
-    let body = match a.report_format {
+    let body = match a.format {
         ReportFormat::Html => rep::render_html(&report),
         ReportFormat::Json => rep::to_json(&report),
     };
