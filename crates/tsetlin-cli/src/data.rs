@@ -57,22 +57,43 @@ pub fn stratified_folds(y: &[u32], k: usize, seed: u64) -> Vec<usize> {
 }
 
 /// Opens a file, transparently gunzipping `.gz` and taking the first regular file inside a
-/// `.tar.gz` / `.tgz` / `.tar`.
+/// `.tar.gz` / `.tgz` / `.tar`; archives nested in archives are opened too (the paper's
+/// `cl_ds.tar.gz` holds `cl_ds.tar`, which holds the data file).
 fn open_maybe_archive(path: &Path) -> Result<Box<dyn Read>> {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let gz = name.ends_with(".gz") || name.ends_with(".tgz");
-    let tar = name.ends_with(".tar.gz") || name.ends_with(".tgz") || name.ends_with(".tar");
-    let stream: Box<dyn Read> = if gz {
-        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
-    } else {
-        Box::new(BufReader::new(file))
-    };
-    if !tar {
+    unwrap_stream(
+        &path.display().to_string(),
+        &name,
+        Box::new(BufReader::new(file)),
+        0,
+    )
+}
+
+/// Decompresses and unpacks `stream` according to `name`'s extensions.
+fn unwrap_stream(
+    origin: &str,
+    name: &str,
+    stream: Box<dyn Read>,
+    depth: usize,
+) -> Result<Box<dyn Read>> {
+    if depth > 4 {
+        bail!("{origin}: archives nested too deeply");
+    }
+    let lower = name.to_lowercase();
+    if let Some(inner) = lower.strip_suffix(".tgz") {
+        let gz = Box::new(flate2::read::MultiGzDecoder::new(stream));
+        return unwrap_stream(origin, &format!("{inner}.tar"), gz, depth + 1);
+    }
+    if lower.ends_with(".gz") {
+        let gz = Box::new(flate2::read::MultiGzDecoder::new(stream));
+        return unwrap_stream(origin, &name[..name.len() - 3], gz, depth + 1);
+    }
+    if !lower.ends_with(".tar") {
         return Ok(stream);
     }
     // The tar stream must be read in order, so the one member is buffered in memory (the
@@ -80,19 +101,27 @@ fn open_maybe_archive(path: &Path) -> Result<Box<dyn Read>> {
     let mut archive = tar::Archive::new(stream);
     for entry in archive
         .entries()
-        .with_context(|| format!("{}: not a readable tar archive", path.display()))?
+        .with_context(|| format!("{origin}: not a readable tar archive"))?
     {
-        let mut entry =
-            entry.with_context(|| format!("{}: damaged tar archive", path.display()))?;
+        let mut entry = entry.with_context(|| format!("{origin}: damaged tar archive"))?;
         if entry.header().entry_type().is_file() {
+            let member = entry
+                .path()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let mut buf = Vec::new();
             entry
                 .read_to_end(&mut buf)
-                .with_context(|| format!("{}: cannot read the archive member", path.display()))?;
-            return Ok(Box::new(std::io::Cursor::new(buf)));
+                .with_context(|| format!("{origin}: cannot read the archive member {member}"))?;
+            return unwrap_stream(
+                &format!("{origin}/{member}"),
+                &member,
+                Box::new(std::io::Cursor::new(buf)),
+                depth + 1,
+            );
         }
     }
-    bail!("{}: the archive contains no file", path.display())
+    bail!("{origin}: the archive contains no file")
 }
 
 /// Feature rows with their labels, as read from a feature-level file.
