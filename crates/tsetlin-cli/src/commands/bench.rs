@@ -1,0 +1,683 @@
+//! `tsetlin bench`: the Tsetlin machine against the project's baselines (multinomial and
+//! Bernoulli naive Bayes, logistic regression, linear SVM) on the very same binary features,
+//! on a train/test split or by stratified k-fold cross-validation. Text is featurized once per
+//! split (per fold, on the training part only, so that no test information leaks into the
+//! vocabulary); feature-level files (SVMlight, dense 0/1) skip the text pipeline.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use tsetlin::baselines::{Baseline, BernoulliNb, LinearSvm, LogisticRegression, MultinomialNb};
+use tsetlin::featurize::{Featurizer, FeaturizerConfig, LabelSet};
+use tsetlin::metrics::Metrics;
+use tsetlin_core::{Control, FitOptions, SparseRows, TsetlinMachine};
+
+use crate::args::{FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
+use crate::data::{self, FeatureData};
+use crate::output::{pct, secs, Log, Out};
+use crate::training;
+
+/// What the data files contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FeaturesFormat {
+    /// A labelled text corpus (featurized with the feature options).
+    Text,
+    /// SVMlight / libsvm rows (0-based ids, integer labels).
+    Svmlight,
+    /// Whitespace-separated 0/1 values, the label last; `.gz` and `.tar.gz` are read directly.
+    Dense01,
+}
+
+/// A method that `bench` can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// The Tsetlin machine (hyper-parameters from the machine options).
+    Tm,
+    /// Multinomial naive Bayes.
+    MultinomialNb,
+    /// Bernoulli naive Bayes.
+    BernoulliNb,
+    /// Logistic regression.
+    LogisticRegression,
+    /// Linear SVM.
+    LinearSvm,
+}
+
+/// Arguments of `tsetlin bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Training data (with --test).
+    #[arg(long, requires = "test", conflicts_with = "data")]
+    pub train: Option<PathBuf>,
+    /// Test data (with --train).
+    #[arg(long, requires = "train")]
+    pub test: Option<PathBuf>,
+    /// Data without a split, for cross-validation (with --cv).
+    #[arg(long, requires = "cv")]
+    pub data: Option<PathBuf>,
+    /// Stratified, shuffled k-fold cross-validation on --data.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// What the data files contain.
+    #[arg(long, value_enum, default_value = "text")]
+    pub features_format: FeaturesFormat,
+    /// Methods to run, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "tm,multinomial-nb,bernoulli-nb,logistic-regression,linear-svm"
+    )]
+    pub methods: Vec<Method>,
+    /// Print one JSON object (`rows`: one per method).
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Print Markdown (with versions, machine and settings) for BENCHMARKS.md.
+    #[arg(long)]
+    pub markdown: bool,
+    #[command(flatten)]
+    pub reader: ReaderArgs,
+    #[command(flatten)]
+    pub features: FeaturizerArgs,
+    #[command(flatten)]
+    pub machine: MachineArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// One Tsetlin machine epoch in a train/test benchmark.
+#[derive(Debug, Clone, Serialize)]
+struct EpochRow {
+    epoch: usize,
+    fit_seconds: f64,
+    predict_seconds: f64,
+    accuracy: f64,
+    macro_f1: f64,
+}
+
+/// The result of one method on one split.
+#[derive(Debug, Clone)]
+struct Run {
+    accuracy: f64,
+    macro_precision: f64,
+    macro_recall: f64,
+    macro_f1: f64,
+    fit_seconds: f64,
+    predict_seconds: f64,
+    epochs: Vec<EpochRow>,
+}
+
+/// One method's row of the result (means over folds in cross-validation).
+#[derive(Debug, Serialize)]
+struct Row {
+    method: String,
+    accuracy: f64,
+    macro_precision: f64,
+    macro_recall: f64,
+    macro_f1: f64,
+    fit_seconds: f64,
+    predict_seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accuracy_std: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    macro_f1_std: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit_seconds_std: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    folds: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    epochs: Vec<EpochRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct BenchOut {
+    tool_version: String,
+    cores: usize,
+    threads: usize,
+    data: String,
+    protocol: String,
+    features: usize,
+    classes: usize,
+    train_rows: usize,
+    test_rows: usize,
+    settings: Vec<(String, String)>,
+    interrupted: bool,
+    rows: Vec<Row>,
+}
+
+fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Tm => "tsetlin-machine",
+        Method::MultinomialNb => "multinomial-nb",
+        Method::BernoulliNb => "bernoulli-nb",
+        Method::LogisticRegression => "logistic-regression",
+        Method::LinearSvm => "linear-svm",
+    }
+}
+
+/// A split ready to benchmark.
+struct Split {
+    x: SparseRows,
+    y: Vec<u32>,
+    xt: SparseRows,
+    yt: Vec<u32>,
+}
+
+fn score(yt: &[u32], pred: &[u32], names: &[String]) -> Metrics {
+    Metrics::compute(yt, pred, names)
+}
+
+fn baseline<B: Baseline>(s: &Split, k: usize, names: &[String]) -> Result<Run> {
+    let t = Instant::now();
+    let model = B::fit(&s.x, &s.y, k)?;
+    let fit_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let pred = model.predict(&s.xt);
+    let predict_seconds = t.elapsed().as_secs_f64();
+    let m = score(&s.yt, &pred, names);
+    Ok(Run {
+        accuracy: m.accuracy,
+        macro_precision: m.macro_precision,
+        macro_recall: m.macro_recall,
+        macro_f1: m.macro_f1,
+        fit_seconds,
+        predict_seconds,
+        epochs: Vec::new(),
+    })
+}
+
+/// Trains the machine epoch by epoch, timing training and test prediction separately.
+fn tsetlin(
+    a: &BenchArgs,
+    s: &Split,
+    names: &[String],
+    per_epoch: bool,
+    log: &Log,
+    stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<Run> {
+    let params = a
+        .machine
+        .apply(
+            &a.run,
+            tsetlin_core::Params::builder(names.len(), s.x.n_features()),
+        )
+        .build()?;
+    let mut tm = TsetlinMachine::new(params)?;
+    let options = FitOptions {
+        epochs: 1,
+        shuffle: true,
+        stop: Some(stop.clone()),
+    };
+    let mut fit_seconds = 0.0;
+    let mut epochs = Vec::new();
+    let mut last: Option<(Metrics, f64)> = None;
+    for epoch in 1..=a.run.epochs {
+        let t = Instant::now();
+        let summary = tm.fit(&s.x, &s.y, &options, |_, _| Control::Continue)?;
+        fit_seconds += t.elapsed().as_secs_f64();
+        if summary.interrupted {
+            log.warn("interrupted: reporting the machine as trained so far");
+            break;
+        }
+        if per_epoch || epoch == a.run.epochs {
+            let t = Instant::now();
+            let pred = tm.predict(&s.xt)?;
+            let predict_seconds = t.elapsed().as_secs_f64();
+            let m = score(&s.yt, &pred, names);
+            log.info(&format!(
+                "  tm epoch {epoch}: fit {}, predict {}, accuracy {}",
+                secs(fit_seconds),
+                secs(predict_seconds),
+                pct(m.accuracy)
+            ));
+            if per_epoch {
+                epochs.push(EpochRow {
+                    epoch,
+                    fit_seconds,
+                    predict_seconds,
+                    accuracy: m.accuracy,
+                    macro_f1: m.macro_f1,
+                });
+            }
+            last = Some((m, predict_seconds));
+        }
+    }
+    let (m, predict_seconds) = match last {
+        Some(l) => l,
+        None => {
+            let t = Instant::now();
+            let pred = tm.predict(&s.xt)?;
+            (score(&s.yt, &pred, names), t.elapsed().as_secs_f64())
+        }
+    };
+    Ok(Run {
+        accuracy: m.accuracy,
+        macro_precision: m.macro_precision,
+        macro_recall: m.macro_recall,
+        macro_f1: m.macro_f1,
+        fit_seconds,
+        predict_seconds,
+        epochs,
+    })
+}
+
+fn run_method(
+    a: &BenchArgs,
+    method: Method,
+    s: &Split,
+    names: &[String],
+    per_epoch: bool,
+    log: &Log,
+    stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<Run> {
+    let k = names.len();
+    let r = match method {
+        Method::Tm => tsetlin(a, s, names, per_epoch, log, stop),
+        Method::MultinomialNb => baseline::<MultinomialNb>(s, k, names),
+        Method::BernoulliNb => baseline::<BernoulliNb>(s, k, names),
+        Method::LogisticRegression => baseline::<LogisticRegression>(s, k, names),
+        Method::LinearSvm => baseline::<LinearSvm>(s, k, names),
+    }
+    .with_context(|| format!("{} failed", method_name(method)))?;
+    log.info(&format!(
+        "{}: accuracy {}, macro F1 {:.4}, fit {}, predict {}",
+        method_name(method),
+        pct(r.accuracy),
+        r.macro_f1,
+        secs(r.fit_seconds),
+        secs(r.predict_seconds)
+    ));
+    Ok(r)
+}
+
+/// Reads feature-level data.
+fn read_features(path: &Path, format: FeaturesFormat) -> Result<FeatureData> {
+    match format {
+        FeaturesFormat::Svmlight => data::read_svmlight(path),
+        FeaturesFormat::Dense01 => data::read_dense01(path),
+        FeaturesFormat::Text => unreachable!("text is read by the corpus readers"),
+    }
+}
+
+/// Re-encodes feature-level rows to `target` class ids by label name.
+fn relabel(d: &FeatureData, target: &LabelSet, what: &str) -> Result<Vec<u32>> {
+    let names: Vec<String> =
+        d.y.iter()
+            .map(|&c| d.labels.names()[c as usize].clone())
+            .collect();
+    target
+        .encode(&names)
+        .with_context(|| format!("the {what} data has a label that the training data does not"))
+}
+
+/// Widens rows to `n` features (feature-level train and test files may disagree on width).
+fn widen(x: &SparseRows, n: usize) -> Result<SparseRows> {
+    if x.n_features() == n {
+        return Ok(x.clone());
+    }
+    Ok(SparseRows::from_csr(n, x.indptr(), x.indices())?)
+}
+
+fn mean_std(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let var = if v.len() > 1 {
+        v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var.sqrt())
+}
+
+/// Runs `tsetlin bench`.
+pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
+    a.machine.validate()?;
+    a.run.validate()?;
+    let config = a.features.config()?;
+    if a.methods.is_empty() {
+        bail!("--methods is empty");
+    }
+    let stop = training::interrupt_flag(log);
+    let text = a.features_format == FeaturesFormat::Text;
+    let mut rows = Vec::new();
+    let (data_desc, protocol, n_features, n_classes, n_train, n_test);
+    match (&a.train, &a.test, &a.data, a.cv) {
+        (Some(train), Some(test), None, None) => {
+            let (split, names) = if text {
+                let d = a.reader.read(train, "training", log)?;
+                let dt = a.reader.read(test, "test", log)?;
+                let labels = LabelSet::from_labels(&d.labels);
+                if labels.len() < 2 {
+                    bail!("{}: need at least 2 classes", train.display());
+                }
+                let y = labels.encode(&d.labels)?;
+                let yt = labels
+                    .encode(&dt.labels)
+                    .context("the test data has a label that the training data does not")?;
+                log.info("building features ...");
+                let t = Instant::now();
+                let f = Featurizer::fit(&d.texts, &y, labels.len(), &config)?;
+                if f.n_features() == 0 {
+                    bail!("no features survived the vocabulary settings (lower --min-df?)");
+                }
+                let x = f.transform(&d.texts);
+                let xt = f.transform(&dt.texts);
+                log.info(&format!(
+                    "{} features in {}",
+                    f.n_features(),
+                    secs(t.elapsed().as_secs_f64())
+                ));
+                (Split { x, y, xt, yt }, labels.names().to_vec())
+            } else {
+                let d = read_features(train, a.features_format)?;
+                let dt = read_features(test, a.features_format)?;
+                let width = d.x.n_features().max(dt.x.n_features());
+                let yt = relabel(&dt, &d.labels, "test")?;
+                (
+                    Split {
+                        x: widen(&d.x, width)?,
+                        y: d.y.clone(),
+                        xt: widen(&dt.x, width)?,
+                        yt,
+                    },
+                    d.labels.names().to_vec(),
+                )
+            };
+            data_desc = format!("{} / {}", train.display(), test.display());
+            protocol = "train/test split".to_string();
+            n_features = split.x.n_features();
+            n_classes = names.len();
+            n_train = split.y.len();
+            n_test = split.yt.len();
+            for &m in &a.methods {
+                let r = run_method(&a, m, &split, &names, true, log, &stop)?;
+                rows.push(row(m, &[r]));
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+            }
+        }
+        (None, None, Some(path), Some(k)) => {
+            if k < 2 {
+                bail!("--cv needs at least 2 folds, got {k}");
+            }
+            // Either raw texts (featurized per fold) or fixed feature rows.
+            enum Source {
+                Text(Vec<String>, FeaturizerConfig),
+                Rows(SparseRows),
+            }
+            let (source, y, names) = if text {
+                let d = a.reader.read(path, "cross-validation", log)?;
+                let labels = LabelSet::from_labels(&d.labels);
+                let y = labels.encode(&d.labels)?;
+                (
+                    Source::Text(d.texts, config.clone()),
+                    y,
+                    labels.names().to_vec(),
+                )
+            } else {
+                let d = read_features(path, a.features_format)?;
+                (Source::Rows(d.x), d.y, d.labels.names().to_vec())
+            };
+            if names.len() < 2 {
+                bail!("{}: need at least 2 classes", path.display());
+            }
+            log.info(&format!(
+                "{}: {} rows, {} classes, {k}-fold stratified cross-validation (seed {})",
+                path.display(),
+                y.len(),
+                names.len(),
+                a.run.seed
+            ));
+            let fold = data::stratified_folds(&y, k, a.run.seed);
+            let mut runs: Vec<Vec<Run>> = vec![Vec::new(); a.methods.len()];
+            let mut width = 0;
+            for f in 0..k {
+                let train_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] != f).collect();
+                let test_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] == f).collect();
+                let pick = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
+                let (ytr, yte) = (pick(&train_idx), pick(&test_idx));
+                let split = match &source {
+                    Source::Rows(x) => Split {
+                        x: x.select(&train_idx),
+                        y: ytr,
+                        xt: x.select(&test_idx),
+                        yt: yte,
+                    },
+                    Source::Text(texts, cfg) => {
+                        let tr: Vec<&str> = train_idx.iter().map(|&i| texts[i].as_str()).collect();
+                        let te: Vec<&str> = test_idx.iter().map(|&i| texts[i].as_str()).collect();
+                        let fz = Featurizer::fit(&tr, &ytr, names.len(), cfg)?;
+                        Split {
+                            x: fz.transform(&tr),
+                            xt: fz.transform(&te),
+                            y: ytr,
+                            yt: yte,
+                        }
+                    }
+                };
+                width = split.x.n_features();
+                log.info(&format!(
+                    "fold {}/{k}: {} train / {} test rows",
+                    f + 1,
+                    split.y.len(),
+                    split.yt.len()
+                ));
+                for (i, &m) in a.methods.iter().enumerate() {
+                    runs[i].push(run_method(&a, m, &split, &names, false, log, &stop)?);
+                }
+                if stop.load(Ordering::SeqCst) {
+                    log.warn(&format!("interrupted: reporting {} fold(s)", f + 1));
+                    break;
+                }
+            }
+            for (i, &m) in a.methods.iter().enumerate() {
+                rows.push(row(m, &runs[i]));
+            }
+            data_desc = path.display().to_string();
+            protocol = format!(
+                "stratified {k}-fold cross-validation, shuffled, seed {}",
+                a.run.seed
+            );
+            n_features = width;
+            n_classes = names.len();
+            n_train = y.len();
+            n_test = 0;
+        }
+        _ => bail!("give --train FILE --test FILE, or --data FILE --cv K"),
+    }
+
+    let mut settings: Vec<(String, String)> = Vec::new();
+    if text {
+        settings.push((
+            "features".to_string(),
+            format!(
+                "{}-grams, min df {}, {} by {:?}, lowercase {}, stop words {}, stem {}",
+                config.tokenizer.ngram_max,
+                config.min_df,
+                config
+                    .max_features
+                    .map_or("all terms".to_string(), |k| format!("top {k}")),
+                config.selection,
+                config.tokenizer.lowercase,
+                config.tokenizer.stop_words,
+                config.tokenizer.stem
+            ),
+        ));
+    } else {
+        settings.push((
+            "features".to_string(),
+            format!("{:?} file", a.features_format),
+        ));
+    }
+    for (k, v) in a.machine.describe() {
+        settings.push((format!("tm {k}"), v));
+    }
+    settings.push(("tm epochs".to_string(), a.run.epochs.to_string()));
+    settings.push(("seed".to_string(), a.run.seed.to_string()));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let result = BenchOut {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        cores,
+        threads: if a.run.threads == 0 {
+            cores
+        } else {
+            a.run.threads
+        },
+        data: data_desc,
+        protocol,
+        features: n_features,
+        classes: n_classes,
+        train_rows: n_train,
+        test_rows: n_test,
+        settings,
+        interrupted: stop.load(Ordering::SeqCst),
+        rows,
+    };
+    let mut out = Out::new();
+    if a.json {
+        out.json(&result)
+    } else if a.markdown {
+        out.text(markdown(&result))
+    } else {
+        out.text(table(&result))
+    }
+}
+
+fn row(method: Method, runs: &[Run]) -> Row {
+    let col = |f: fn(&Run) -> f64| -> Vec<f64> { runs.iter().map(f).collect() };
+    let (acc, acc_sd) = mean_std(&col(|r| r.accuracy));
+    let (f1, f1_sd) = mean_std(&col(|r| r.macro_f1));
+    let (fit, fit_sd) = mean_std(&col(|r| r.fit_seconds));
+    let cv = runs.len() > 1;
+    Row {
+        method: method_name(method).to_string(),
+        accuracy: acc,
+        macro_precision: mean_std(&col(|r| r.macro_precision)).0,
+        macro_recall: mean_std(&col(|r| r.macro_recall)).0,
+        macro_f1: f1,
+        fit_seconds: fit,
+        predict_seconds: mean_std(&col(|r| r.predict_seconds)).0,
+        accuracy_std: cv.then_some(acc_sd),
+        macro_f1_std: cv.then_some(f1_sd),
+        fit_seconds_std: cv.then_some(fit_sd),
+        folds: cv.then_some(runs.len()),
+        epochs: runs.first().map(|r| r.epochs.clone()).unwrap_or_default(),
+    }
+}
+
+/// `87.3 %` or, in cross-validation, `87.3 % ± 4.1`.
+fn with_sd(mean: f64, sd: Option<f64>, scale: f64, unit: &str) -> String {
+    match sd {
+        Some(s) => format!("{:.1}{unit} ± {:.1}", scale * mean, scale * s),
+        None => format!("{:.1}{unit}", scale * mean),
+    }
+}
+
+fn cells(r: &Row) -> Vec<String> {
+    vec![
+        r.method.clone(),
+        with_sd(r.accuracy, r.accuracy_std, 100.0, " %"),
+        format!("{:.3}", r.macro_precision),
+        format!("{:.3}", r.macro_recall),
+        match r.macro_f1_std {
+            Some(s) => format!("{:.3} ± {:.3}", r.macro_f1, s),
+            None => format!("{:.3}", r.macro_f1),
+        },
+        format!("{:.2}", r.fit_seconds),
+        format!("{:.2}", r.predict_seconds),
+    ]
+}
+
+const HEADER: [&str; 7] = [
+    "method",
+    "accuracy",
+    "macro P",
+    "macro R",
+    "macro F1",
+    "fit s",
+    "predict s",
+];
+
+fn table(b: &BenchOut) -> String {
+    let body: Vec<Vec<String>> = b.rows.iter().map(cells).collect();
+    let mut widths: Vec<usize> = HEADER.iter().map(|h| h.chars().count()).collect();
+    for r in &body {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let fmt = |cells: &[String]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut s = format!(
+        "{} ({}; {} features, {} classes)\n",
+        b.data, b.protocol, b.features, b.classes
+    );
+    s.push_str(&fmt(&HEADER.map(String::from)));
+    for r in &body {
+        s.push_str(&fmt(r));
+    }
+    if b.cores > 0 && b.rows.iter().any(|r| r.folds.is_some()) {
+        s.push_str("(cross-validation: mean ± standard deviation over folds; times per fold)\n");
+    }
+    s
+}
+
+fn markdown(b: &BenchOut) -> String {
+    let mut s = format!(
+        "### {}\n\n{}; {} features, {} classes, {} train / {} test rows.\n\n",
+        b.data, b.protocol, b.features, b.classes, b.train_rows, b.test_rows
+    );
+    s.push_str(&format!(
+        "tsetlin {}; machine: {} cores, {} threads for the Tsetlin machine (baselines single-threaded).\n\n",
+        b.tool_version, b.cores, b.threads
+    ));
+    for (k, v) in &b.settings {
+        s.push_str(&format!("- {k}: {v}\n"));
+    }
+    s.push_str(&format!("\n| {} |\n", HEADER.join(" | ")));
+    s.push_str(&format!("|{}\n", "---|".repeat(HEADER.len())));
+    for r in &b.rows {
+        s.push_str(&format!("| {} |\n", cells(r).join(" | ")));
+    }
+    for r in &b.rows {
+        if r.epochs.is_empty() {
+            continue;
+        }
+        s.push_str(&format!(
+            "\n{} per epoch:\n\n| epoch | cumulative fit s | predict s | accuracy | macro F1 |\n|---|---|---|---|---|\n",
+            r.method
+        ));
+        for e in &r.epochs {
+            s.push_str(&format!(
+                "| {} | {:.1} | {:.1} | {} | {:.3} |\n",
+                e.epoch,
+                e.fit_seconds,
+                e.predict_seconds,
+                pct(e.accuracy),
+                e.macro_f1
+            ));
+        }
+    }
+    if b.interrupted {
+        s.push_str("\n(interrupted: partial results)\n");
+    }
+    s
+}

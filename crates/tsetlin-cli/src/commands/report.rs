@@ -1,0 +1,236 @@
+//! `tsetlin report`: fills a `tsetlin_report::ReportData` from a classifier (and optional
+//! labelled data) and renders it as one self-contained HTML page, or as JSON.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use tsetlin::metrics::Metrics;
+use tsetlin_report as rep;
+
+use super::rules::coverage;
+use crate::args::{FieldArgs, FormatArg};
+use crate::output::Log;
+
+/// Output format of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file.
+    Html,
+    /// The report data as JSON.
+    Json,
+}
+
+/// Arguments of `tsetlin report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The classifier file.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Labelled corpus: metrics, rule coverage/precision and example documents come from it.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Output file.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    /// Format of --data (default: from the file name).
+    #[arg(long, value_enum, help_heading = "Reading")]
+    pub data_format: Option<FormatArg>,
+    /// Documents explained in the report (the first N of --data).
+    #[arg(long, default_value_t = 50)]
+    pub max_docs: usize,
+    #[command(flatten)]
+    pub reader: FieldArgs,
+}
+
+/// Runs `tsetlin report`.
+pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
+    super::check_writable_parent(&a.out, "report")?;
+    let clf = super::load_model(&a.model)?;
+    let data = match &a.data {
+        Some(p) => {
+            let d = a.reader.read(p, a.data_format, "report", log)?;
+            let y = clf
+                .labels
+                .encode(&d.labels)
+                .context("the data has a label the model was not trained on")?;
+            Some((d, y))
+        }
+        None => None,
+    };
+    let n_clauses = clf.machine.params().n_clauses;
+    let id_of = |class: usize, clause: usize| (class * n_clauses + clause) as u32;
+    let rules = clf.machine.rules();
+    let x = data.as_ref().map(|(d, _)| clf.encode(&d.texts));
+    let cov = match (&x, &data) {
+        (Some(x), Some((_, y))) => Some(coverage(&rules, x, y)),
+        _ => None,
+    };
+    let clauses = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| rep::ClauseRule {
+            id: id_of(r.class, r.clause),
+            class: r.class,
+            polarity: r.polarity,
+            weight: r.weight,
+            positive: r.positive.clone(),
+            negated: r.negated.clone(),
+            coverage: cov.as_ref().map(|c| c[i].0),
+            precision: cov.as_ref().and_then(|c| c[i].1),
+        })
+        .collect();
+    let metrics = match (&x, &data) {
+        (Some(x), Some((_, y))) => {
+            let pred = clf.machine.predict(x)?;
+            let m = Metrics::compute(y, &pred, clf.class_names());
+            Some(rep::MetricsSpec {
+                accuracy: m.accuracy,
+                macro_precision: m.macro_precision,
+                macro_recall: m.macro_recall,
+                macro_f1: m.macro_f1,
+                per_class: m
+                    .per_class
+                    .iter()
+                    .map(|c| rep::ClassMetrics {
+                        precision: c.precision,
+                        recall: c.recall,
+                        f1: c.f1,
+                        support: c.support,
+                    })
+                    .collect(),
+                confusion: m.confusion.clone(),
+            })
+        }
+        _ => None,
+    };
+    let mut documents = Vec::new();
+    if let Some((d, y)) = &data {
+        for (i, text) in d.texts.iter().take(a.max_docs).enumerate() {
+            let e = clf.explain(text)?;
+            let mut spans: Vec<rep::Span> = e
+                .matches
+                .iter()
+                .flat_map(|m| {
+                    m.spans.iter().map(|&(s, t)| rep::Span {
+                        start_byte: s,
+                        end_byte: t,
+                        feature: m.feature,
+                    })
+                })
+                .collect();
+            spans.sort_by_key(|s| (s.start_byte, s.end_byte, s.feature));
+            documents.push(rep::DocExplanation {
+                id: format!("{}", i + 1),
+                text: text.clone(),
+                true_label: Some(y[i] as usize),
+                predicted: clf.labels.id(&e.predicted).unwrap_or(0) as usize,
+                class_sums: e.class_sums.clone(),
+                fired: e
+                    .fired
+                    .iter()
+                    .map(|f| rep::FiredClause {
+                        clause_id: id_of(f.rule.class, f.rule.clause),
+                        vote: f.vote,
+                    })
+                    .collect(),
+                spans,
+            });
+        }
+    }
+    let tok = &clf.featurizer.config().tokenizer;
+    let fc = clf.featurizer.config();
+    let p = clf.machine.params();
+    let mut settings = vec![
+        rep::Setting::new("model file", a.model.display()),
+        rep::Setting::new("classes", clf.class_names().len()),
+        rep::Setting::new("features", clf.featurizer.n_features()),
+        rep::Setting::new("clauses per class", p.n_clauses),
+        rep::Setting::new("threshold T", p.threshold),
+        rep::Setting::new("specificity s", p.specificity),
+        rep::Setting::new("state bits", p.state_bits),
+        rep::Setting::new("boost true positive", p.boost_true_positive),
+        rep::Setting::new("weighted", p.weighted),
+        rep::Setting::new(
+            "literal budget",
+            p.literal_budget
+                .map_or("none".to_string(), |l| l.to_string()),
+        ),
+        rep::Setting::new("clause drop", p.clause_drop),
+        rep::Setting::new("focused negatives", p.focused_negative_sampling),
+        rep::Setting::new("seed", p.seed),
+        rep::Setting::new("epochs trained", clf.history.len()),
+        rep::Setting::new("n-grams", tok.ngram_max),
+        rep::Setting::new("min df", fc.min_df),
+        rep::Setting::new(
+            "max features",
+            fc.max_features.map_or("all".to_string(), |k| k.to_string()),
+        ),
+        rep::Setting::new("selection", format!("{:?}", fc.selection)),
+        rep::Setting::new("stemming", tok.stem),
+        rep::Setting::new("newsgroup headers stripped", tok.strip_newsgroup_headers),
+    ];
+    if let Some(p) = &a.data {
+        settings.push(rep::Setting::new("evaluated on", p.display()));
+    }
+    let report = rep::ReportData {
+        schema_version: rep::SCHEMA_VERSION,
+        title: a
+            .model
+            .file_name()
+            .map_or("tsetlin model".to_string(), |n| {
+                n.to_string_lossy().into_owned()
+            }),
+        generated_by: rep::GeneratedBy {
+            tool: "tsetlin".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        classes: clf.class_names().to_vec(),
+        features: clf.featurizer.feature_names().to_vec(),
+        tokenizer: rep::TokenizerSpec {
+            lowercase: tok.lowercase,
+            ngram_max: tok.ngram_max,
+            stop_words: if tok.stop_words {
+                tsetlin::featurize::STOP_WORDS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            // The page cannot strip newsgroup headers either; mark it like stemming so that it
+            // does not claim to reproduce the pipeline.
+            stem: tok.stem || tok.strip_newsgroup_headers,
+            strip_html_breaks: tok.strip_html_breaks,
+        },
+        clauses,
+        metrics,
+        learning_curve: clf
+            .history
+            .iter()
+            .map(|h| rep::EpochPoint {
+                epoch: h.epoch,
+                train_accuracy: h.train_accuracy,
+                valid_accuracy: h.valid_accuracy,
+                seconds: h.seconds,
+            })
+            .collect(),
+        documents,
+        settings,
+    };
+    let body = match a.format {
+        ReportFormat::Html => rep::render_html(&report),
+        ReportFormat::Json => rep::to_json(&report),
+    };
+    std::fs::write(&a.out, body).with_context(|| format!("cannot write {}", a.out.display()))?;
+    log.info(&format!(
+        "wrote {} ({} rules, {} documents)",
+        a.out.display(),
+        report.clauses.len(),
+        report.documents.len()
+    ));
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! `tsetlin train`: read a corpus, fit the featurizer, train with a progress bar and optional
+//! early stopping on validation accuracy, save the classifier, print a summary.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use serde::Serialize;
+use tsetlin::io::Dataset;
+use tsetlin::metrics::Metrics;
+use tsetlin::TextClassifier;
+
+use crate::args::{FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
+use crate::output::{pct, secs, Log, Out};
+use crate::training::{self, Plan, Scored};
+
+/// Arguments of `tsetlin train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Training corpus (JSONL, CSV, TSV, optionally .gz, or one folder per class).
+    #[arg(long)]
+    pub train: PathBuf,
+    /// Test corpus: scored after training (and after each epoch when there is no validation
+    /// set); never used to choose the model.
+    #[arg(long)]
+    pub test: Option<PathBuf>,
+    /// Validation corpus, scored after each epoch (and used by --early-stop).
+    #[arg(long, conflicts_with = "valid_fraction")]
+    pub valid: Option<PathBuf>,
+    /// Hold out this fraction of the training corpus (stratified, seeded) for validation.
+    /// Default: 0.1 when neither --test nor --valid is given, else none.
+    #[arg(long)]
+    pub valid_fraction: Option<f64>,
+    /// Where to save the trained classifier.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Stop when validation accuracy has not improved for this many epochs, and keep the
+    /// machine of the best epoch.
+    #[arg(long, value_name = "PATIENCE")]
+    pub early_stop: Option<usize>,
+    /// Training accuracy per epoch is measured on this many training documents (0: not
+    /// measured; it costs a prediction pass).
+    #[arg(long, default_value_t = 5000)]
+    pub train_probe: usize,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub reader: ReaderArgs,
+    #[command(flatten)]
+    pub features: FeaturizerArgs,
+    #[command(flatten)]
+    pub machine: MachineArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Quality on one evaluated corpus.
+#[derive(Debug, Serialize)]
+struct Score {
+    documents: usize,
+    accuracy: f64,
+    macro_precision: f64,
+    macro_recall: f64,
+    macro_f1: f64,
+}
+
+/// The `--json` summary.
+#[derive(Debug, Serialize)]
+struct Summary {
+    model: String,
+    classes: Vec<String>,
+    features: usize,
+    train_documents: usize,
+    epochs: usize,
+    interrupted: bool,
+    stopped_early: bool,
+    best_epoch: Option<usize>,
+    train_seconds: f64,
+    valid: Option<Score>,
+    test: Option<Score>,
+}
+
+/// Runs `tsetlin train`.
+pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
+    a.machine.validate()?;
+    a.run.validate()?;
+    let config = a.features.config()?;
+    if let Some(f) = a.valid_fraction {
+        if !(0.0..1.0).contains(&f) {
+            bail!("--valid-fraction must be in [0, 1), got {f}");
+        }
+    }
+    let fraction = a
+        .valid_fraction
+        .unwrap_or(if a.test.is_none() && a.valid.is_none() {
+            0.1
+        } else {
+            0.0
+        });
+    if a.early_stop == Some(0) {
+        bail!("--early-stop needs a patience of at least 1 epoch");
+    }
+    if a.early_stop.is_some() && a.valid.is_none() && fraction == 0.0 {
+        bail!("--early-stop needs a validation set (--valid FILE or --valid-fraction F); it never selects the model on --test");
+    }
+    super::check_writable_parent(&a.model, "model")?;
+
+    let mut train = a.reader.read(&a.train, "training", log)?;
+    let mut valid = match &a.valid {
+        Some(p) => Some(a.reader.read(p, "validation", log)?),
+        None => None,
+    };
+    let test = match &a.test {
+        Some(p) => Some(a.reader.read(p, "test", log)?),
+        None => None,
+    };
+    if fraction > 0.0 {
+        let (kept, held) = holdout(&train, fraction, a.run.seed);
+        log.info(&format!(
+            "holding out {} of {} training documents for validation (--valid-fraction {fraction})",
+            held.len(),
+            train.len()
+        ));
+        valid = Some(held);
+        train = kept;
+    }
+
+    log.info("building features ...");
+    let (mut clf, x, y) = TextClassifier::prepare(&train.texts, &train.labels, &config, |b| {
+        a.machine.apply(&a.run, b)
+    })
+    .context("cannot build the classifier")?;
+    log.info(&format!(
+        "{} features, {} classes ({})",
+        clf.featurizer.n_features(),
+        clf.class_names().len(),
+        clf.class_names().join(", ")
+    ));
+    let encode = |d: &Dataset, what: &str| -> Result<(tsetlin_core::SparseRows, Vec<u32>)> {
+        let y = clf.labels.encode(&d.labels).with_context(|| {
+            format!("the {what} data has a label that the training data does not")
+        })?;
+        Ok((clf.encode(&d.texts), y))
+    };
+    let valid_xy = valid
+        .as_ref()
+        .map(|d| encode(d, "validation"))
+        .transpose()?;
+    let test_xy = test.as_ref().map(|d| encode(d, "test")).transpose()?;
+    let probe = training::probe(&x, &y, a.train_probe);
+
+    let stop = training::interrupt_flag(log);
+    let scored = valid_xy.as_ref().or(test_xy.as_ref());
+    if valid_xy.is_none() && test_xy.is_some() {
+        log.info("no validation set: the per-epoch curve shows test accuracy (it chooses nothing)");
+    }
+    let plan = Plan {
+        epochs: a.run.epochs,
+        patience: a.early_stop,
+        train_probe: probe.as_ref().map(|(x, y)| Scored { x, y }),
+        valid: scored.map(|(x, y)| Scored { x, y }),
+        stop: Some(stop),
+    };
+    let mut history = std::mem::take(&mut clf.history);
+    let outcome = training::run(&mut clf.machine, &mut history, &x, &y, &plan, log)?;
+    clf.history = history;
+
+    clf.save(&a.model)
+        .with_context(|| format!("cannot save the model to {}", a.model.display()))?;
+    if outcome.interrupted {
+        log.warn(&format!(
+            "training was interrupted after {} complete epoch(s); saved the model trained so far to {}",
+            outcome.epochs,
+            a.model.display()
+        ));
+    } else {
+        log.info(&format!("saved the model to {}", a.model.display()));
+    }
+
+    let score = |xy: &Option<(tsetlin_core::SparseRows, Vec<u32>)>| -> Result<Option<Score>> {
+        let Some((x, y)) = xy else { return Ok(None) };
+        let pred = clf.machine.predict(x)?;
+        let m = Metrics::compute(y, &pred, clf.class_names());
+        Ok(Some(Score {
+            documents: y.len(),
+            accuracy: m.accuracy,
+            macro_precision: m.macro_precision,
+            macro_recall: m.macro_recall,
+            macro_f1: m.macro_f1,
+        }))
+    };
+    let summary = Summary {
+        model: a.model.display().to_string(),
+        classes: clf.class_names().to_vec(),
+        features: clf.featurizer.n_features(),
+        train_documents: y.len(),
+        epochs: outcome.epochs,
+        interrupted: outcome.interrupted,
+        stopped_early: outcome.stopped_early,
+        best_epoch: outcome.best_epoch,
+        train_seconds: outcome.train_seconds,
+        valid: score(&valid_xy)?,
+        test: score(&test_xy)?,
+    };
+    let mut out = Out::new();
+    if a.json {
+        return out.json(&summary);
+    }
+    out.line(format!(
+        "trained {} epoch(s) in {} on {} documents, {} features, {} classes{}",
+        summary.epochs,
+        secs(summary.train_seconds),
+        summary.train_documents,
+        summary.features,
+        summary.classes.len(),
+        if summary.interrupted {
+            " (interrupted)"
+        } else if summary.stopped_early {
+            " (stopped early)"
+        } else {
+            ""
+        }
+    ))?;
+    if let Some(e) = summary.best_epoch {
+        out.line(format!(
+            "kept the machine of epoch {e} (best validation accuracy)"
+        ))?;
+    }
+    for (name, s) in [("validation", &summary.valid), ("test", &summary.test)] {
+        if let Some(s) = s {
+            out.line(format!(
+                "{name}: accuracy {}, macro F1 {:.4} ({} documents)",
+                pct(s.accuracy),
+                s.macro_f1,
+                s.documents
+            ))?;
+        }
+    }
+    out.line(format!("model: {}", summary.model))?;
+    Ok(())
+}
+
+/// Splits a corpus into (train, held-out) parts, stratified by label and seeded.
+fn holdout(data: &Dataset, fraction: f64, seed: u64) -> (Dataset, Dataset) {
+    let labels = tsetlin::featurize::LabelSet::from_labels(&data.labels);
+    let y: Vec<u32> = data
+        .labels
+        .iter()
+        .map(|l| labels.id(l).unwrap_or(0))
+        .collect();
+    let (keep, held) = crate::data::stratified_holdout(&y, fraction, seed);
+    let pick = |idx: &[usize]| Dataset {
+        texts: idx.iter().map(|&i| data.texts[i].clone()).collect(),
+        labels: idx.iter().map(|&i| data.labels[i].clone()).collect(),
+        skipped: Vec::new(),
+    };
+    (pick(&keep), pick(&held))
+}

@@ -1,0 +1,209 @@
+//! Data helpers of the CLI: seeded stratified splits and folds, and the feature-level readers
+//! used by `bench --features-format` (SVMlight, and whitespace-separated 0/1 rows with the label
+//! last, optionally inside a `.gz` or a `.tar.gz`).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use tsetlin::featurize::LabelSet;
+use tsetlin::rng::SplitMix64;
+use tsetlin_core::SparseRows;
+
+/// Row indices of each class, shuffled with `seed`.
+fn shuffled_by_class(y: &[u32], seed: u64) -> Vec<Vec<usize>> {
+    let n_classes = y.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut by_class = vec![Vec::new(); n_classes];
+    for (i, &c) in y.iter().enumerate() {
+        by_class[c as usize].push(i);
+    }
+    let mut rng = SplitMix64::new(seed);
+    for rows in &mut by_class {
+        rng.shuffle(rows);
+    }
+    by_class
+}
+
+/// A seeded stratified hold-out: about `fraction` of each class goes to the second list.
+/// Both lists are sorted (file order is kept within each part).
+pub fn stratified_holdout(y: &[u32], fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let mut keep = Vec::new();
+    let mut held = Vec::new();
+    for rows in shuffled_by_class(y, seed) {
+        let k = ((rows.len() as f64) * fraction).round() as usize;
+        // Never take a class's last document: every class must stay in training.
+        let k = k.min(rows.len().saturating_sub(1));
+        held.extend_from_slice(&rows[..k]);
+        keep.extend_from_slice(&rows[k..]);
+    }
+    keep.sort_unstable();
+    held.sort_unstable();
+    (keep, held)
+}
+
+/// Seeded stratified folds: the fold number of each row (each class dealt round-robin over
+/// the folds after shuffling, as scikit-learn's `StratifiedKFold(shuffle=True)` does in
+/// spirit; the exact assignment differs).
+pub fn stratified_folds(y: &[u32], k: usize, seed: u64) -> Vec<usize> {
+    let mut fold = vec![0; y.len()];
+    let mut next = 0;
+    for rows in shuffled_by_class(y, seed) {
+        for r in rows {
+            fold[r] = next % k;
+            next += 1;
+        }
+    }
+    fold
+}
+
+/// Opens a file, transparently gunzipping `.gz` and taking the first regular file inside a
+/// `.tar.gz` / `.tgz` / `.tar`; archives nested in archives are opened too (the paper's
+/// `cl_ds.tar.gz` holds `cl_ds.tar`, which holds the data file).
+fn open_maybe_archive(path: &Path) -> Result<Box<dyn Read>> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    unwrap_stream(
+        &path.display().to_string(),
+        &name,
+        Box::new(BufReader::new(file)),
+        0,
+    )
+}
+
+/// Decompresses and unpacks `stream` according to `name`'s extensions.
+fn unwrap_stream(
+    origin: &str,
+    name: &str,
+    stream: Box<dyn Read>,
+    depth: usize,
+) -> Result<Box<dyn Read>> {
+    if depth > 4 {
+        bail!("{origin}: archives nested too deeply");
+    }
+    let lower = name.to_lowercase();
+    if let Some(inner) = lower.strip_suffix(".tgz") {
+        let gz = Box::new(flate2::read::MultiGzDecoder::new(stream));
+        return unwrap_stream(origin, &format!("{inner}.tar"), gz, depth + 1);
+    }
+    if lower.ends_with(".gz") {
+        let gz = Box::new(flate2::read::MultiGzDecoder::new(stream));
+        return unwrap_stream(origin, &name[..name.len() - 3], gz, depth + 1);
+    }
+    if !lower.ends_with(".tar") {
+        return Ok(stream);
+    }
+    // The tar stream must be read in order, so the one member is buffered in memory (the
+    // feature-level sets this is for are a few tens of MB at most).
+    let mut archive = tar::Archive::new(stream);
+    for entry in archive
+        .entries()
+        .with_context(|| format!("{origin}: not a readable tar archive"))?
+    {
+        let mut entry = entry.with_context(|| format!("{origin}: damaged tar archive"))?;
+        if entry.header().entry_type().is_file() {
+            let member = entry
+                .path()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut buf = Vec::new();
+            entry
+                .read_to_end(&mut buf)
+                .with_context(|| format!("{origin}: cannot read the archive member {member}"))?;
+            return unwrap_stream(
+                &format!("{origin}/{member}"),
+                &member,
+                Box::new(std::io::Cursor::new(buf)),
+                depth + 1,
+            );
+        }
+    }
+    bail!("{origin}: the archive contains no file")
+}
+
+/// Feature rows with their labels, as read from a feature-level file.
+pub struct FeatureData {
+    /// The rows.
+    pub x: SparseRows,
+    /// Class ids.
+    pub y: Vec<u32>,
+    /// Class names, by id.
+    pub labels: LabelSet,
+}
+
+/// Reads whitespace-separated 0/1 rows, the last value of each line being the label.
+pub fn read_dense01(path: &Path) -> Result<FeatureData> {
+    let reader = BufReader::new(open_maybe_archive(path)?);
+    let mut rows: Vec<Vec<u32>> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut width: Option<usize> = None;
+    for (i, line) in reader.lines().enumerate() {
+        let line_no = i + 1;
+        let line = line.with_context(|| format!("{}:{line_no}: cannot read", path.display()))?;
+        let values: Vec<&str> = line.split_whitespace().collect();
+        if values.is_empty() {
+            continue;
+        }
+        if values.len() < 2 {
+            bail!(
+                "{}:{line_no}: a row needs at least one feature and a label",
+                path.display()
+            );
+        }
+        let n = values.len() - 1;
+        match width {
+            None => width = Some(n),
+            Some(w) if w != n => bail!(
+                "{}:{line_no}: {n} features, but earlier rows have {w}",
+                path.display()
+            ),
+            _ => {}
+        }
+        let mut row = Vec::new();
+        for (f, v) in values[..n].iter().enumerate() {
+            match *v {
+                "0" => {}
+                "1" => row.push(f as u32),
+                other => bail!(
+                    "{}:{line_no}: value {other:?} in column {} is not 0 or 1",
+                    path.display(),
+                    f + 1
+                ),
+            }
+        }
+        rows.push(row);
+        labels.push(values[n].to_string());
+    }
+    let width = width.ok_or_else(|| anyhow!("{}: no rows found", path.display()))?;
+    finish(path, width, &rows, &labels)
+}
+
+/// Reads an SVMlight / libsvm file (0-based feature ids, integer labels).
+pub fn read_svmlight(path: &Path) -> Result<FeatureData> {
+    let (x, y) = tsetlin::io::read_svmlight(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if x.n_rows() == 0 {
+        bail!("{}: no rows found", path.display());
+    }
+    let labels: Vec<String> = y.iter().map(|l| l.to_string()).collect();
+    let rows: Vec<Vec<u32>> = x.iter().map(<[u32]>::to_vec).collect();
+    finish(path, x.n_features(), &rows, &labels)
+}
+
+/// Encodes labels by name (class ids follow the sorted label strings) and builds the rows.
+fn finish(path: &Path, width: usize, rows: &[Vec<u32>], labels: &[String]) -> Result<FeatureData> {
+    let set = LabelSet::from_labels(labels);
+    if set.len() < 2 {
+        bail!(
+            "{}: need at least 2 classes, found {}",
+            path.display(),
+            set.len()
+        );
+    }
+    let y = set.encode(labels)?;
+    let x = SparseRows::from_rows(width, rows)?;
+    Ok(FeatureData { x, y, labels: set })
+}

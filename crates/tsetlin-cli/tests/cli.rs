@@ -1,0 +1,612 @@
+//! End-to-end tests of the `tsetlin` binary: small corpora written here in every supported
+//! layout, malformed inputs whose one-line error messages are snapshotted, and the promises of
+//! each subcommand (the demo recovers its planted rules, explanations add up, a closed pipe is
+//! not an error, reports contain the rules).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tsetlin");
+
+/// Small, fast machine settings for tests.
+const FAST: &[&str] = &[
+    "--clauses",
+    "20",
+    "--threshold",
+    "40",
+    "--specificity",
+    "3",
+    "--weighted",
+    "--epochs",
+    "4",
+    "--threads",
+    "1",
+    "--min-df",
+    "1",
+    "-q",
+];
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs and expects success; returns stdout.
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(
+        o.status.success(),
+        "tsetlin {args:?} failed:\n{}",
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Runs and expects failure with exactly one `error:` line (no panic, no backtrace); returns
+/// stderr with the scratch folder replaced by `[DIR]`.
+fn fails(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(!o.status.success(), "tsetlin {args:?} should fail");
+    let err = stderr(&o);
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err.replace(&dir().display().to_string(), "[DIR]")
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).expect("one JSON object on stdout")
+}
+
+/// The scratch folder of this test binary, with a demo corpus and model in `demo/`.
+fn dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("scratch dir");
+        let demo = d.join("demo");
+        let out = run(&[
+            "demo",
+            "--json",
+            "--threads",
+            "1",
+            "--train-size",
+            "600",
+            "--test-size",
+            "200",
+            "--out",
+            demo.to_str().expect("utf-8 path"),
+            "-q",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        d
+    })
+}
+
+fn p(name: &str) -> String {
+    dir().join(name).display().to_string()
+}
+
+fn write(name: &str, content: &str) -> String {
+    let path = dir().join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&path, content).expect("write");
+    path.display().to_string()
+}
+
+/// A tiny two-class corpus as (text, label) pairs.
+fn tiny() -> Vec<(String, &'static str)> {
+    (0..40)
+        .map(|i| {
+            if i % 2 == 0 {
+                (format!("great fun movie number {i}"), "pos")
+            } else {
+                (format!("awful boring film number {i}"), "neg")
+            }
+        })
+        .collect()
+}
+
+fn tiny_jsonl() -> String {
+    tiny()
+        .iter()
+        .map(|(t, l)| format!("{}\n", serde_json::json!({"text": t, "label": l})))
+        .collect()
+}
+
+#[test]
+fn demo_recovers_the_planted_rules() {
+    let v = json(&["demo", "--json", "--threads", "1", "-q"]);
+    assert_eq!(v["all_recovered"], Value::Bool(true), "{v:#}");
+    assert!(v["accuracy"].as_f64().expect("accuracy") > 0.95, "{v:#}");
+    let planted = v["planted"].as_array().expect("planted");
+    assert_eq!(planted.len(), 3);
+    for p in planted {
+        assert_eq!(p["recovered"], Value::Bool(true), "{p}");
+    }
+    // The text version says the same and tells what to run next.
+    let text = ok(&["demo", "--threads", "1", "-q"]);
+    assert!(text.contains("3 of 3 planted rules recovered."), "{text}");
+    assert!(text.contains("tsetlin train --train"), "{text}");
+}
+
+#[test]
+fn train_eval_predict_rules_explain_on_the_demo_corpus() {
+    let (train, test, model) = (p("demo/train.jsonl"), p("demo/test.jsonl"), p("m1.tsetlin"));
+    let mut args = vec![
+        "train", "--train", &train, "--test", &test, "--model", &model, "--json",
+    ];
+    args.extend_from_slice(FAST);
+    let v = json(&args);
+    assert_eq!(v["epochs"], 4);
+    assert!(v["test"]["accuracy"].as_f64().expect("acc") > 0.8, "{v:#}");
+    assert!(v["valid"].is_null());
+
+    let e = json(&["eval", "--model", &model, "--data", &test, "--json"]);
+    assert!(e["accuracy"].as_f64().is_some());
+    assert!(e["macro_f1"].as_f64().is_some());
+    assert_eq!(e["per_class"].as_array().expect("per class").len(), 4);
+    assert_eq!(e["confusion"].as_array().expect("confusion").len(), 4);
+    let table = ok(&["eval", "--model", &model, "--data", &test]);
+    assert!(
+        table.contains("macro avg") && table.contains("confusion"),
+        "{table}"
+    );
+
+    let preds = ok(&["predict", "--model", &model, &test]);
+    let lines: Vec<Value> = preds
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 200);
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[0]["scores"].as_object().expect("scores").len(), 4);
+
+    let rules = json(&[
+        "rules", "--model", &model, "--data", &test, "--json", "--top", "2",
+    ]);
+    let classes = rules["classes"].as_array().expect("classes");
+    assert_eq!(classes.len(), 4);
+    let first = &classes[0]["rules"][0];
+    assert!(
+        first["text"].as_str().expect("text").starts_with("if "),
+        "{first}"
+    );
+    assert!(first["coverage"].as_u64().is_some(), "{first}");
+
+    let ex = json(&[
+        "explain", "--model", &model, "--file", &test, "--line", "1", "--json",
+    ]);
+    assert_eq!(ex["check"]["ok"], Value::Bool(true), "{ex:#}");
+    assert_eq!(ex["check"]["vote_sums"], ex["class_sums"]);
+    let text = ok(&[
+        "explain",
+        "--model",
+        &model,
+        "--text",
+        "Noted a mild rash on the arm. A reaction was observed after the dose. Was given penicillin today.",
+    ]);
+    assert!(text.contains("predicted: allergy"), "{text}");
+    assert!(
+        text.lines().last().expect("check line").ends_with("-> ok"),
+        "{text}"
+    );
+    assert!(text.contains("\"penicillin\" at "), "{text}");
+}
+
+#[test]
+fn plain_text_predict_from_stdin() {
+    let model = p("demo/model.tsetlin");
+    let mut child = Command::new(BIN)
+        .args(["predict", "--model", &model, "--plain"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Complains of chest pressure. Troponin ordered.\n\nBlood culture drawn. Low grade fever noted.\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["label"], "cardiac");
+    assert_eq!(lines[1]["line"], 3);
+    assert_eq!(lines[1]["label"], "infection");
+}
+
+#[test]
+fn rules_into_a_closed_pipe_exits_zero() {
+    let model = p("demo/model.tsetlin");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{BIN}' rules --model '{model}' --top 0 --all-literals | head -1; exit ${{PIPESTATUS:-0}}"
+        ))
+        .output()
+        .expect("sh");
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).lines().count(), 1);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // The same with `set -o pipefail` semantics, checking tsetlin's own status.
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{BIN}' rules --model '{model}' --top 0 --all-literals | head -1 >/dev/null"
+        ))
+        .output()
+        .expect("bash");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn rules_text_is_stable() {
+    let model = p("demo/model.tsetlin");
+    let out = ok(&[
+        "rules",
+        "--model",
+        &model,
+        "--class",
+        "allergy",
+        "--top",
+        "1",
+        "--positive-only",
+        "--all-literals",
+    ]);
+    assert!(out.starts_with("class allergy (1 of "), "{out}");
+    assert!(
+        out.contains("if \"penicillin\" AND \"rash\" AND \"reaction\" AND"),
+        "{out}"
+    );
+    assert!(out.contains("NOT \"denies\""), "{out}");
+}
+
+#[test]
+fn report_contains_the_rules() {
+    let (model, test) = (p("demo/model.tsetlin"), p("demo/test.jsonl"));
+    let (html, js) = (p("report.html"), p("report.json"));
+    ok(&[
+        "report",
+        "--model",
+        &model,
+        "--data",
+        &test,
+        "--out",
+        &html,
+        "--max-docs",
+        "5",
+        "-q",
+    ]);
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.contains("<html") && page.contains("penicillin"));
+    ok(&[
+        "report",
+        "--model",
+        &model,
+        "--data",
+        &test,
+        "--out",
+        &js,
+        "--format",
+        "json",
+        "--max-docs",
+        "5",
+        "-q",
+    ]);
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(&js).expect("json")).expect("json");
+    let features = v["features"].as_array().expect("features");
+    let name = |id: &Value| {
+        features[id.as_u64().expect("id") as usize]
+            .as_str()
+            .expect("name")
+            .to_string()
+    };
+    let allergy = v["classes"]
+        .as_array()
+        .expect("classes")
+        .iter()
+        .position(|c| c == "allergy")
+        .expect("allergy");
+    let found = v["clauses"].as_array().expect("clauses").iter().any(|c| {
+        let mut pos: Vec<String> = c["positive"]
+            .as_array()
+            .expect("pos")
+            .iter()
+            .map(name)
+            .collect();
+        pos.sort();
+        let neg: Vec<String> = c["negated"]
+            .as_array()
+            .expect("neg")
+            .iter()
+            .map(name)
+            .collect();
+        c["class"] == allergy
+            && c["polarity"] == 1
+            && pos == ["penicillin", "rash", "reaction"]
+            && neg.iter().any(|n| n == "denies")
+    });
+    assert!(found, "the planted allergy rule is in the report");
+    assert_eq!(v["documents"].as_array().expect("docs").len(), 5);
+    assert!(v["metrics"]["accuracy"].as_f64().is_some());
+    assert!(v["clauses"][0]["coverage"].as_u64().is_some());
+}
+
+#[test]
+fn every_input_layout_trains() {
+    let rows = tiny();
+    let jsonl = write("fmt/a.jsonl", &tiny_jsonl());
+    let mut csv = String::from("label,text\n");
+    let mut tsv = String::from("label\ttext\n");
+    for (t, l) in &rows {
+        csv.push_str(&format!("{l},\"{t}\"\n"));
+        tsv.push_str(&format!("{l}\t{t}\n"));
+    }
+    let csv = write("fmt/a.csv", &csv);
+    let tsv = write("fmt/a.tsv", &tsv);
+    for (i, (t, l)) in rows.iter().enumerate() {
+        write(&format!("fmt/tree/{l}/{i}.txt"), t);
+    }
+    let gz = dir().join("fmt/a.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).expect("create"),
+        flate2::Compression::default(),
+    );
+    enc.write_all(tiny_jsonl().as_bytes()).expect("gz");
+    enc.finish().expect("gz");
+    let model = p("fmt/m.tsetlin");
+    for input in [jsonl, csv, tsv, p("fmt/tree"), gz.display().to_string()] {
+        let mut args = vec!["train", "--train", &input, "--model", &model, "--json"];
+        args.extend_from_slice(FAST);
+        let v = json(&args);
+        assert_eq!(v["classes"], serde_json::json!(["neg", "pos"]), "{input}");
+        assert_eq!(
+            v["train_documents"], 36,
+            "{input}: 10 % held out for validation"
+        );
+        assert!(v["valid"]["accuracy"].as_f64().is_some(), "{input}");
+    }
+}
+
+#[test]
+fn early_stopping_keeps_the_best_epoch_and_history() {
+    let (train, model) = (p("demo/train.jsonl"), p("es.tsetlin"));
+    let mut args = vec![
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &model,
+        "--json",
+        "--valid-fraction",
+        "0.2",
+        "--early-stop",
+        "2",
+    ];
+    args.extend_from_slice(FAST);
+    let v = json(&args);
+    assert!(v["best_epoch"].as_u64().is_some(), "{v:#}");
+    let report = p("es.json");
+    ok(&[
+        "report", "--model", &model, "--out", &report, "--format", "json",
+    ]);
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("read")).expect("json");
+    let curve = r["learning_curve"].as_array().expect("curve");
+    assert_eq!(curve.len() as u64, v["epochs"].as_u64().expect("epochs"));
+    assert!(curve[0]["valid_accuracy"].as_f64().is_some());
+    assert!(curve[0]["train_accuracy"].as_f64().is_some());
+}
+
+#[test]
+fn skipped_lines_are_reported() {
+    let mut data = tiny_jsonl();
+    data.push_str("{not json\n");
+    let input = write("skip.jsonl", &data);
+    let model = p("skip.tsetlin");
+    let mut args = vec![
+        "train",
+        "--train",
+        &input,
+        "--model",
+        &model,
+        "--skip-bad-lines",
+    ];
+    args.extend_from_slice(FAST);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("skipped 1 malformed line(s)"), "{err}");
+    assert!(err.contains("skip.jsonl:41"), "{err}");
+}
+
+#[test]
+fn bench_and_export_features() {
+    let (train, test) = (p("demo/train.jsonl"), p("demo/test.jsonl"));
+    let mut args = vec!["bench", "--train", &train, "--test", &test, "--json"];
+    args.extend_from_slice(FAST);
+    let v = json(&args);
+    let rows = v["rows"].as_array().expect("rows");
+    let methods: Vec<&str> = rows
+        .iter()
+        .map(|r| r["method"].as_str().expect("m"))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "tsetlin-machine",
+            "multinomial-nb",
+            "bernoulli-nb",
+            "logistic-regression",
+            "linear-svm"
+        ]
+    );
+    for r in rows {
+        for k in ["accuracy", "macro_f1", "fit_seconds", "predict_seconds"] {
+            assert!(r[k].as_f64().is_some(), "{k} in {r}");
+        }
+    }
+    assert_eq!(rows[0]["epochs"].as_array().expect("epochs").len(), 4);
+
+    let out = p("export");
+    ok(&[
+        "export-features",
+        "--train",
+        &train,
+        "--test",
+        &test,
+        "--out",
+        &out,
+        "--min-df",
+        "1",
+        "-q",
+    ]);
+    let svm = std::fs::read_to_string(dir().join("export/train.svm")).expect("svm");
+    assert!(svm.starts_with("# n_features="));
+    assert_eq!(svm.lines().count(), 601);
+
+    // Cross-validation on the exported feature file, and on a dense 0/1 .tar.gz.
+    let svm_path = dir().join("export/train.svm").display().to_string();
+    let mut args = vec![
+        "bench",
+        "--data",
+        &svm_path,
+        "--cv",
+        "3",
+        "--features-format",
+        "svmlight",
+        "--json",
+        "--methods",
+        "tm,multinomial-nb",
+    ];
+    args.extend_from_slice(FAST);
+    let v = json(&args);
+    assert_eq!(v["rows"][0]["folds"], 3);
+    assert!(v["rows"][1]["accuracy_std"].as_f64().is_some());
+
+    let mut dense = String::new();
+    for i in 0..30 {
+        let c = i % 2;
+        dense.push_str(&format!("{} {} 1 {c}\n", c, 1 - c));
+    }
+    let tar_gz = dir().join("dense.tar.gz");
+    {
+        let enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(&tar_gz).expect("create"),
+            flate2::Compression::default(),
+        );
+        let mut tar = tar::Builder::new(enc);
+        let mut header = tar::Header::new_gnu();
+        header.set_size(dense.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, "clinical_dataset", dense.as_bytes())
+            .expect("append");
+        tar.into_inner().expect("tar").finish().expect("gz");
+    }
+    let tar_path = tar_gz.display().to_string();
+    let mut args = vec![
+        "bench",
+        "--data",
+        &tar_path,
+        "--cv",
+        "3",
+        "--features-format",
+        "dense01",
+        "--markdown",
+        "--seed",
+        "42",
+    ];
+    args.extend_from_slice(FAST);
+    let md = ok(&args);
+    assert!(md.contains("| tsetlin-machine | 100.0 % ± 0.0 |"), "{md}");
+    assert!(
+        md.contains("stratified 3-fold cross-validation, shuffled, seed 42"),
+        "{md}"
+    );
+}
+
+#[test]
+fn user_errors_are_one_clear_line() {
+    let good = write("err/good.jsonl", &tiny_jsonl());
+    let model = p("err/m.tsetlin");
+    let train = |input: &str, extra: &[&str]| -> String {
+        let mut args = vec!["train", "--train", input, "--model", &model];
+        args.extend_from_slice(FAST);
+        args.extend_from_slice(extra);
+        fails(&args)
+    };
+    let bad_json = write(
+        "err/bad.jsonl",
+        "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": \"b\", \"label\": \"y\"}\n{oops\n",
+    );
+    let no_label = write("err/nolabel.jsonl", "{\"text\": \"a\"}\n");
+    let csv = write("err/a.csv", "label,text\npos,good\n");
+    let empty = write("err/empty.jsonl", "");
+    let only_test = write(
+        "err/test.jsonl",
+        "{\"text\": \"fine\", \"label\": \"neutral\"}\n",
+    );
+    let not_model = write("err/not-a-model.bin", "hello");
+    let engine = tsetlin_core::TsetlinMachine::new(
+        tsetlin_core::Params::builder(2, 4)
+            .clauses(4)
+            .build()
+            .expect("params"),
+    )
+    .expect("machine");
+    engine.save(dir().join("err/engine.bin")).expect("save");
+    insta::assert_snapshot!("bad_json_line_3", train(&bad_json, &[]));
+    insta::assert_snapshot!("missing_label_field", train(&no_label, &[]));
+    insta::assert_snapshot!("unknown_column", train(&csv, &["--text-field", "body"]));
+    insta::assert_snapshot!("empty_file", train(&empty, &[]));
+    insta::assert_snapshot!("missing_file", train(&p("err/nope.jsonl"), &[]));
+    insta::assert_snapshot!("label_only_in_test", train(&good, &["--test", &only_test]));
+    insta::assert_snapshot!("odd_clauses", train(&good, &["--clauses", "7"]));
+    insta::assert_snapshot!("bad_specificity", train(&good, &["--specificity", "0.5"]));
+    insta::assert_snapshot!(
+        "early_stop_on_test",
+        train(&good, &["--test", &good, "--early-stop", "2"])
+    );
+    insta::assert_snapshot!(
+        "not_a_model",
+        fails(&["eval", "--model", &not_model, "--data", &good])
+    );
+    insta::assert_snapshot!(
+        "engine_model_is_not_a_classifier",
+        fails(&["rules", "--model", &p("err/engine.bin")])
+    );
+    insta::assert_snapshot!(
+        "unknown_class",
+        fails(&[
+            "rules",
+            "--model",
+            &p("demo/model.tsetlin"),
+            "--class",
+            "nope"
+        ])
+    );
+}
