@@ -22,7 +22,7 @@ const FAST: &[&str] = &[
     "3",
     "--weighted",
     "--epochs",
-    "4",
+    "10",
     "--threads",
     "1",
     "--min-df",
@@ -154,7 +154,7 @@ fn train_eval_predict_rules_explain_on_the_demo_corpus() {
     ];
     args.extend_from_slice(FAST);
     let v = json(&args);
-    assert_eq!(v["epochs"], 4);
+    assert_eq!(v["epochs"], 10);
     assert!(v["test"]["accuracy"].as_f64().expect("acc") > 0.8, "{v:#}");
     assert!(v["valid"].is_null());
 
@@ -276,11 +276,16 @@ fn rules_text_is_stable() {
         "--all-literals",
     ]);
     assert!(out.starts_with("class allergy (1 of "), "{out}");
-    assert!(
-        out.contains("if \"penicillin\" AND \"rash\" AND \"reaction\" AND"),
-        "{out}"
-    );
-    assert!(out.contains("NOT \"denies\""), "{out}");
+    // The heaviest allergy rule contains the planted conjunction (it may carry extra literals
+    // that are true on every allergy note of this small corpus).
+    for literal in [
+        "\"penicillin\" AND",
+        "\"rash\" AND",
+        "\"reaction\" AND",
+        "NOT \"denies\"",
+    ] {
+        assert!(out.contains(literal), "{literal} missing from {out}");
+    }
 }
 
 #[test]
@@ -346,7 +351,9 @@ fn report_contains_the_rules() {
             .collect();
         c["class"] == allergy
             && c["polarity"] == 1
-            && pos == ["penicillin", "rash", "reaction"]
+            && ["penicillin", "rash", "reaction"]
+                .iter()
+                .all(|w| pos.iter().any(|p| p == w))
             && neg.iter().any(|n| n == "denies")
     });
     assert!(found, "the planted allergy rule is in the report");
@@ -469,7 +476,7 @@ fn bench_and_export_features() {
             assert!(r[k].as_f64().is_some(), "{k} in {r}");
         }
     }
-    assert_eq!(rows[0]["epochs"].as_array().expect("epochs").len(), 4);
+    assert_eq!(rows[0]["epochs"].as_array().expect("epochs").len(), 10);
 
     let out = p("export");
     ok(&[

@@ -163,7 +163,11 @@ fn read_svm(path: &str) -> Result<(SparseRows, Vec<u32>, usize), String> {
     for (n, line) in lines {
         let mut it = line.split_whitespace();
         let Some(label) = it.next() else { continue };
-        labels.push(label.parse::<u32>().map_err(|e| format!("{path}:{}: {e}", n + 1))?);
+        labels.push(
+            label
+                .parse::<u32>()
+                .map_err(|e| format!("{path}:{}: {e}", n + 1))?,
+        );
         let row: Result<Vec<u32>, String> = it
             .map(|t| {
                 t.split(':')
@@ -172,7 +176,8 @@ fn read_svm(path: &str) -> Result<(SparseRows, Vec<u32>, usize), String> {
                     .ok_or(format!("{path}:{}: bad feature {t}", n + 1))
             })
             .collect();
-        rows.push_row(&row?).map_err(|e| format!("{path}:{}: {e}", n + 1))?;
+        rows.push_row(&row?)
+            .map_err(|e| format!("{path}:{}: {e}", n + 1))?;
     }
     Ok((rows, labels, m))
 }
@@ -180,9 +185,21 @@ fn read_svm(path: &str) -> Result<(SparseRows, Vec<u32>, usize), String> {
 fn macro_f1(truth: &[u32], predicted: &[u32], m: usize) -> f64 {
     let mut f1 = 0.0;
     for c in 0..m as u32 {
-        let tp = truth.iter().zip(predicted).filter(|&(&t, &p)| t == c && p == c).count() as f64;
-        let fp = truth.iter().zip(predicted).filter(|&(&t, &p)| t != c && p == c).count() as f64;
-        let fn_ = truth.iter().zip(predicted).filter(|&(&t, &p)| t == c && p != c).count() as f64;
+        let tp = truth
+            .iter()
+            .zip(predicted)
+            .filter(|&(&t, &p)| t == c && p == c)
+            .count() as f64;
+        let fp = truth
+            .iter()
+            .zip(predicted)
+            .filter(|&(&t, &p)| t != c && p == c)
+            .count() as f64;
+        let fn_ = truth
+            .iter()
+            .zip(predicted)
+            .filter(|&(&t, &p)| t == c && p != c)
+            .count() as f64;
         if tp > 0.0 {
             f1 += 2.0 * tp / (2.0 * tp + fp + fn_);
         }
