@@ -67,9 +67,16 @@ SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_interrupts_a_long_fit():
+def test_ctrl_c_interrupts_a_long_fit(tmp_path):
+    # Run from an empty folder: `python -c` puts the working directory first on sys.path, and
+    # from python/ the source package (without the compiled extension) would shadow the
+    # installed one.
     p = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", SCRIPT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
     )
     try:
         assert p.stdout.readline().strip() == "training"
