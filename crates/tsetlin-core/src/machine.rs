@@ -312,37 +312,22 @@ impl TsetlinMachine {
             .collect()
     }
 
-    /// Redraws the Bernoulli pool when the step clock enters a new refresh period. The pool
-    /// depends only on (seed, period), so a loaded machine redraws exactly the same one.
+    /// Redraws the random pools when the step clock enters a new refresh period of each.
+    /// A pool depends only on (seed, period), so a loaded machine redraws exactly the same.
     fn refresh_pool(&mut self) {
-        let id = self.steps / REFRESH_STEPS;
-        if self
-            .pool
-            .as_ref()
-            .is_some_and(|(pool_id, _)| *pool_id == id)
-        {
-            return;
-        }
-        let pool = BernoulliPool::new(
+        let (p, stride, seed) = (
             1.0 / self.params.specificity,
             self.banks[0].stride,
-            mix_all(&[self.params.seed, 0x504F_4F4C, id]),
+            self.params.seed,
         );
-        self.pool = Some((id, pool));
-        let id = self.steps / BINOMIAL_REFRESH_STEPS;
-        if self
-            .binomial
-            .as_ref()
-            .is_some_and(|(pool_id, _)| *pool_id == id)
-        {
-            return;
-        }
-        let pools = BinomialPools::new(
-            1.0 / self.params.specificity,
-            self.banks[0].stride,
-            mix_all(&[self.params.seed, 0x4249_4E4F, id]),
+        refresh(&mut self.pool, self.steps / REFRESH_STEPS, |id| {
+            BernoulliPool::new(p, stride, mix_all(&[seed, 0x504F_4F4C, id]))
+        });
+        refresh(
+            &mut self.binomial,
+            self.steps / BINOMIAL_REFRESH_STEPS,
+            |id| BinomialPools::new(p, stride, mix_all(&[seed, 0x4249_4E4F, id])),
         );
-        self.binomial = Some((id, pools));
     }
 
     fn train_step(
@@ -471,6 +456,13 @@ impl TsetlinMachine {
         let predicted = self.predict(x)?;
         let correct = predicted.iter().zip(y).filter(|(p, t)| p == t).count();
         Ok(correct as f64 / y.len() as f64)
+    }
+}
+
+/// Replaces the pool in `slot` unless it was drawn for period `id`.
+fn refresh<T>(slot: &mut Option<(u64, T)>, id: u64, draw: impl FnOnce(u64) -> T) {
+    if slot.as_ref().is_none_or(|(drawn_for, _)| *drawn_for != id) {
+        *slot = Some((id, draw(id)));
     }
 }
 
