@@ -111,6 +111,20 @@ struct Run {
     epochs: Vec<EpochRow>,
 }
 
+impl Run {
+    fn new(m: &Metrics, fit_seconds: f64, predict_seconds: f64, epochs: Vec<EpochRow>) -> Self {
+        Self {
+            accuracy: m.accuracy,
+            macro_precision: m.macro_precision,
+            macro_recall: m.macro_recall,
+            macro_f1: m.macro_f1,
+            fit_seconds,
+            predict_seconds,
+            epochs,
+        }
+    }
+}
+
 /// One method's row of the result (means over folds in cross-validation).
 #[derive(Debug, Serialize)]
 struct Row {
@@ -179,15 +193,7 @@ fn baseline<B: Baseline>(s: &Split, k: usize, names: &[String]) -> Result<Run> {
     let pred = model.predict(&s.xt);
     let predict_seconds = t.elapsed().as_secs_f64();
     let m = score(&s.yt, &pred, names);
-    Ok(Run {
-        accuracy: m.accuracy,
-        macro_precision: m.macro_precision,
-        macro_recall: m.macro_recall,
-        macro_f1: m.macro_f1,
-        fit_seconds,
-        predict_seconds,
-        epochs: Vec::new(),
-    })
+    Ok(Run::new(&m, fit_seconds, predict_seconds, Vec::new()))
 }
 
 /// Trains the machine epoch by epoch, timing training and test prediction separately.
@@ -254,15 +260,7 @@ fn tsetlin(
             (score(&s.yt, &pred, names), t.elapsed().as_secs_f64())
         }
     };
-    Ok(Run {
-        accuracy: m.accuracy,
-        macro_precision: m.macro_precision,
-        macro_recall: m.macro_recall,
-        macro_f1: m.macro_f1,
-        fit_seconds,
-        predict_seconds,
-        epochs,
-    })
+    Ok(Run::new(&m, fit_seconds, predict_seconds, epochs))
 }
 
 fn run_method(
