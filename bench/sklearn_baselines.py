@@ -3,11 +3,13 @@
 
   bench/.venv/bin/python bench/sklearn_baselines.py --train A.svm --test B.svm --threads 2 [--skip-slow]
   bench/.venv/bin/python bench/sklearn_baselines.py --data ALL.svm --cv 10 --seed 42 --threads 2
+  bench/.venv/bin/python bench/sklearn_baselines.py --folds DIR --threads 2   # DIR/fold-*/{train,test}.svm
 
 Prints one JSON line per method: method, accuracy, macro_f1, fit_s, predict_s, threads, version.
 With --cv K (one file, no split): stratified, shuffled K-fold; accuracy/macro_f1 are fold means,
-with *_std and per-fold lists (accuracy_folds, fit_s_folds, predict_s_folds); fit_s/predict_s are
-fold means. --skip-slow omits the decision tree and the random forest. A method that fails prints
+with *_std (sample standard deviation over folds) and per-fold lists (accuracy_folds, fit_s_folds, predict_s_folds); fit_s/predict_s are
+fold means. --folds DIR uses the folds that `tsetlin export-features --data F --cv K` wrote
+(DIR/fold-1 ... fold-K), so that every method sees the very same splits. --skip-slow omits the decision tree and the random forest. A method that fails prints
 a JSON line with "error" (and the script exits 1 at the end) rather than being dropped.
 Set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS to --threads (run_others.sh does).
 """
@@ -54,12 +56,29 @@ def fit_eval(make, Xtr, ytr, Xte, yte):
             t1 - t0, t2 - t1)
 
 
+def load_fold_dirs(root):
+    """[(Xtr, ytr, Xte, yte)] for root/fold-1, fold-2, ... in order."""
+    from svmdata import load_svm
+    k = 1
+    out = []
+    while os.path.isdir(os.path.join(root, f"fold-{k}")):
+        d = os.path.join(root, f"fold-{k}")
+        Xtr, ytr, nf, _ = load_svm(os.path.join(d, "train.svm"))
+        Xte, yte, _, _ = load_svm(os.path.join(d, "test.svm"), nf)
+        out.append((Xtr, ytr, Xte, yte))
+        k += 1
+    if not out:
+        raise FileNotFoundError(f"{root}: no fold-1 folder (write the folds with tsetlin export-features --cv K)")
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--train")
     p.add_argument("--test")
     p.add_argument("--data", help="single file for --cv")
     p.add_argument("--cv", type=int, default=0)
+    p.add_argument("--folds", help="folder of fold-*/train.svm + test.svm (from tsetlin export-features --cv)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--skip-slow", action="store_true")
@@ -72,7 +91,11 @@ def main():
     ver = sklearn.__version__
 
     try:
-        if a.cv:
+        fold_data = None
+        if a.folds:
+            fold_data = load_fold_dirs(a.folds)
+            a.cv = len(fold_data)
+        elif a.cv:
             path = a.data or a.train
             if not path:
                 p.error("--cv needs --data FILE")
@@ -95,12 +118,17 @@ def main():
     for name, make in methods(a.threads, a.seed, a.skip_slow):
         rec = {"method": name, "threads": a.threads, "version": ver}
         try:
-            if a.cv:
+            if fold_data is not None:
+                res = [fit_eval(make, *f) for f in fold_data]
+            elif a.cv:
                 res = [fit_eval(make, X[tr], y[tr], X[te], y[te]) for tr, te in folds]
+            if a.cv:
                 acc, f1, fs, ps = (np.array(v) for v in zip(*res))
-                rec.update({"cv": a.cv, "seed": a.seed, "rows": X.shape[0],
-                            "accuracy": round(acc.mean(), 5), "accuracy_std": round(acc.std(), 5),
-                            "macro_f1": round(f1.mean(), 5), "macro_f1_std": round(f1.std(), 5),
+                rows = sum(f[3].shape[0] for f in fold_data) if fold_data is not None else X.shape[0]
+                rec.update({"cv": a.cv, "seed": None if fold_data is not None else a.seed, "rows": rows,
+                            "folds_from": a.folds,
+                            "accuracy": round(acc.mean(), 5), "accuracy_std": round(acc.std(ddof=1), 5),
+                            "macro_f1": round(f1.mean(), 5), "macro_f1_std": round(f1.std(ddof=1), 5),
                             "fit_s": round(fs.mean(), 4), "predict_s": round(ps.mean(), 4),
                             "accuracy_folds": [round(v, 5) for v in acc],
                             "fit_s_folds": [round(v, 4) for v in fs],

@@ -31,6 +31,37 @@ def pct(x):
     return "–" if x is None else f"{100 * x:.1f} %"
 
 
+def spread(r, field):
+    sd = r.get(field + "_std")
+    return "" if sd is None else f" ± {100 * sd:.1f}"
+
+
+def merge_folds(eps):
+    """Cross-validation: one line per epoch with fold means (times, scores), the sample standard
+    deviation of the scores and the largest peak RSS. Only epochs that every fold reached."""
+    from statistics import mean, stdev
+    by_epoch = {}
+    for r in eps:
+        by_epoch.setdefault(r["epoch"], []).append(r)
+    n_folds = len({r["fold"] for r in eps})
+    out = []
+    for e in sorted(by_epoch):
+        rs = by_epoch[e]
+        if len(rs) < n_folds:
+            continue
+        m = dict(rs[0])
+        for f in ("fit_s", "predict_s", "accuracy", "macro_f1"):
+            vals = [r[f] for r in rs if r.get(f) is not None]
+            if vals:
+                m[f] = mean(vals)
+                if f in ("accuracy", "macro_f1") and len(vals) > 1:
+                    m[f + "_std"] = stdev(vals)
+        rss = [r["peak_rss_mb"] for r in rs if r.get("peak_rss_mb") is not None]
+        m["peak_rss_mb"] = max(rss) if rss else None
+        out.append(m)
+    return out
+
+
 def main(paths):
     runs, order, skl = {}, [], []
     for path in paths:
@@ -63,6 +94,9 @@ def main(paths):
         rs = runs[k]
         eps = sorted((r for r in rs if "epoch" in r), key=lambda r: r["epoch"])
         errs = [r for r in rs if "error" in r]
+        folds = sorted({r["fold"] for r in eps if "fold" in r})
+        if folds:
+            eps = merge_folds(eps)
         first = (eps or rs)[0]
         lib = first.get("lib", "?")
         name = NAMES.get(lib, lib)
@@ -80,17 +114,19 @@ def main(paths):
             notes.append(f"{first['green_model']} TM, {first.get('green_input')} input")
         if first.get("threads_used") not in (None, first.get("threads")):
             notes.append(f"uses {first['threads_used']} thread(s)")
-        if first.get("rows_train") is not None:
+        if folds:
+            notes.append(f"{len(folds)} folds: times and scores are means per fold, ± sample std over folds")
+        elif first.get("rows_train") is not None:
             notes.append(f"{first['rows_train']:,} train / {first.get('rows_test', 0):,} test rows")
         for e in errs:
             notes.append(f"**FAILED** at {e.get('step', '?')}: {e.get('error')}")
         last = eps[-1] if eps else {}
         ts = "–" if first.get("T") is None else f"{first.get('T')} / {first.get('s')}"
-        acc = pct(last.get("accuracy")) + (f" after {last['epoch']}" if last else "")
+        acc = pct(last.get("accuracy")) + spread(last, "accuracy") + (f" after {last['epoch']}" if last else "")
         rss = "–" if last.get("peak_rss_mb") is None else f"{last['peak_rss_mb'] / 1024:.2f} GB"
         out.append(f"| {name} | {first.get('version') or '–'} | {cl} | {fmt_n(first.get('threads'))} | {ts} "
                    f"| {secs([r.get('fit_s') for r in eps])} | {secs([r.get('predict_s') for r in eps])} "
-                   f"| {acc} | {pct(last.get('macro_f1'))} | {rss} | {'; '.join(notes)} |")
+                   f"| {acc} | {pct(last.get('macro_f1'))}{spread(last, 'macro_f1')} | {rss} | {'; '.join(notes)} |")
     if order:
         print("\n".join(out))
     if skl:
@@ -108,7 +144,8 @@ def main(paths):
             if r.get("cv"):
                 acc += f" ± {100 * r['accuracy_std']:.1f}"
                 f1 += f" ± {100 * r['macro_f1_std']:.1f}"
-                note = f"{r['cv']}-fold CV (seed {r.get('seed')}), mean per fold"
+                how = "folds from tsetlin export-features" if r.get("folds_from") else f"seed {r.get('seed')}"
+                note = f"{r['cv']}-fold CV ({how}), mean per fold"
             print(f"| {r['method']} | {r.get('version', '–')} | {fmt_n(r.get('threads'))} | {acc} | {f1} "
                   f"| {secs([r.get('fit_s')])} | {secs([r.get('predict_s')])} | {note} |")
 

@@ -207,3 +207,26 @@ fn finish(path: &Path, width: usize, rows: &[Vec<u32>], labels: &[String]) -> Re
     let x = SparseRows::from_rows(width, rows)?;
     Ok(FeatureData { x, y, labels: set })
 }
+
+/// What the data files contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FeaturesFormat {
+    /// A labelled text corpus (featurized with the feature options).
+    Text,
+    /// SVMlight / libsvm rows (0-based ids, integer labels).
+    Svmlight,
+    /// Whitespace-separated 0/1 values, the label last; `.gz` and `.tar.gz` are read directly.
+    Dense01,
+}
+
+/// Reads feature-level data (`format` must not be `Text`: corpora go through the readers).
+pub fn read_features(path: &Path, format: FeaturesFormat) -> Result<FeatureData> {
+    match format {
+        FeaturesFormat::Svmlight => read_svmlight(path),
+        FeaturesFormat::Dense01 => read_dense01(path),
+        FeaturesFormat::Text => bail!(
+            "{}: a text corpus is not feature-level data",
+            path.display()
+        ),
+    }
+}

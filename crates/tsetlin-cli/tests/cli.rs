@@ -554,6 +554,46 @@ fn bench_and_export_features() {
         md.contains("stratified 3-fold cross-validation, shuffled, seed 42"),
         "{md}"
     );
+
+    // The same folds as files, for the Python side: every row is in exactly one test fold,
+    // the folds are stratified, and folds.txt says where each input row went.
+    let folds = p("folds");
+    let said = ok(&[
+        "export-features",
+        "--data",
+        &tar_path,
+        "--features-format",
+        "dense01",
+        "--cv",
+        "3",
+        "--seed",
+        "42",
+        "--out",
+        &folds,
+    ]);
+    assert!(said.contains("wrote 3 folds"), "{said}");
+    let assigned = std::fs::read_to_string(dir().join("folds/folds.txt")).expect("folds.txt");
+    let assigned: Vec<&str> = assigned.lines().collect();
+    assert_eq!(assigned.len(), 30);
+    let mut test_rows = 0;
+    for k in 1..=3 {
+        let read = |name: &str| {
+            std::fs::read_to_string(dir().join(format!("folds/fold-{k}/{name}"))).expect("fold")
+        };
+        let (train_svm, test_svm) = (read("train.svm"), read("test.svm"));
+        let rows = |s: &str| s.lines().skip(1).map(str::to_string).collect::<Vec<_>>();
+        let (tr, te) = (rows(&train_svm), rows(&test_svm));
+        assert_eq!(tr.len() + te.len(), 30, "fold {k}");
+        assert_eq!(te.len(), 10, "fold {k}");
+        let positives = te.iter().filter(|r| r.starts_with('1')).count();
+        assert_eq!(positives, 5, "fold {k} is not stratified: {te:?}");
+        assert_eq!(assigned.iter().filter(|&&f| f == k.to_string()).count(), 10);
+        test_rows += te.len();
+    }
+    assert_eq!(test_rows, 30);
+    let o = run(&["export-features", "--data", &tar_path, "--out", &folds]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--cv"), "{}", stderr(&o));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! split (per fold, on the training part only, so that no test information leaks into the
 //! vocabulary); feature-level files (SVMlight, dense 0/1) skip the text pipeline.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -17,20 +17,9 @@ use tsetlin::metrics::Metrics;
 use tsetlin_core::{Control, FitOptions, SparseRows, TsetlinMachine};
 
 use crate::args::{FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
-use crate::data::{self, FeatureData};
+use crate::data::{self, read_features, FeatureData, FeaturesFormat};
 use crate::output::{pct, secs, Log, Out};
 use crate::training;
-
-/// What the data files contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FeaturesFormat {
-    /// A labelled text corpus (featurized with the feature options).
-    Text,
-    /// SVMlight / libsvm rows (0-based ids, integer labels).
-    Svmlight,
-    /// Whitespace-separated 0/1 values, the label last; `.gz` and `.tar.gz` are read directly.
-    Dense01,
-}
 
 /// A method that `bench` can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -290,15 +279,6 @@ fn run_method(
         secs(r.predict_seconds)
     ));
     Ok(r)
-}
-
-/// Reads feature-level data.
-fn read_features(path: &Path, format: FeaturesFormat) -> Result<FeatureData> {
-    match format {
-        FeaturesFormat::Svmlight => data::read_svmlight(path),
-        FeaturesFormat::Dense01 => data::read_dense01(path),
-        FeaturesFormat::Text => unreachable!("text is read by the corpus readers"),
-    }
 }
 
 /// Re-encodes feature-level rows to `target` class ids by label name.

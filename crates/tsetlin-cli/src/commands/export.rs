@@ -1,27 +1,44 @@
-//! `tsetlin export-features`: featurize a train/test pair exactly as `train` would and write
-//! SVMlight files, so that other libraries (the Python scripts in `bench/`) see identical
-//! features.
+//! `tsetlin export-features`: featurize a train/test pair exactly as `train` would (or cut one
+//! data set into the same cross-validation folds as `bench --cv`) and write SVMlight files, so
+//! that other libraries (the Python scripts in `bench/`) see identical features and splits.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 use tsetlin::featurize::{Featurizer, LabelSet};
+use tsetlin_core::SparseRows;
 
 use crate::args::{FeaturizerArgs, ReaderArgs};
+use crate::data::{self, read_features, FeaturesFormat};
 use crate::output::{Log, Out};
 
 /// Arguments of `tsetlin export-features`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Training corpus (the vocabulary is fitted on it).
-    #[arg(long)]
-    pub train: PathBuf,
-    /// Test corpus.
-    #[arg(long)]
-    pub test: PathBuf,
+    /// Training corpus (the vocabulary is fitted on it; with --test).
+    #[arg(long, requires = "test", conflicts_with = "data")]
+    pub train: Option<PathBuf>,
+    /// Test corpus (with --train).
+    #[arg(long, requires = "train")]
+    pub test: Option<PathBuf>,
+    /// One data set to cut into cross-validation folds (with --cv): the folds are those of
+    /// `tsetlin bench --data F --cv K --seed S`.
+    #[arg(long, requires = "cv")]
+    pub data: Option<PathBuf>,
+    /// Number of stratified, shuffled folds for --data.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// Seed of the fold assignment.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// What --data contains (train/test pairs are always text corpora).
+    #[arg(long, value_enum, default_value = "text")]
+    pub features_format: FeaturesFormat,
     /// Output folder: train.svm, test.svm, features.txt (one term per line, by feature id) and
-    /// labels.txt (one class name per line, by class id).
+    /// labels.txt (one class name per line, by class id). With --cv: fold-1 ... fold-K folders
+    /// holding train.svm and test.svm (and features.txt for text, fitted per fold), folds.txt
+    /// (the fold of each input row, 1-based) and labels.txt.
     #[arg(long)]
     pub out: PathBuf,
     /// Threads for featurizing (0 = all cores).
@@ -36,27 +53,31 @@ pub struct ExportArgs {
 /// Runs `tsetlin export-features`.
 pub fn run(a: ExportArgs, log: &Log) -> Result<()> {
     crate::args::set_threads(a.threads);
+    match (&a.train, &a.test, &a.data, a.cv) {
+        (Some(train), Some(test), None, None) => export_split(&a, train, test, log),
+        (None, None, Some(data), Some(k)) => export_folds(&a, data, k, log),
+        _ => bail!("give --train FILE --test FILE, or --data FILE --cv K"),
+    }
+}
+
+fn export_split(a: &ExportArgs, train_path: &Path, test_path: &Path, log: &Log) -> Result<()> {
+    if a.features_format != FeaturesFormat::Text {
+        bail!("--features-format applies to --data with --cv; --train/--test take text corpora");
+    }
     let config = a.features.config()?;
-    let train = a.reader.read(&a.train, "training", log)?;
-    let test = a.reader.read(&a.test, "test", log)?;
+    let train = a.reader.read(train_path, "training", log)?;
+    let test = a.reader.read(test_path, "test", log)?;
     let labels = LabelSet::from_labels(&train.labels);
     let y = labels.encode(&train.labels)?;
     let yt = labels
         .encode(&test.labels)
         .context("the test data has a label that the training data does not")?;
     let f = Featurizer::fit(&train.texts, &y, labels.len(), &config)?;
-    std::fs::create_dir_all(&a.out)
-        .with_context(|| format!("cannot create {}", a.out.display()))?;
+    create_dir(&a.out)?;
     tsetlin::io::write_svmlight(a.out.join("train.svm"), &f.transform(&train.texts), &y)?;
     tsetlin::io::write_svmlight(a.out.join("test.svm"), &f.transform(&test.texts), &yt)?;
-    let write_lines = |name: &str, lines: &[String]| -> Result<()> {
-        let path = a.out.join(name);
-        let mut s = lines.join("\n");
-        s.push('\n');
-        std::fs::write(&path, s).with_context(|| format!("cannot write {}", path.display()))
-    };
-    write_lines("features.txt", f.feature_names())?;
-    write_lines("labels.txt", labels.names())?;
+    write_lines(&a.out.join("features.txt"), f.feature_names())?;
+    write_lines(&a.out.join("labels.txt"), labels.names())?;
     Out::new().line(format!(
         "wrote {0}/train.svm ({1} rows), {0}/test.svm ({2} rows), {3} features, {4} classes",
         a.out.display(),
@@ -65,4 +86,78 @@ pub fn run(a: ExportArgs, log: &Log) -> Result<()> {
         f.n_features(),
         labels.len()
     ))
+}
+
+/// The rows of one data set, before or after featurizing.
+enum Rows {
+    Text(Vec<String>),
+    Features(SparseRows),
+}
+
+fn export_folds(a: &ExportArgs, path: &Path, k: usize, log: &Log) -> Result<()> {
+    if k < 2 {
+        bail!("--cv needs at least 2 folds, got {k}");
+    }
+    let (rows, y, labels) = if a.features_format == FeaturesFormat::Text {
+        let d = a.reader.read(path, "cross-validation", log)?;
+        let labels = LabelSet::from_labels(&d.labels);
+        let y = labels.encode(&d.labels)?;
+        (Rows::Text(d.texts), y, labels)
+    } else {
+        let d = read_features(path, a.features_format)?;
+        (Rows::Features(d.x), d.y, d.labels)
+    };
+    if labels.len() < 2 {
+        bail!(
+            "{}: need at least 2 classes, found {}",
+            path.display(),
+            labels.len()
+        );
+    }
+    let config = a.features.config()?;
+    let fold = data::stratified_folds(&y, k, a.seed);
+    create_dir(&a.out)?;
+    for f in 0..k {
+        let train_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] != f).collect();
+        let test_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] == f).collect();
+        let pick = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
+        let (ytr, yte) = (pick(&train_idx), pick(&test_idx));
+        let dir = a.out.join(format!("fold-{}", f + 1));
+        create_dir(&dir)?;
+        let (xtr, xte) = match &rows {
+            Rows::Features(x) => (x.select(&train_idx), x.select(&test_idx)),
+            Rows::Text(texts) => {
+                // The vocabulary is fitted on the training part of each fold only, as in
+                // `bench --cv`, so that nothing about the held-out rows leaks into it.
+                let tr: Vec<&str> = train_idx.iter().map(|&i| texts[i].as_str()).collect();
+                let te: Vec<&str> = test_idx.iter().map(|&i| texts[i].as_str()).collect();
+                let fz = Featurizer::fit(&tr, &ytr, labels.len(), &config)?;
+                write_lines(&dir.join("features.txt"), fz.feature_names())?;
+                (fz.transform(&tr), fz.transform(&te))
+            }
+        };
+        tsetlin::io::write_svmlight(dir.join("train.svm"), &xtr, &ytr)?;
+        tsetlin::io::write_svmlight(dir.join("test.svm"), &xte, &yte)?;
+    }
+    let fold_lines: Vec<String> = fold.iter().map(|f| (f + 1).to_string()).collect();
+    write_lines(&a.out.join("folds.txt"), &fold_lines)?;
+    write_lines(&a.out.join("labels.txt"), labels.names())?;
+    Out::new().line(format!(
+        "wrote {k} folds of {} ({} rows, {} classes, seed {}) to {}/fold-1 ... fold-{k}",
+        path.display(),
+        y.len(),
+        labels.len(),
+        a.seed,
+        a.out.display()
+    ))
+}
+
+fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
+}
+
+fn write_lines(path: &Path, lines: &[String]) -> Result<()> {
+    let mut s = lines.join("\n");
+    s.push('\n');
+    std::fs::write(path, s).with_context(|| format!("cannot write {}", path.display()))
 }

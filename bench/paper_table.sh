@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The paper's comparison table for one data set (or all four), in one command: the same
+# exported features for this project's Tsetlin machine, tmu, pyTsetlinMachineParallel,
+# green-tsetlin and the scikit-learn baselines, run one after the other on this machine.
+#
+#   bash bench/paper_table.sh imdb|20ng|ohsumed|clinical|all
+#
+# Environment (defaults per data set are in settings() below): DATA [../shared/data],
+# OUT [bench/out/paper], THREADS [2], EPOCHS (ours), OTHER_EPOCHS (the other Tsetlin libraries:
+# capped so that the run fits a 2-core machine; the table says how many each ran),
+# TIME_LIMIT seconds per library and run [600], LIBS ["green tmu pytmp"], SKIP_SETUP=1 to
+# reuse bench/.venv as it is. Writes OUT/<data set>/table.md (the Markdown to paste, with the
+# machine, versions, settings and commands) and the JSON lines it is made from.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+DATA=${DATA:-"$ROOT/../shared/data"}
+OUT=${OUT:-"$ROOT/bench/out/paper"}
+THREADS=${THREADS:-2}
+SEED=42
+[ $# -eq 1 ] || { sed -n '2,13p' "$0"; exit 64; }
+
+# Per data set: feature options (tsetlin export-features), machine options (shared by our
+# epoch_bench and bench/tm_others.py), epochs for ours and for the others.
+settings() {
+  case "$1" in
+    imdb)
+      SRC="$DATA/imdb"; FEATS=(--ngrams 2 --min-df 10 --max-features 5000 --selection chi2)
+      TM=(--clauses 10000 --T 80 --s 27 --boost); DEF_EPOCHS=40; DEF_OTHER_EPOCHS=1 ;;
+    20ng)
+      SRC="$DATA/20newsgroups"; FEATS=(--max-features 10000 --selection chi2 --min-df 2)
+      TM=(--clauses 600 --T 300 --s 3 --boost --weighted); DEF_EPOCHS=40; DEF_OTHER_EPOCHS=1 ;;
+    ohsumed)
+      SRC="$DATA/ohsumed"; FEATS=(--min-df 2 --max-features 0)
+      TM=(--clauses 1000 --T 500 --s 2 --boost --weighted); DEF_EPOCHS=60; DEF_OTHER_EPOCHS=1 ;;
+    clinical)
+      SRC="$DATA/clinical-allergy/cl_ds.tar.gz"; FEATS=()
+      TM=(--clauses 1000 --T 80 --s 27 --boost); DEF_EPOCHS=20; DEF_OTHER_EPOCHS=20 ;;
+    *) echo "paper_table: unknown data set '$1' (imdb, 20ng, ohsumed, clinical, all)" >&2; exit 64 ;;
+  esac
+  EP=${EPOCHS:-$DEF_EPOCHS}; OEP=${OTHER_EPOCHS:-$DEF_OTHER_EPOCHS}
+}
+
+cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-cli
+cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-core --example epoch_bench
+TSETLIN="$ROOT/target/release/tsetlin"
+BIN="$ROOT/target/release/examples/epoch_bench"
+if [ "${SKIP_SETUP:-0}" != 1 ]; then
+  bash "$HERE/setup.sh" > /dev/null || echo "paper_table: WARNING: setup.sh reported failures; failing libraries become FAILED rows" >&2
+fi
+PY="$HERE/.venv/bin/python"
+export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+
+# Tags every JSON line on stdin with the fold number $1.
+tag_fold() {
+  "$PY" -c 'import json, sys
+for line in sys.stdin:
+    if line.strip():
+        print(json.dumps({**json.loads(line), "fold": int(sys.argv[1])}))' "$1"
+}
+
+run_split() { # data set with a train/test split
+  local ds=$1 d="$OUT/$1"
+  mkdir -p "$d"
+  for f in "$SRC/train.jsonl.gz" "$SRC/test.jsonl.gz"; do
+    [ -f "$f" ] || { echo "paper_table: $f is missing (see ../shared/data/README)" >&2; return 66; }
+  done
+  "$TSETLIN" export-features -q --train "$SRC/train.jsonl.gz" --test "$SRC/test.jsonl.gz" \
+    --out "$d/features" "${FEATS[@]}"
+  echo "paper_table: $ds: ours, $EP epochs" >&2
+  "$BIN" --train-svm "$d/features/train.svm" --test-svm "$d/features/test.svm" "${TM[@]}" \
+    --epochs "$EP" --threads "$THREADS" --seed "$SEED" > "$d/ours.jsonl"
+  SKIP_SETUP=1 SKLEARN=1 TIME_LIMIT=${TIME_LIMIT:-600} bash "$HERE/run_others.sh" \
+    "$d/features/train.svm" "$d/features/test.svm" "$d/others" \
+    "${TM[@]}" --epochs "$OEP" --threads "$THREADS" --seed "$SEED"
+  RESULTS=("$d/ours.jsonl" "$d/others/others.jsonl" "$d/others/sklearn.jsonl")
+}
+
+run_cv() { # the clinical feature set: 10 stratified folds, the same for every method
+  local ds=$1 d="$OUT/$1" k
+  mkdir -p "$d"
+  [ -f "$SRC" ] || { echo "paper_table: $SRC is missing (see ../shared/data/README)" >&2; return 66; }
+  "$TSETLIN" export-features -q --data "$SRC" --features-format dense01 --cv 10 --seed "$SEED" \
+    --out "$d/folds"
+  : > "$d/ours.jsonl"; : > "$d/others.jsonl"
+  for k in $(seq 1 10); do
+    echo "paper_table: $ds: fold $k/10" >&2
+    "$BIN" --train-svm "$d/folds/fold-$k/train.svm" --test-svm "$d/folds/fold-$k/test.svm" "${TM[@]}" \
+      --epochs "$EP" --threads "$THREADS" --seed "$SEED" | tag_fold "$k" >> "$d/ours.jsonl"
+    SKIP_SETUP=1 TIME_LIMIT=${TIME_LIMIT:-600} bash "$HERE/run_others.sh" \
+      "$d/folds/fold-$k/train.svm" "$d/folds/fold-$k/test.svm" "$d/others-fold-$k" \
+      "${TM[@]}" --epochs "$OEP" --threads "$THREADS" --seed "$SEED"
+    tag_fold "$k" < "$d/others-fold-$k/others.jsonl" >> "$d/others.jsonl"
+  done
+  "$PY" "$HERE/sklearn_baselines.py" --folds "$d/folds" --threads "$THREADS" > "$d/sklearn.jsonl" \
+    2> "$d/sklearn.log" || echo "paper_table: scikit-learn reported a failure, see $d/sklearn.log" >&2
+  RESULTS=("$d/ours.jsonl" "$d/others.jsonl" "$d/sklearn.jsonl")
+}
+
+one() {
+  local ds=$1 started
+  settings "$ds"
+  started=$(date -u '+%Y-%m-%d %H:%M UTC')
+  if [ "$ds" = clinical ]; then run_cv "$ds"; else run_split "$ds"; fi
+  {
+    echo "#### $ds"
+    echo
+    echo "- Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); run started $started; threads: $THREADS."
+    if [ "$ds" = clinical ]; then
+      echo "- Data: \`$SRC\` (dense 0/1), 10 stratified shuffled folds (seed $SEED) written once by \`tsetlin export-features --cv 10\` and used by every method."
+    else
+      echo "- Data: \`$SRC/{train,test}.jsonl.gz\`; features by \`tsetlin export-features ${FEATS[*]}\`, the same svmlight files for every method."
+    fi
+    echo "- Tsetlin machines: \`${TM[*]}\` (clauses per class; green-tsetlin gets clauses x classes shared clauses), seed $SEED; ours $EP epochs, the other libraries $OEP (capped to fit the machine), each limited to ${TIME_LIMIT:-600} s per run."
+    echo "- Command: \`bash bench/paper_table.sh $ds\`"
+    echo
+    "$PY" "$HERE/table.py" "${RESULTS[@]}"
+  } > "$OUT/$ds/table.md"
+  cat "$OUT/$ds/table.md"
+}
+
+if [ "$1" = all ]; then
+  for ds in imdb 20ng ohsumed clinical; do one "$ds"; done
+else
+  one "$1"
+fi
