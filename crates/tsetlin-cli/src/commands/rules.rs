@@ -31,7 +31,8 @@ pub struct RulesArgs {
     /// Labelled corpus on which to measure each rule's coverage and precision.
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Negated terms shown per rule before "+k more".
+    /// Negated terms shown per rule before "+k more" (with --data, those that rule out the
+    /// most documents come first; otherwise they follow feature order).
     #[arg(long, default_value_t = 5)]
     pub max_negated: usize,
     /// Show every literal of every rule.
@@ -105,6 +106,38 @@ pub fn coverage(rules: &[Rule], x: &SparseRows, y: &[u32]) -> Vec<(usize, Option
         .collect()
 }
 
+/// Reorders each rule's negated terms, for display only, by how many rows of `x` each one rules
+/// out: rows on which all the rule's positive terms hold but that term is present. A clause can
+/// carry hundreds of negations, most of them idle on real text; this puts the ones that do the
+/// work before "+k more". Ties keep feature order. (`Rule::negated` is documented as
+/// increasing; `Rule::fires` does not depend on that, and these copies are only printed.)
+pub fn order_negations(rules: &mut [Rule], x: &SparseRows) {
+    let n_features = x.n_features();
+    rules.par_iter_mut().for_each(|r| {
+        // Feature id -> position in r.negated, so that each matching row costs its length.
+        let mut slot = vec![u32::MAX; n_features];
+        for (i, &f) in r.negated.iter().enumerate() {
+            if let Some(s) = slot.get_mut(f as usize) {
+                *s = i as u32;
+            }
+        }
+        let mut excluded = vec![0usize; r.negated.len()];
+        for row in x.iter() {
+            if r.positive.iter().all(|f| row.binary_search(f).is_ok()) {
+                for &f in row {
+                    let s = slot[f as usize];
+                    if s != u32::MAX {
+                        excluded[s as usize] += 1;
+                    }
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..r.negated.len()).collect();
+        order.sort_by(|&a, &b| excluded[b].cmp(&excluded[a]));
+        r.negated = order.iter().map(|&i| r.negated[i]).collect();
+    });
+}
+
 #[derive(Serialize)]
 struct RuleOut {
     clause: usize,
@@ -176,6 +209,9 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
             rules.truncate(a.top);
         }
         let cov = data.as_ref().map(|(x, y)| coverage(&rules, x, y));
+        if let Some((x, _)) = &data {
+            order_negations(&mut rules, x);
+        }
         let term = |f: &u32| names[*f as usize].clone();
         let rules = rules
             .iter()
@@ -221,4 +257,34 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
         }
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negations_that_rule_out_more_rows_come_first() {
+        let rule = Rule {
+            class: 0,
+            clause: 0,
+            polarity: 1,
+            weight: 1,
+            positive: vec![0],
+            negated: vec![1, 2, 3],
+        };
+        // Feature 1 is present only where the positive term is absent: it rules out nothing.
+        let x = SparseRows::from_rows(4, &[vec![0, 3], vec![0, 3], vec![0, 2], vec![1], vec![0]])
+            .expect("rows");
+        let mut rules = vec![rule.clone()];
+        order_negations(&mut rules, &x);
+        assert_eq!(rules[0].negated, vec![3, 2, 1]);
+        // Only the order changed: every row gets the same answer, and [0] still fires.
+        let fired: Vec<bool> = x.iter().map(|row| rules[0].fires(row)).collect();
+        assert_eq!(
+            fired,
+            x.iter().map(|row| rule.fires(row)).collect::<Vec<_>>()
+        );
+        assert_eq!(fired, [false, false, false, false, true]);
+    }
 }
