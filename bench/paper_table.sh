@@ -8,8 +8,8 @@
 # Environment (defaults per data set are in settings() below): DATA [../shared/data],
 # OUT [bench/out/paper], THREADS [2], EPOCHS (ours), OTHER_EPOCHS (the other Tsetlin libraries:
 # capped so that the run fits a 2-core machine; the table says how many each ran),
-# TIME_LIMIT seconds per library and run [600], LIBS ["green tmu pytmp"], SKIP_SETUP=1 to
-# reuse bench/.venv as it is. Writes OUT/<data set>/table.md (the Markdown to paste, with the
+# TIME_LIMIT seconds per library and run (per fold for clinical), LIBS ["green tmu pytmp"], SKIP_SETUP=1 to
+# reuse bench/.venv as it is, TABLE_ONLY=1 to rebuild table.md from an earlier run's results. Writes OUT/<data set>/table.md (the Markdown to paste, with the
 # machine, versions, settings and commands) and the JSON lines it is made from.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,26 +26,28 @@ settings() {
   case "$1" in
     imdb)
       SRC="$DATA/imdb"; FEATS=(--ngrams 2 --min-df 10 --max-features 5000 --selection chi2)
-      TM=(--clauses 10000 --T 80 --s 27 --boost); DEF_EPOCHS=40; DEF_OTHER_EPOCHS=1 ;;
+      TM=(--clauses 10000 --T 80 --s 27 --boost); DEF_EPOCHS=40; DEF_OTHER_EPOCHS=1; DEF_LIMIT=480 ;;
     20ng)
       SRC="$DATA/20newsgroups"; FEATS=(--max-features 10000 --selection chi2 --min-df 2)
-      TM=(--clauses 600 --T 300 --s 3 --boost --weighted); DEF_EPOCHS=40; DEF_OTHER_EPOCHS=1 ;;
+      TM=(--clauses 600 --T 1200 --s 3 --boost --weighted); DEF_EPOCHS=60; DEF_OTHER_EPOCHS=1; DEF_LIMIT=300 ;;
     ohsumed)
       SRC="$DATA/ohsumed"; FEATS=(--min-df 2 --max-features 0)
-      TM=(--clauses 1000 --T 500 --s 2 --boost --weighted); DEF_EPOCHS=60; DEF_OTHER_EPOCHS=1 ;;
+      TM=(--clauses 1000 --T 2000 --s 2 --boost --weighted); DEF_EPOCHS=60; DEF_OTHER_EPOCHS=1; DEF_LIMIT=300 ;;
     clinical)
       SRC="$DATA/clinical-allergy/cl_ds.tar.gz"; FEATS=()
-      TM=(--clauses 1000 --T 80 --s 27 --boost); DEF_EPOCHS=20; DEF_OTHER_EPOCHS=20 ;;
+      TM=(--clauses 400 --T 40 --s 5 --boost); DEF_EPOCHS=20; DEF_OTHER_EPOCHS=20; DEF_LIMIT=300 ;;
     *) echo "paper_table: unknown data set '$1' (imdb, 20ng, ohsumed, clinical, all)" >&2; exit 64 ;;
   esac
-  EP=${EPOCHS:-$DEF_EPOCHS}; OEP=${OTHER_EPOCHS:-$DEF_OTHER_EPOCHS}
+  EP=${EPOCHS:-$DEF_EPOCHS}; OEP=${OTHER_EPOCHS:-$DEF_OTHER_EPOCHS}; LIMIT=${TIME_LIMIT:-$DEF_LIMIT}
 }
 
-cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-cli
-cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-core --example epoch_bench
+if [ "${TABLE_ONLY:-0}" != 1 ]; then
+  cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-cli
+  cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-core --example epoch_bench
+fi
 TSETLIN="$ROOT/target/release/tsetlin"
 BIN="$ROOT/target/release/examples/epoch_bench"
-if [ "${SKIP_SETUP:-0}" != 1 ]; then
+if [ "${SKIP_SETUP:-0}" != 1 ] && [ "${TABLE_ONLY:-0}" != 1 ]; then
   bash "$HERE/setup.sh" > /dev/null || echo "paper_table: WARNING: setup.sh reported failures; failing libraries become FAILED rows" >&2
 fi
 PY="$HERE/.venv/bin/python"
@@ -70,10 +72,9 @@ run_split() { # data set with a train/test split
   echo "paper_table: $ds: ours, $EP epochs" >&2
   "$BIN" --train-svm "$d/features/train.svm" --test-svm "$d/features/test.svm" "${TM[@]}" \
     --epochs "$EP" --threads "$THREADS" --seed "$SEED" > "$d/ours.jsonl"
-  SKIP_SETUP=1 SKLEARN=1 TIME_LIMIT=${TIME_LIMIT:-600} bash "$HERE/run_others.sh" \
+  SKIP_SETUP=1 SKLEARN=1 TIME_LIMIT=$LIMIT bash "$HERE/run_others.sh" \
     "$d/features/train.svm" "$d/features/test.svm" "$d/others" \
     "${TM[@]}" --epochs "$OEP" --threads "$THREADS" --seed "$SEED"
-  RESULTS=("$d/ours.jsonl" "$d/others/others.jsonl" "$d/others/sklearn.jsonl")
 }
 
 run_cv() { # the clinical feature set: 10 stratified folds, the same for every method
@@ -87,31 +88,40 @@ run_cv() { # the clinical feature set: 10 stratified folds, the same for every m
     echo "paper_table: $ds: fold $k/10" >&2
     "$BIN" --train-svm "$d/folds/fold-$k/train.svm" --test-svm "$d/folds/fold-$k/test.svm" "${TM[@]}" \
       --epochs "$EP" --threads "$THREADS" --seed "$SEED" | tag_fold "$k" >> "$d/ours.jsonl"
-    SKIP_SETUP=1 TIME_LIMIT=${TIME_LIMIT:-600} bash "$HERE/run_others.sh" \
+    SKIP_SETUP=1 TIME_LIMIT=$LIMIT bash "$HERE/run_others.sh" \
       "$d/folds/fold-$k/train.svm" "$d/folds/fold-$k/test.svm" "$d/others-fold-$k" \
       "${TM[@]}" --epochs "$OEP" --threads "$THREADS" --seed "$SEED"
     tag_fold "$k" < "$d/others-fold-$k/others.jsonl" >> "$d/others.jsonl"
   done
   "$PY" "$HERE/sklearn_baselines.py" --folds "$d/folds" --threads "$THREADS" > "$d/sklearn.jsonl" \
     2> "$d/sklearn.log" || echo "paper_table: scikit-learn reported a failure, see $d/sklearn.log" >&2
-  RESULTS=("$d/ours.jsonl" "$d/others.jsonl" "$d/sklearn.jsonl")
 }
 
 one() {
-  local ds=$1 started
+  local ds=$1 started d="$OUT/$1"
   settings "$ds"
-  started=$(date -u '+%Y-%m-%d %H:%M UTC')
-  if [ "$ds" = clinical ]; then run_cv "$ds"; else run_split "$ds"; fi
+  if [ "${TABLE_ONLY:-0}" != 1 ]; then
+    mkdir -p "$d"
+    date -u '+%Y-%m-%d %H:%M UTC' > "$d/started.txt"
+    if [ "$ds" = clinical ]; then run_cv "$ds"; else run_split "$ds"; fi
+  fi
+  started=$(cat "$d/started.txt" 2>/dev/null || echo "?")
+  local src=${SRC#"$ROOT/"}
+  if [ "$ds" = clinical ]; then
+    RESULTS=("$d/ours.jsonl" "$d/others.jsonl" "$d/sklearn.jsonl")
+  else
+    RESULTS=("$d/ours.jsonl" "$d/others/others.jsonl" "$d/others/sklearn.jsonl")
+  fi
   {
     echo "#### $ds"
     echo
     echo "- Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); run started $started; threads: $THREADS."
     if [ "$ds" = clinical ]; then
-      echo "- Data: \`$SRC\` (dense 0/1), 10 stratified shuffled folds (seed $SEED) written once by \`tsetlin export-features --cv 10\` and used by every method."
+      echo "- Data: \`$src\` (dense 0/1), 10 stratified shuffled folds (seed $SEED) written once by \`tsetlin export-features --cv 10\` and used by every method."
     else
-      echo "- Data: \`$SRC/{train,test}.jsonl.gz\`; features by \`tsetlin export-features ${FEATS[*]}\`, the same svmlight files for every method."
+      echo "- Data: \`$src/{train,test}.jsonl.gz\`; features by \`tsetlin export-features ${FEATS[*]}\`, the same svmlight files for every method."
     fi
-    echo "- Tsetlin machines: \`${TM[*]}\` (clauses per class; green-tsetlin gets clauses x classes shared clauses), seed $SEED; ours $EP epochs, the other libraries $OEP (capped to fit the machine), each limited to ${TIME_LIMIT:-600} s per run."
+    echo "- Tsetlin machines: \`${TM[*]}\` (clauses per class; green-tsetlin gets clauses x classes shared clauses), seed $SEED; ours $EP epochs, the other libraries $OEP$([ "$OEP" -lt "$EP" ] && echo ' (capped to fit the 2-core machine)'), each limited to $LIMIT s per run (a library that runs out shows as FAILED)."
     echo "- Command: \`bash bench/paper_table.sh $ds\`"
     echo
     "$PY" "$HERE/table.py" "${RESULTS[@]}"
@@ -120,7 +130,7 @@ one() {
 }
 
 if [ "$1" = all ]; then
-  for ds in imdb 20ng ohsumed clinical; do one "$ds"; done
+  for ds in clinical ohsumed 20ng imdb; do one "$ds"; done
 else
   one "$1"
 fi

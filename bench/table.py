@@ -5,8 +5,9 @@
 
 Tsetlin lines (with "lib") are grouped into one row per run (lib, version, clauses, threads, T, s,
 ...), epochs in order: 's/epoch' lists fit seconds per epoch, 'predict s' the prediction seconds
-per epoch, accuracy / macro F1 are after the last epoch (with the epoch count). Lines with "error"
-become a FAILED row. Lines with "method" (scikit-learn) go into a second table. Our own engine's
+per epoch (beyond 5 epochs: the first three, the last and the mean), accuracy / macro F1 are
+after the last epoch (with the epoch count). Lines with "fold" are cross-validation: they are
+averaged per epoch over the folds. Lines with "error" become a FAILED row. Lines with "method" (scikit-learn) go into a second table. Our own engine's
 binary should print the same fields as tm_others.py (lib, version, epoch, fit_s, predict_s,
 accuracy, macro_f1, threads, clauses, clauses_semantics, T, s, rows_train, rows_test, peak_rss_mb).
 Needs only the Python standard library.
@@ -24,7 +25,13 @@ def fmt_n(x):
 
 
 def secs(xs):
-    return " / ".join("–" if x is None else (f"{x:.1f}" if x >= 10 else f"{x:.2f}") for x in xs) or "–"
+    """Per-epoch seconds; a long run shows its first three epochs, the last and the mean."""
+    one = lambda x: "–" if x is None else (f"{x:.1f}" if x >= 10 else f"{x:.2f}")  # noqa: E731
+    if len(xs) > 5:
+        known = [x for x in xs if x is not None]
+        mean = one(sum(known) / len(known)) if known else "–"
+        return " / ".join(one(x) for x in xs[:3]) + f" … {one(xs[-1])} (mean {mean})"
+    return " / ".join(one(x) for x in xs) or "–"
 
 
 def pct(x):

@@ -4,7 +4,7 @@
 //! Arguments are parsed by clap first and validated here afterwards, so that every mistake
 //! comes back as one `error: ...` line naming the flag.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
@@ -328,4 +328,42 @@ pub fn set_threads(threads: usize) {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
+}
+
+/// Where a benchmark or an export reads its rows: a train/test pair, or one file cut into
+/// stratified folds.
+#[derive(Debug, Clone, Args)]
+pub struct SplitArgs {
+    /// Training data (with --test).
+    #[arg(long, requires = "test", conflicts_with = "data")]
+    pub train: Option<PathBuf>,
+    /// Test data (with --train).
+    #[arg(long, requires = "train")]
+    pub test: Option<PathBuf>,
+    /// Data without a split, for cross-validation (with --cv).
+    #[arg(long, requires = "cv")]
+    pub data: Option<PathBuf>,
+    /// Stratified, shuffled k-fold cross-validation on --data.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+}
+
+/// The data layout [`SplitArgs`] asked for.
+pub enum DataSplit<'a> {
+    /// A training and a test file.
+    TrainTest(&'a Path, &'a Path),
+    /// One file and the number of folds (at least 2).
+    Folds(&'a Path, usize),
+}
+
+impl SplitArgs {
+    /// The layout asked for, or an error saying what to give.
+    pub fn split(&self) -> Result<DataSplit<'_>> {
+        match (&self.train, &self.test, &self.data, self.cv) {
+            (Some(train), Some(test), None, None) => Ok(DataSplit::TrainTest(train, test)),
+            (None, None, Some(data), Some(k)) if k >= 2 => Ok(DataSplit::Folds(data, k)),
+            (None, None, Some(_), Some(k)) => bail!("--cv needs at least 2 folds, got {k}"),
+            _ => bail!("give --train FILE --test FILE, or --data FILE --cv K"),
+        }
+    }
 }

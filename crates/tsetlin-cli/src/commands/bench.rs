@@ -4,7 +4,6 @@
 //! split (per fold, on the training part only, so that no test information leaks into the
 //! vocabulary); feature-level files (SVMlight, dense 0/1) skip the text pipeline.
 
-use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -16,7 +15,7 @@ use tsetlin::featurize::{Featurizer, FeaturizerConfig, LabelSet};
 use tsetlin::metrics::Metrics;
 use tsetlin_core::{Control, FitOptions, SparseRows, TsetlinMachine};
 
-use crate::args::{FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
+use crate::args::{DataSplit, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs, SplitArgs};
 use crate::data::{self, read_features, FeatureData, FeaturesFormat};
 use crate::output::{pct, secs, Log, Out};
 use crate::training;
@@ -39,18 +38,8 @@ pub enum Method {
 /// Arguments of `tsetlin bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Training data (with --test).
-    #[arg(long, requires = "test", conflicts_with = "data")]
-    pub train: Option<PathBuf>,
-    /// Test data (with --train).
-    #[arg(long, requires = "train")]
-    pub test: Option<PathBuf>,
-    /// Data without a split, for cross-validation (with --cv).
-    #[arg(long, requires = "cv")]
-    pub data: Option<PathBuf>,
-    /// Stratified, shuffled k-fold cross-validation on --data.
-    #[arg(long, value_name = "K")]
-    pub cv: Option<usize>,
+    #[command(flatten)]
+    pub split: SplitArgs,
     /// What the data files contain.
     #[arg(long, value_enum, default_value = "text")]
     pub features_format: FeaturesFormat,
@@ -323,8 +312,8 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
     let text = a.features_format == FeaturesFormat::Text;
     let mut rows = Vec::new();
     let (data_desc, protocol, n_features, n_classes, n_train, n_test);
-    match (&a.train, &a.test, &a.data, a.cv) {
-        (Some(train), Some(test), None, None) => {
+    match a.split.split()? {
+        DataSplit::TrainTest(train, test) => {
             let (split, names) = if text {
                 let d = a.reader.read(train, "training", log)?;
                 let dt = a.reader.read(test, "test", log)?;
@@ -379,10 +368,7 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
                 }
             }
         }
-        (None, None, Some(path), Some(k)) => {
-            if k < 2 {
-                bail!("--cv needs at least 2 folds, got {k}");
-            }
+        DataSplit::Folds(path, k) => {
             // Either raw texts (featurized per fold) or fixed feature rows.
             enum Source {
                 Text(Vec<String>, FeaturizerConfig),
@@ -466,7 +452,6 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
             n_train = y.len();
             n_test = 0;
         }
-        _ => bail!("give --train FILE --test FILE, or --data FILE --cv K"),
     }
 
     let mut settings: Vec<(String, String)> = Vec::new();

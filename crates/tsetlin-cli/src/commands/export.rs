@@ -9,26 +9,17 @@ use clap::Args;
 use tsetlin::featurize::{Featurizer, LabelSet};
 use tsetlin_core::SparseRows;
 
-use crate::args::{FeaturizerArgs, ReaderArgs};
+use crate::args::{DataSplit, FeaturizerArgs, ReaderArgs, SplitArgs};
 use crate::data::{self, read_features, FeaturesFormat};
 use crate::output::{Log, Out};
 
 /// Arguments of `tsetlin export-features`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Training corpus (the vocabulary is fitted on it; with --test).
-    #[arg(long, requires = "test", conflicts_with = "data")]
-    pub train: Option<PathBuf>,
-    /// Test corpus (with --train).
-    #[arg(long, requires = "train")]
-    pub test: Option<PathBuf>,
-    /// One data set to cut into cross-validation folds (with --cv): the folds are those of
-    /// `tsetlin bench --data F --cv K --seed S`.
-    #[arg(long, requires = "cv")]
-    pub data: Option<PathBuf>,
-    /// Number of stratified, shuffled folds for --data.
-    #[arg(long, value_name = "K")]
-    pub cv: Option<usize>,
+    /// A train/test pair (the vocabulary is fitted on the training corpus), or one data set
+    /// to cut into the folds of `tsetlin bench --data F --cv K --seed S`.
+    #[command(flatten)]
+    pub split: SplitArgs,
     /// Seed of the fold assignment.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -53,10 +44,9 @@ pub struct ExportArgs {
 /// Runs `tsetlin export-features`.
 pub fn run(a: ExportArgs, log: &Log) -> Result<()> {
     crate::args::set_threads(a.threads);
-    match (&a.train, &a.test, &a.data, a.cv) {
-        (Some(train), Some(test), None, None) => export_split(&a, train, test, log),
-        (None, None, Some(data), Some(k)) => export_folds(&a, data, k, log),
-        _ => bail!("give --train FILE --test FILE, or --data FILE --cv K"),
+    match a.split.split()? {
+        DataSplit::TrainTest(train, test) => export_split(&a, train, test, log),
+        DataSplit::Folds(data, k) => export_folds(&a, data, k, log),
     }
 }
 
@@ -95,9 +85,6 @@ enum Rows {
 }
 
 fn export_folds(a: &ExportArgs, path: &Path, k: usize, log: &Log) -> Result<()> {
-    if k < 2 {
-        bail!("--cv needs at least 2 folds, got {k}");
-    }
     let (rows, y, labels) = if a.features_format == FeaturesFormat::Text {
         let d = a.reader.read(path, "cross-validation", log)?;
         let labels = LabelSet::from_labels(&d.labels);
