@@ -14,6 +14,11 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
+# The overrides the caller set, for the table's "Command" line.
+ENV_USED=""
+for v in EPOCHS OTHER_EPOCHS TIME_LIMIT LIBS THREADS; do
+  if [ -n "${!v:-}" ]; then ENV_USED+="$v=${!v} "; fi
+done
 DATA=${DATA:-"$ROOT/../shared/data"}
 OUT=${OUT:-"$ROOT/bench/out/paper"}
 THREADS=${THREADS:-2}
@@ -122,7 +127,7 @@ one() {
       echo "- Data: \`$src/{train,test}.jsonl.gz\`; features by \`tsetlin export-features ${FEATS[*]}\`, the same svmlight files for every method."
     fi
     echo "- Tsetlin machines: \`${TM[*]}\` (clauses per class; green-tsetlin gets clauses x classes shared clauses), seed $SEED; ours $EP epochs, the other libraries $OEP$([ "$OEP" -lt "$EP" ] && echo ' (capped to fit the 2-core machine)'), each limited to $LIMIT s per run (a library that runs out shows as FAILED)."
-    echo "- Command: \`bash bench/paper_table.sh $ds\`"
+    echo "- Command: \`${ENV_USED}bash bench/paper_table.sh $ds\`"
     echo
     "$PY" "$HERE/table.py" "${RESULTS[@]}"
   } > "$OUT/$ds/table.md"
