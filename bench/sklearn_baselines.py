@@ -7,9 +7,10 @@
 
 Prints one JSON line per method: method, accuracy, macro_f1, fit_s, predict_s, threads, version.
 With --cv K (one file, no split): stratified, shuffled K-fold; accuracy/macro_f1 are fold means,
-with *_std (sample standard deviation over folds) and per-fold lists (accuracy_folds, fit_s_folds, predict_s_folds); fit_s/predict_s are
-fold means. --folds DIR uses the folds that `tsetlin export-features --data F --cv K` wrote
-(DIR/fold-1 ... fold-K), so that every method sees the very same splits. --skip-slow omits the decision tree and the random forest. A method that fails prints
+with *_std (sample standard deviation over folds) and per-fold lists (accuracy_folds, fit_s_folds,
+predict_s_folds); fit_s/predict_s are fold means. --folds DIR uses the folds that
+`tsetlin export-features --data F --cv K` wrote (DIR/fold-1 ... fold-K), so that every method
+sees the very same splits. --skip-slow omits the decision tree and the random forest. A method that fails prints
 a JSON line with "error" (and the script exits 1 at the end) rather than being dropped.
 Set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS to --threads (run_others.sh does).
 """
@@ -101,7 +102,8 @@ def main():
                 p.error("--cv needs --data FILE")
             X, y, nf, _ = load_svm(path)
             from sklearn.model_selection import StratifiedKFold
-            folds = list(StratifiedKFold(n_splits=a.cv, shuffle=True, random_state=a.seed).split(X, y))
+            splits = StratifiedKFold(n_splits=a.cv, shuffle=True, random_state=a.seed).split(X, y)
+            fold_data = [(X[tr], y[tr], X[te], y[te]) for tr, te in splits]
         else:
             if not (a.train and a.test):
                 p.error("need --train and --test (or --data with --cv K)")
@@ -120,12 +122,9 @@ def main():
         try:
             if fold_data is not None:
                 res = [fit_eval(make, *f) for f in fold_data]
-            elif a.cv:
-                res = [fit_eval(make, X[tr], y[tr], X[te], y[te]) for tr, te in folds]
-            if a.cv:
                 acc, f1, fs, ps = (np.array(v) for v in zip(*res))
-                rows = sum(f[3].shape[0] for f in fold_data) if fold_data is not None else X.shape[0]
-                rec.update({"cv": a.cv, "seed": None if fold_data is not None else a.seed, "rows": rows,
+                rows = sum(f[3].shape[0] for f in fold_data)
+                rec.update({"cv": a.cv, "seed": None if a.folds else a.seed, "rows": rows,
                             "folds_from": a.folds,
                             "accuracy": round(acc.mean(), 5), "accuracy_std": round(acc.std(ddof=1), 5),
                             "macro_f1": round(f1.mean(), 5), "macro_f1_std": round(f1.std(ddof=1), 5),

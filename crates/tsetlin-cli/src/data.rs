@@ -6,7 +6,10 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
-use tsetlin::featurize::LabelSet;
+use tsetlin::featurize::{Featurizer, FeaturizerConfig, LabelSet};
+
+use crate::args::ReaderArgs;
+use crate::output::Log;
 use tsetlin::rng::SplitMix64;
 use tsetlin_core::SparseRows;
 
@@ -228,5 +231,87 @@ pub fn read_features(path: &Path, format: FeaturesFormat) -> Result<FeatureData>
             "{}: a text corpus is not feature-level data",
             path.display()
         ),
+    }
+}
+
+/// One data set to cross-validate: raw texts, featurized per fold on the training part only
+/// (so that nothing about the held-out rows leaks into the vocabulary), or fixed feature rows.
+pub enum FoldSource {
+    /// Texts, with the feature settings to fit on each fold.
+    Text(Vec<String>, FeaturizerConfig),
+    /// Feature rows.
+    Rows(SparseRows),
+}
+
+/// One fold: training rows, held-out rows, and the featurizer fitted for it (texts only).
+pub struct Fold {
+    /// Training rows.
+    pub x: SparseRows,
+    /// Training labels.
+    pub y: Vec<u32>,
+    /// Held-out rows.
+    pub xt: SparseRows,
+    /// Held-out labels.
+    pub yt: Vec<u32>,
+    /// The featurizer fitted on the training rows (for a text source).
+    pub featurizer: Option<Featurizer>,
+}
+
+impl FoldSource {
+    /// Reads `path` (a corpus through `reader`, or feature-level data) with its labels; at
+    /// least 2 classes are required.
+    pub fn read(
+        path: &Path,
+        format: FeaturesFormat,
+        reader: &ReaderArgs,
+        config: &FeaturizerConfig,
+        log: &Log,
+    ) -> Result<(Self, Vec<u32>, LabelSet)> {
+        let (source, y, labels) = if format == FeaturesFormat::Text {
+            let d = reader.read(path, "cross-validation", log)?;
+            let labels = LabelSet::from_labels(&d.labels);
+            let y = labels.encode(&d.labels)?;
+            (Self::Text(d.texts, config.clone()), y, labels)
+        } else {
+            let d = read_features(path, format)?;
+            (Self::Rows(d.x), d.y, d.labels)
+        };
+        if labels.len() < 2 {
+            bail!(
+                "{}: need at least 2 classes, found {}",
+                path.display(),
+                labels.len()
+            );
+        }
+        Ok((source, y, labels))
+    }
+
+    /// Fold `f` of the assignment `fold` (from [`stratified_folds`]).
+    pub fn fold(&self, y: &[u32], fold: &[usize], f: usize, n_classes: usize) -> Result<Fold> {
+        let train_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] != f).collect();
+        let test_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] == f).collect();
+        let pick = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
+        let (ytr, yte) = (pick(&train_idx), pick(&test_idx));
+        Ok(match self {
+            Self::Rows(x) => Fold {
+                x: x.select(&train_idx),
+                y: ytr,
+                xt: x.select(&test_idx),
+                yt: yte,
+                featurizer: None,
+            },
+            Self::Text(texts, config) => {
+                let tr: Vec<&str> = train_idx.iter().map(|&i| texts[i].as_str()).collect();
+                let te: Vec<&str> = test_idx.iter().map(|&i| texts[i].as_str()).collect();
+                let fz = Featurizer::fit(&tr, &ytr, n_classes, config)?;
+                Fold {
+                    x: fz.transform(&tr),
+                    y: ytr,
+                    xt: fz.transform(&te),
+                    yt: yte,
+                    featurizer: Some(fz),
+                }
+            }
+        })
     }
 }

@@ -11,12 +11,12 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use tsetlin::baselines::{Baseline, BernoulliNb, LinearSvm, LogisticRegression, MultinomialNb};
-use tsetlin::featurize::{Featurizer, FeaturizerConfig, LabelSet};
+use tsetlin::featurize::{Featurizer, LabelSet};
 use tsetlin::metrics::Metrics;
 use tsetlin_core::{Control, FitOptions, SparseRows, TsetlinMachine};
 
 use crate::args::{DataSplit, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs, SplitArgs};
-use crate::data::{self, read_features, FeatureData, FeaturesFormat};
+use crate::data::{self, read_features, FeatureData, FeaturesFormat, FoldSource};
 use crate::output::{pct, secs, Log, Out};
 use crate::training;
 
@@ -369,27 +369,9 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
             }
         }
         DataSplit::Folds(path, k) => {
-            // Either raw texts (featurized per fold) or fixed feature rows.
-            enum Source {
-                Text(Vec<String>, FeaturizerConfig),
-                Rows(SparseRows),
-            }
-            let (source, y, names) = if text {
-                let d = a.reader.read(path, "cross-validation", log)?;
-                let labels = LabelSet::from_labels(&d.labels);
-                let y = labels.encode(&d.labels)?;
-                (
-                    Source::Text(d.texts, config.clone()),
-                    y,
-                    labels.names().to_vec(),
-                )
-            } else {
-                let d = read_features(path, a.features_format)?;
-                (Source::Rows(d.x), d.y, d.labels.names().to_vec())
-            };
-            if names.len() < 2 {
-                bail!("{}: need at least 2 classes", path.display());
-            }
+            let (source, y, labels) =
+                FoldSource::read(path, a.features_format, &a.reader, &config, log)?;
+            let names = labels.names().to_vec();
             log.info(&format!(
                 "{}: {} rows, {} classes, {k}-fold stratified cross-validation (seed {})",
                 path.display(),
@@ -401,28 +383,12 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
             let mut runs: Vec<Vec<Run>> = vec![Vec::new(); a.methods.len()];
             let mut width = 0;
             for f in 0..k {
-                let train_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] != f).collect();
-                let test_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] == f).collect();
-                let pick = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
-                let (ytr, yte) = (pick(&train_idx), pick(&test_idx));
-                let split = match &source {
-                    Source::Rows(x) => Split {
-                        x: x.select(&train_idx),
-                        y: ytr,
-                        xt: x.select(&test_idx),
-                        yt: yte,
-                    },
-                    Source::Text(texts, cfg) => {
-                        let tr: Vec<&str> = train_idx.iter().map(|&i| texts[i].as_str()).collect();
-                        let te: Vec<&str> = test_idx.iter().map(|&i| texts[i].as_str()).collect();
-                        let fz = Featurizer::fit(&tr, &ytr, names.len(), cfg)?;
-                        Split {
-                            x: fz.transform(&tr),
-                            xt: fz.transform(&te),
-                            y: ytr,
-                            yt: yte,
-                        }
-                    }
+                let cut = source.fold(&y, &fold, f, names.len())?;
+                let split = Split {
+                    x: cut.x,
+                    y: cut.y,
+                    xt: cut.xt,
+                    yt: cut.yt,
                 };
                 width = split.x.n_features();
                 log.info(&format!(

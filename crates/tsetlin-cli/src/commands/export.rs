@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use tsetlin::featurize::{Featurizer, LabelSet};
-use tsetlin_core::SparseRows;
 
 use crate::args::{DataSplit, FeaturizerArgs, ReaderArgs, SplitArgs};
-use crate::data::{self, read_features, FeaturesFormat};
+use crate::data::{self, FeaturesFormat, FoldSource};
 use crate::output::{Log, Out};
 
 /// Arguments of `tsetlin export-features`.
@@ -78,53 +77,20 @@ fn export_split(a: &ExportArgs, train_path: &Path, test_path: &Path, log: &Log) 
     ))
 }
 
-/// The rows of one data set, before or after featurizing.
-enum Rows {
-    Text(Vec<String>),
-    Features(SparseRows),
-}
-
 fn export_folds(a: &ExportArgs, path: &Path, k: usize, log: &Log) -> Result<()> {
-    let (rows, y, labels) = if a.features_format == FeaturesFormat::Text {
-        let d = a.reader.read(path, "cross-validation", log)?;
-        let labels = LabelSet::from_labels(&d.labels);
-        let y = labels.encode(&d.labels)?;
-        (Rows::Text(d.texts), y, labels)
-    } else {
-        let d = read_features(path, a.features_format)?;
-        (Rows::Features(d.x), d.y, d.labels)
-    };
-    if labels.len() < 2 {
-        bail!(
-            "{}: need at least 2 classes, found {}",
-            path.display(),
-            labels.len()
-        );
-    }
     let config = a.features.config()?;
+    let (source, y, labels) = FoldSource::read(path, a.features_format, &a.reader, &config, log)?;
     let fold = data::stratified_folds(&y, k, a.seed);
     create_dir(&a.out)?;
     for f in 0..k {
-        let train_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] != f).collect();
-        let test_idx: Vec<usize> = (0..y.len()).filter(|&i| fold[i] == f).collect();
-        let pick = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
-        let (ytr, yte) = (pick(&train_idx), pick(&test_idx));
         let dir = a.out.join(format!("fold-{}", f + 1));
         create_dir(&dir)?;
-        let (xtr, xte) = match &rows {
-            Rows::Features(x) => (x.select(&train_idx), x.select(&test_idx)),
-            Rows::Text(texts) => {
-                // The vocabulary is fitted on the training part of each fold only, as in
-                // `bench --cv`, so that nothing about the held-out rows leaks into it.
-                let tr: Vec<&str> = train_idx.iter().map(|&i| texts[i].as_str()).collect();
-                let te: Vec<&str> = test_idx.iter().map(|&i| texts[i].as_str()).collect();
-                let fz = Featurizer::fit(&tr, &ytr, labels.len(), &config)?;
-                write_lines(&dir.join("features.txt"), fz.feature_names())?;
-                (fz.transform(&tr), fz.transform(&te))
-            }
-        };
-        tsetlin::io::write_svmlight(dir.join("train.svm"), &xtr, &ytr)?;
-        tsetlin::io::write_svmlight(dir.join("test.svm"), &xte, &yte)?;
+        let cut = source.fold(&y, &fold, f, labels.len())?;
+        if let Some(fz) = &cut.featurizer {
+            write_lines(&dir.join("features.txt"), fz.feature_names())?;
+        }
+        tsetlin::io::write_svmlight(dir.join("train.svm"), &cut.x, &cut.y)?;
+        tsetlin::io::write_svmlight(dir.join("test.svm"), &cut.xt, &cut.yt)?;
     }
     let fold_lines: Vec<String> = fold.iter().map(|f| (f + 1).to_string()).collect();
     write_lines(&a.out.join("folds.txt"), &fold_lines)?;
