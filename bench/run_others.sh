@@ -5,13 +5,15 @@
 #   e.g. bench/run_others.sh tr.svm te.svm bench/out/imdb --clauses 2000 --T 1600 --s 27 --epochs 3 --threads 2 --boost
 #
 # Environment: LIBS (default "green tmu pytmp"), TIME_LIMIT seconds per library (default 3600),
-# SKLEARN=1 to also run sklearn_baselines.py (SKLEARN_ARGS, e.g. --skip-slow), SKIP_SETUP=1.
+# SKLEARN=1 to also run sklearn_baselines.py (SKLEARN_ARGS, e.g. --skip-slow), SKLEARN_TUNED=1 to
+# also run it with --tuned (hyper-parameters by CV on the training file; own limit
+# TUNED_TIME_LIMIT, default TIME_LIMIT), SKIP_SETUP=1.
 # Writes OUTDIR/others.jsonl (one JSON line per epoch per library; a line with "error" for a
-# library that failed or ran out of time: none is dropped silently), OUTDIR/sklearn.jsonl and
-# OUTDIR/<lib>.log (stderr). Then: bench/.venv/bin/python bench/table.py OUTDIR/*.jsonl
+# library that failed or ran out of time: none is dropped silently), OUTDIR/sklearn.jsonl,
+# OUTDIR/sklearn_tuned.jsonl and OUTDIR/<lib>.log (stderr). Then: bench/.venv/bin/python bench/table.py OUTDIR/*.jsonl
 set -uo pipefail
 if [ $# -lt 3 ]; then
-  sed -n '2,12p' "$0"; exit 64
+  sed -n '2,13p' "$0"; exit 64
 fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TRAIN=$1; TEST=$2; OUT=$3; shift 3
@@ -56,15 +58,22 @@ for lib in $LIBS; do
   rm -f "$tmp"
 done
 
-if [ "${SKLEARN:-0}" = 1 ]; then
-  echo "[run_others] scikit-learn baselines" >&2
+run_sklearn() { # run_sklearn NAME LIMIT TUNING [extra args]: OUT/NAME.jsonl, OUT/NAME.log
+  local name=$1 limit=$2 tuning=$3 rc; shift 3
+  echo "[run_others] scikit-learn baselines, $tuning (limit ${limit}s)" >&2
   # shellcheck disable=SC2086
-  timeout --kill-after=30 "$TIME_LIMIT" "$PY" "$HERE/sklearn_baselines.py" --train "$TRAIN" --test "$TEST" \
-      --threads "$THREADS" ${SKLEARN_ARGS:-} > "$OUT/sklearn.jsonl" 2> "$OUT/sklearn.log"
+  timeout --kill-after=30 "$limit" "$PY" "$HERE/sklearn_baselines.py" --train "$TRAIN" --test "$TEST" \
+      --threads "$THREADS" "$@" ${SKLEARN_ARGS:-} > "$OUT/$name.jsonl" 2> "$OUT/$name.log"
   rc=$?
   if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-    echo "{\"method\": \"sklearn (remaining methods)\", \"error\": \"timeout after ${TIME_LIMIT} s\", \"threads\": $THREADS}" >> "$OUT/sklearn.jsonl"
+    echo "{\"method\": \"sklearn (remaining methods)\", \"tuning\": \"$tuning\", \"error\": \"timeout after ${limit} s\", \"threads\": $THREADS}" >> "$OUT/$name.jsonl"
   fi
-  [ $rc -eq 0 ] || echo "[run_others] scikit-learn: rc=$rc (failed method or timeout), see $OUT/sklearn.log" >&2
+  [ $rc -eq 0 ] || echo "[run_others] scikit-learn ($tuning): rc=$rc (failed method or timeout), see $OUT/$name.log" >&2
+}
+if [ "${SKLEARN:-0}" = 1 ]; then
+  run_sklearn sklearn "$TIME_LIMIT" defaults
+fi
+if [ "${SKLEARN_TUNED:-0}" = 1 ]; then
+  run_sklearn sklearn_tuned "${TUNED_TIME_LIMIT:-$TIME_LIMIT}" "tuned by CV on train" --tuned
 fi
 echo "[run_others] results in $JSONL" >&2

@@ -4,6 +4,9 @@
 # pyTsetlinMachineParallel goes into bench/.venv/pytmp (pip --target) because it installs a
 # top-level module `libTM` that clashes with pyTsetlinMachine; tm_others.py puts that folder on
 # sys.path only in the process that benchmarks it.
+# Optional: LSTM=1 (or TORCH=1) also installs PyTorch for bench/lstm_baseline.py, from PyPI as
+# plain `pip install torch`: the Linux wheel pulls the CUDA libraries too (about 3 GB to download,
+# 5.3 GB installed, about a minute here); the LSTM runs on the CPU all the same.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="$HERE/.venv"
@@ -18,6 +21,7 @@ SKLEARN_VER=1.9.1
 SCIPY_VER=1.17.1
 NUMPY_SPEC='numpy<2'
 PANDAS_SPEC='pandas<3'
+TORCH_VER=2.15.0
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "[setup] creating virtualenv $VENV"
@@ -57,6 +61,11 @@ have scikit-learn "$SKLEARN_VER" || pip_install scikit-learn "scikit-learn==$SKL
 have tmu "$TMU_VER" || pip_install tmu "tmu==$TMU_VER" "$NUMPY_SPEC" "$PANDAS_SPEC" || FAILED+=(tmu)
 have green-tsetlin "$GREEN_VER" || pip_install green-tsetlin "green-tsetlin==$GREEN_VER" "$NUMPY_SPEC" "$PANDAS_SPEC" || FAILED+=(green-tsetlin)
 
+if [ "${LSTM:-0}" = 1 ] || [ "${TORCH:-0}" = 1 ]; then
+  # NUMPY_SPEC so that torch cannot lift numpy to 2 under tmu and the others.
+  have torch "$TORCH_VER" || pip_install torch "torch==$TORCH_VER" "$NUMPY_SPEC" || FAILED+=(torch)
+fi
+
 PYTMP_DIR="$VENV/pytmp"
 # pip lower-cases the dist-info name (pytsetlinmachineparallel-0.2.1.dist-info).
 if ! ls -d "$PYTMP_DIR"/[pP]y[tT]setlin[mM]achine[pP]arallel-"$PYTMP_VER".dist-info >/dev/null 2>&1; then
@@ -72,9 +81,11 @@ fi
 echo "[setup] versions:"
 "$VPY" - "$PYTMP_DIR" <<'PYEOF'
 import sys, importlib.metadata as m, glob, os
-for d in ["numpy", "pandas", "scipy", "scikit-learn", "tmu", "green-tsetlin"]:
+for d in ["numpy", "pandas", "scipy", "scikit-learn", "tmu", "green-tsetlin", "torch"]:
     try: print(f"  {d}=={m.version(d)}")
-    except m.PackageNotFoundError: print(f"  {d}: NOT INSTALLED")
+    except m.PackageNotFoundError:
+        print("  torch: not installed (optional, for lstm_baseline.py: LSTM=1 bash bench/setup.sh)" if d == "torch"
+              else f"  {d}: NOT INSTALLED")
 hits = [h for h in glob.glob(os.path.join(sys.argv[1], "*.dist-info"))
         if os.path.basename(h).lower().startswith("pytsetlinmachineparallel-")]
 ver = os.path.basename(hits[0])[len("pytsetlinmachineparallel-"):-len(".dist-info")] if hits else None

@@ -7,12 +7,17 @@ Tsetlin lines (with "lib") are grouped into one row per run (lib, version, claus
 ...), epochs in order: 's/epoch' lists fit seconds per epoch, 'predict s' the prediction seconds
 per epoch (beyond 5 epochs: the first three, the last and the mean), accuracy / macro F1 are
 after the last epoch (with the epoch count). Lines with "fold" are cross-validation: they are
-averaged per epoch over the folds. Lines with "error" become a FAILED row. Lines with "method" (scikit-learn) go into a second table. Our own engine's
+averaged per epoch over the folds. Lines with "error" become a FAILED row. Lines with "method"
+(sklearn_baselines.py, with and without --tuned, and lstm_baseline.py) go into a second table, in
+file order: accuracy and macro precision / recall / F1, the line's "tuning" ("defaults" when
+absent, "tuned by CV on train", ...) as its hyper-parameters column and its "notes" (the chosen
+parameters) in the notes column. A file that does not exist is skipped with a warning. Our own engine's
 binary should print the same fields as tm_others.py (lib, version, epoch, fit_s, predict_s,
 accuracy, macro_f1, threads, clauses, clauses_semantics, T, s, rows_train, rows_test, peak_rss_mb).
 Needs only the Python standard library.
 """
 import json
+import os
 import sys
 
 NAMES = {"tmu": "tmu (CPU)", "pytmp": "pyTsetlinMachineParallel", "green": "green-tsetlin"}
@@ -72,6 +77,9 @@ def merge_folds(eps):
 def main(paths):
     runs, order, skl = {}, [], []
     for path in paths:
+        if not os.path.exists(path):
+            print(f"table.py: {path}: no such file, skipped", file=sys.stderr)
+            continue
         with open(path) as f:
             for n, line in enumerate(f, 1):
                 line = line.strip()
@@ -139,22 +147,26 @@ def main(paths):
     if skl:
         if order:
             print()
-        print("| scikit-learn method | version | threads | accuracy | macro F1 | fit s | predict s | notes |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| baseline method | hyper-parameters | version | threads | accuracy | macro precision "
+              "| macro recall | macro F1 | fit s | predict s | notes |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in skl:
+            tuning = r.get("tuning", "defaults")
             if "error" in r:
-                print(f"| {r['method']} | {r.get('version', '–')} | {fmt_n(r.get('threads'))} | – | – | – | – "
-                      f"| **FAILED** at {r.get('step', '?')}: {r['error']} |")
+                print(f"| {r['method']} | {tuning} | {r.get('version') or '–'} | {fmt_n(r.get('threads'))} "
+                      f"| – | – | – | – | – | – | **FAILED** at {r.get('step', '?')}: {r['error']} |")
                 continue
-            acc, f1 = pct(r.get("accuracy")), pct(r.get("macro_f1"))
-            note = ""
+            scores = [pct(r.get(f)) + (spread(r, f) if r.get("cv") and r.get(f) is not None else "")
+                      for f in ("accuracy", "macro_precision", "macro_recall", "macro_f1")]
+            notes = []
             if r.get("cv"):
-                acc += f" ± {100 * r['accuracy_std']:.1f}"
-                f1 += f" ± {100 * r['macro_f1_std']:.1f}"
                 how = "folds from tsetlin export-features" if r.get("folds_from") else f"seed {r.get('seed')}"
-                note = f"{r['cv']}-fold CV ({how}), mean per fold"
-            print(f"| {r['method']} | {r.get('version', '–')} | {fmt_n(r.get('threads'))} | {acc} | {f1} "
-                  f"| {secs([r.get('fit_s')])} | {secs([r.get('predict_s')])} | {note} |")
+                notes.append(f"{r['cv']}-fold CV ({how}), mean per fold")
+            if r.get("notes"):
+                notes.append(r["notes"])
+            print(f"| {r['method']} | {tuning} | {r.get('version') or '–'} | {fmt_n(r.get('threads'))} "
+                  f"| {' | '.join(scores)} | {secs([r.get('fit_s')])} | {secs([r.get('predict_s')])} "
+                  f"| {'; '.join(notes)} |")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use tsetlin::featurize::{FeaturizerConfig, Selection};
+use tsetlin::tune::{self, Pinned, SearchOptions};
 use tsetlin::{EpochRecord, TextClassifier};
 use tsetlin_core::{Control, FitOptions, Params, ParamsBuilder, Rule, SparseRows, TmError};
 use tsetlin_core::{FitSummary, TsetlinMachine};
@@ -181,9 +182,41 @@ fn ready_machine(
     Ok(())
 }
 
-/// Trains with the GIL released. The engine runs on a scoped worker thread; this thread polls
-/// Python's signal handlers and, when one raises (Ctrl-C), sets the engine's stop flag and
-/// returns that exception once the worker has stopped. Returns the per-epoch wall times.
+/// Runs `work` with the GIL released on a scoped worker thread while this thread polls
+/// Python's signal handlers; each raised signal (Ctrl-C) sets `stop`, and the first one is
+/// returned with the work's result once the worker has finished.
+fn run_interruptible<R: Send>(
+    py: Python<'_>,
+    stop: &Arc<AtomicBool>,
+    work: impl FnOnce() -> R + Send,
+) -> PyResult<(R, Option<PyErr>)> {
+    let (outcome, signal) = py.detach(|| {
+        std::thread::scope(|scope| {
+            let (done_tx, done_rx) = mpsc::channel::<()>();
+            let worker = scope.spawn(move || {
+                let result = work();
+                // The receiver lives until this thread is joined; a failed send changes nothing.
+                let _ = done_tx.send(());
+                result
+            });
+            let mut signal: Option<PyErr> = None;
+            // Until the worker reports (or is gone), look at the signal handlers.
+            while let Err(RecvTimeoutError::Timeout) = done_rx.recv_timeout(SIGNAL_POLL) {
+                if let Err(e) = Python::attach(|py| py.check_signals()) {
+                    stop.store(true, Ordering::SeqCst);
+                    signal.get_or_insert(e);
+                }
+            }
+            (worker.join(), signal)
+        })
+    });
+    let result = outcome
+        .map_err(|_| PyRuntimeError::new_err("internal error: the training thread panicked"))?;
+    Ok((result, signal))
+}
+
+/// Trains with the GIL released and Ctrl-C turned into the engine's stop flag (then into
+/// `KeyboardInterrupt`). Returns the per-epoch wall times.
 fn fit_interruptible(
     py: Python<'_>,
     machine: &mut TsetlinMachine,
@@ -198,39 +231,16 @@ fn fit_interruptible(
         shuffle,
         stop: Some(Arc::clone(&stop)),
     };
-    type Outcome = (
-        std::thread::Result<tsetlin_core::Result<(FitSummary, Vec<f64>)>>,
-        Option<PyErr>,
-    );
-    let (outcome, signal): Outcome = py.detach(|| {
-        std::thread::scope(|scope| {
-            let (done_tx, done_rx) = mpsc::channel::<()>();
-            let worker = scope.spawn(move || {
-                let mut seconds = Vec::new();
-                let result = machine.fit(x, y, &options, |_, info| {
-                    seconds.push(info.seconds);
-                    Control::Continue
-                });
-                // The receiver lives until this thread is joined; a failed send changes nothing.
-                let _ = done_tx.send(());
-                result.map(|summary| (summary, seconds))
-            });
-            let mut signal = None;
-            // Until the worker reports (or is gone), look at the signal handlers.
-            while let Err(RecvTimeoutError::Timeout) = done_rx.recv_timeout(SIGNAL_POLL) {
-                if signal.is_none() {
-                    if let Err(e) = Python::attach(|py| py.check_signals()) {
-                        stop.store(true, Ordering::Relaxed);
-                        signal = Some(e);
-                    }
-                }
-            }
-            (worker.join(), signal)
-        })
-    });
-    let result = outcome
-        .map_err(|_| PyRuntimeError::new_err("internal error: the training thread panicked"))?;
-    let (summary, seconds) = result.map_err(core_err)?;
+    let (result, signal) = run_interruptible(py, &stop, || {
+        let mut seconds = Vec::new();
+        machine
+            .fit(x, y, &options, |_, info| {
+                seconds.push(info.seconds);
+                Control::Continue
+            })
+            .map(|summary| (summary, seconds))
+    })?;
+    let (summary, seconds): (FitSummary, Vec<f64>) = result.map_err(core_err)?;
     if let Some(e) = signal {
         return Err(e);
     }
@@ -238,6 +248,15 @@ fn fit_interruptible(
         return Err(PyKeyboardInterrupt::new_err("training interrupted"));
     }
     Ok(seconds)
+}
+
+/// The settings a Python estimator fixed, as the JSON of [`Pinned`]; refused (naming the
+/// parameter) when no run could use them, before any featurizing or training.
+fn parse_pinned(json: &str) -> PyResult<Pinned> {
+    let pinned: Pinned =
+        serde_json::from_str(json).map_err(|e| value_error(format!("settings: {e}")))?;
+    pinned.validate().map_err(text_err)?;
+    Ok(pinned)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,35 +734,6 @@ impl TextModel {
 
 #[pymethods]
 impl TextModel {
-    /// Fits the featurizer, encodes the labels (sorted names) and trains a machine.
-    #[staticmethod]
-    #[pyo3(signature = (texts, labels, featurizer = None, params = None, epochs = 10, shuffle = true, threads = 1))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
-    fn train(
-        py: Python<'_>,
-        texts: Vec<String>,
-        labels: Vec<String>,
-        featurizer: Option<&Bound<'_, PyDict>>,
-        params: Option<&Bound<'_, PyDict>>,
-        epochs: usize,
-        shuffle: bool,
-        threads: usize,
-    ) -> PyResult<Self> {
-        let config = featurizer_config(featurizer)?;
-        let settings = MachineSettings::from_dict(params)?;
-        // Refuse bad machine parameters before the (possibly long) featurizer fit.
-        settings.build(2, 1)?;
-        let prepared = py.detach(|| {
-            on_local_pool(threads, || {
-                TextClassifier::prepare(&texts, &labels, &config, |b| settings.apply(b))
-            })
-        })?;
-        let (clf, x, y) = prepared.map_err(text_err)?;
-        let mut model = Self::wrap(clf);
-        model.train_epochs(py, &x, &y, epochs, shuffle, threads)?;
-        Ok(model)
-    }
-
     /// One more pass, in the given order, over labelled texts (labels must be known classes).
     #[pyo3(signature = (texts, labels, epochs = 1, shuffle = false, threads = 1))]
     fn partial_fit(
@@ -765,6 +755,105 @@ impl TextModel {
         let y = self.clf.labels.encode(&labels).map_err(text_err)?;
         let x = self.encode(py, &texts, threads)?;
         self.train_epochs(py, &x, &y, epochs, shuffle, threads)
+    }
+
+    /// Trains with the automatic settings (`auto`) or with the pinned settings over the
+    /// data-derived defaults: the library's one training path (`tsetlin train`). Returns the
+    /// model; its `search_json()` says how the settings were chosen. A first Ctrl-C ends the
+    /// search (keeping the best candidate so far), a second one the final training
+    /// (`KeyboardInterrupt`).
+    #[staticmethod]
+    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", auto = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
+    fn train_auto(
+        py: Python<'_>,
+        texts: Vec<String>,
+        labels: Vec<String>,
+        featurizer: Option<&Bound<'_, PyDict>>,
+        pinned: &str,
+        auto: bool,
+        budget: f64,
+        max_epochs: usize,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<Self> {
+        let config = featurizer_config(featurizer)?;
+        let pinned = parse_pinned(pinned)?;
+        if !(budget.is_finite() && budget > 0.0) {
+            return Err(value_error(format!(
+                "budget = {budget}: must be a positive number of seconds"
+            )));
+        }
+        if max_epochs == 0 {
+            return Err(value_error("max_epochs = 0: must be at least 1"));
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let options = SearchOptions {
+            budget_seconds: budget,
+            seed,
+            threads: resolve_threads(threads),
+            max_epochs,
+            stop: Some(Arc::clone(&stop)),
+            auto,
+            ..SearchOptions::default()
+        };
+        let (result, signal) = run_interruptible(py, &stop, || {
+            on_local_pool(threads, || {
+                tune::fit_text(&texts, &labels, &config, &pinned, &options, |_| {})
+            })
+        })?;
+        let fit = result?.map_err(text_err)?;
+        if fit.interrupted {
+            return Err(
+                signal.unwrap_or_else(|| PyKeyboardInterrupt::new_err("training interrupted"))
+            );
+        }
+        Ok(Self::wrap(fit.model))
+    }
+
+    /// An untrained model with the pinned settings over the data-derived defaults (the
+    /// featurizer fitted on `texts`), for `partial_fit`.
+    #[staticmethod]
+    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", seed = 42, threads = 1))]
+    fn prepare(
+        py: Python<'_>,
+        texts: Vec<String>,
+        labels: Vec<String>,
+        featurizer: Option<&Bound<'_, PyDict>>,
+        pinned: &str,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<Self> {
+        let config = featurizer_config(featurizer)?;
+        let pinned = parse_pinned(pinned)?;
+        let prepared = py.detach(|| {
+            on_local_pool(threads, || {
+                tune::prepare_text(
+                    &texts,
+                    &labels,
+                    &config,
+                    &pinned,
+                    seed,
+                    resolve_threads(threads),
+                )
+            })
+        })?;
+        let (clf, _, _, _) = prepared.map_err(text_err)?;
+        Ok(Self::wrap(clf))
+    }
+
+    /// The settings the model was trained with, as JSON (reusable as `pinned`).
+    fn settings_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.clf.settings()).map_err(|e| value_error(e.to_string()))
+    }
+
+    /// How the settings were chosen (the search log) as JSON, or None.
+    fn search_json(&self) -> PyResult<Option<String>> {
+        self.clf
+            .search
+            .as_ref()
+            .map(|s| serde_json::to_string(s).map_err(|e| value_error(e.to_string())))
+            .transpose()
     }
 
     /// Class names in class-id order.

@@ -123,7 +123,7 @@ def test_forked_children_do_not_hang():
     clf = TsetlinClassifier(n_clauses=20, epochs=2, random_state=0, n_jobs=2).fit(X, y)
     expected = clf.predict(X).tolist()
     texts, labels = clinical_notes(300, 1)
-    text = TextClassifier(n_clauses=20, epochs=2, random_state=0, n_jobs=2).fit(texts, labels)
+    text = TextClassifier(n_clauses=20, epochs=2, auto=False, random_state=0, n_jobs=2).fit(texts, labels)
     text_expected = text.predict(clinical_notes(50, 9)[0]).tolist()
     _INHERITED.update(clf=clf, X=X, text=text)
     ctx = multiprocessing.get_context("fork")

@@ -21,7 +21,11 @@ TEST = clinical_notes(300, 2)
 
 
 def make(**kw):
-    kw = {"n_clauses": 40, "T": 20, "s": 4.0, "epochs": 20, "random_state": 0, **kw}
+    kw = {
+        "n_clauses": 40, "T": 20, "s": 4.0, "epochs": 20, "random_state": 0, "auto": False,
+        "weighted": False, "boost_true_positive": False, "ngram_max": 1, "max_features": 0,
+        "min_df": 1, **kw,
+    }
     return TextClassifier(**kw)
 
 

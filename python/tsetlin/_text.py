@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import numbers
 import os
+import warnings
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -16,8 +18,6 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from . import _tsetlin
 from ._common import (
     as_frame,
-    check_epochs,
-    machine_params,
     resolve_n_jobs,
     resolve_seed,
     unpack_csr,
@@ -52,15 +52,67 @@ def _featurizer_config(est: Any) -> Dict[str, Any]:
         raise ValueError(f"selection = {est.selection!r}: expected one of {_SELECTIONS}")
     return {
         "lowercase": bool(est.lowercase),
-        "ngram_max": est.ngram_max,
+        "ngram_max": 1 if est.ngram_max is None else est.ngram_max,
         "stop_words": _stop_words(est.stop_words),
         "stem": bool(est.stem),
         "strip_html_breaks": bool(est.strip_html_breaks),
         "strip_newsgroup_headers": bool(est.strip_newsgroup_headers),
         "min_df": est.min_df,
-        "max_features": est.max_features,
+        "max_features": est.max_features or None,
         "selection": est.selection,
     }
+
+
+# Estimator parameter -> the library's name of the setting (tune::Settings / Pinned).
+_SETTINGS = {
+    "n_clauses": "clauses",
+    "T": "threshold",
+    "s": "specificity",
+    "weighted": "weighted",
+    "boost_true_positive": "boost",
+    "literal_budget": "literal_budget",
+    "epochs": "epochs",
+    "ngram_max": "ngram_max",
+    "max_features": "max_features",
+    "state_bits": "state_bits",
+    "clause_drop": "clause_drop",
+    "focused_negative_sampling": "focused_negatives",
+}
+_FLAGS = ("weighted", "boost_true_positive", "focused_negative_sampling")
+_INTEGERS = ("n_clauses", "literal_budget", "epochs", "ngram_max", "max_features", "state_bits")
+
+
+def _pinned(est: Any) -> str:
+    """The settings the estimator fixes (every parameter not None), as the library's JSON."""
+    out: Dict[str, Any] = {}
+    for param, key in _SETTINGS.items():
+        value = getattr(est, param)
+        if value is None:
+            continue
+        if param in _FLAGS:
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"{param} = {value!r}: must be True, False or None")
+            value = bool(value)
+        elif param in _INTEGERS:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                raise ValueError(f"{param} = {value!r}: must be a non-negative integer or None")
+            value = int(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"{param} = {value!r}: must be a number or None")
+            value = float(value)
+        out[key] = value
+    return json.dumps(out)
+
+
+def _settings_params(settings: Dict[str, Any]) -> Dict[str, Any]:
+    """Library settings as this estimator's parameter names."""
+    params = {p: settings[k] for p, k in _SETTINGS.items() if k in settings}
+    if params.get("max_features") is None:
+        params["max_features"] = 0  # all terms
+    if params.get("literal_budget") is None:
+        params["literal_budget"] = None
+    return params
 
 
 def _config_params(config_json: str) -> Dict[str, Any]:
@@ -95,36 +147,48 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     ``tsetlin`` command line (``--model``). Labels are stored as strings in that file; within
     Python, ``classes_`` keeps the labels as given to ``fit``.
 
+    Automatic settings (``auto=True``, the default): every setting left at None
+    (``n_clauses``, ``T``, ``s``, ``weighted``, ``boost_true_positive``, ``epochs``,
+    ``ngram_max``, ``max_features``) is chosen on the training data only, by the same search
+    as ``tsetlin train`` (a stratified hold-out, or 3-fold cross-validation under 2,000
+    texts; successive halving over epochs within ``budget`` seconds, planned for a 2-core
+    laptop), then the final model trains on all of ``X``. Settings given are used exactly.
+    After ``fit``: ``best_params_`` (the settings used, as constructor arguments) and
+    ``search_log_`` (one dict per candidate). With ``auto=False``, the settings left at None
+    take defaults derived from the data (the corpus size and density).
+
     Text parameters: ``lowercase``, ``ngram_max`` (1: words, 2: words and word pairs),
     ``stop_words`` (None or "english"), ``stem`` (English Snowball), ``min_df``,
-    ``max_features`` (keep the best terms by ``selection``: "chi2", "mutual_info" or "df"),
-    ``strip_html_breaks``, ``strip_newsgroup_headers``. Machine parameters as in
-    :class:`tsetlin.TsetlinClassifier`.
+    ``max_features`` (keep the best terms by ``selection``: "chi2", "mutual_info" or "df";
+    0 keeps all), ``strip_html_breaks``, ``strip_newsgroup_headers``. Machine parameters as
+    in :class:`tsetlin.TsetlinClassifier`.
     """
 
     def __init__(
         self,
-        n_clauses: int = 100,
+        n_clauses: Optional[int] = None,
         T: Optional[float] = None,
-        s: float = 3.9,
+        s: Optional[float] = None,
         *,
-        epochs: int = 10,
+        epochs: Optional[int] = None,
+        auto: bool = True,
+        budget: float = 900.0,
+        max_epochs: int = 60,
         lowercase: bool = True,
-        ngram_max: int = 1,
+        ngram_max: Optional[int] = None,
         stop_words: Optional[str] = None,
         stem: bool = False,
-        min_df: int = 1,
+        min_df: int = 2,
         max_features: Optional[int] = None,
         selection: str = "chi2",
         strip_html_breaks: bool = True,
         strip_newsgroup_headers: bool = False,
         state_bits: int = 8,
-        boost_true_positive: bool = False,
-        weighted: bool = False,
+        boost_true_positive: Optional[bool] = None,
+        weighted: Optional[bool] = None,
         literal_budget: Optional[int] = None,
         clause_drop: float = 0.0,
         focused_negative_sampling: bool = False,
-        shuffle: bool = True,
         random_state: Any = None,
         n_jobs: Optional[int] = None,
     ) -> None:
@@ -132,6 +196,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.T = T
         self.s = s
         self.epochs = epochs
+        self.auto = auto
+        self.budget = budget
+        self.max_epochs = max_epochs
         self.lowercase = lowercase
         self.ngram_max = ngram_max
         self.stop_words = stop_words
@@ -147,7 +214,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.literal_budget = literal_budget
         self.clause_drop = clause_drop
         self.focused_negative_sampling = focused_negative_sampling
-        self.shuffle = shuffle
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -176,10 +242,28 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"label {e.args[0]!r} is not one of {list(self.classes_)}") from None
 
     def fit(self, X: Any, y: Any) -> "TextClassifier":
-        """Fits the featurizer on the texts and trains a machine for ``epochs`` epochs."""
-        return self._fit(X, y, check_epochs(self.epochs), bool(self.shuffle), None)
+        """Chooses the settings left at None on ``X`` (unless ``auto=False``), fits the
+        featurizer and trains the final machine on all of ``X``."""
+        texts, labels = self._start(X, y, None)
+        if not isinstance(self.auto, (bool, np.bool_)):
+            raise ValueError(f"auto = {self.auto!r}: must be True or False")
+        if isinstance(self.max_epochs, bool) or not isinstance(self.max_epochs, numbers.Integral):
+            raise ValueError(f"max_epochs = {self.max_epochs!r}: must be a positive integer")
+        if isinstance(self.budget, bool) or not isinstance(self.budget, numbers.Real):
+            raise ValueError(f"budget = {self.budget!r}: must be a number of seconds")
+        self.model_ = _tsetlin.TextModel.train_auto(
+            texts, labels, _featurizer_config(self), _pinned(self), bool(self.auto),
+            float(self.budget), int(self.max_epochs), resolve_seed(self.random_state),
+            resolve_n_jobs(self.n_jobs),
+        )
+        self._check_classes()
+        log = self.search_log
+        if log is not None and log.get("cut"):
+            warnings.warn(f"settings search: {log['cut']}", RuntimeWarning, stacklevel=2)
+        self.n_iter_ = len(self.model_.history())
+        return self
 
-    def _fit(self, X: Any, y: Any, epochs: int, shuffle: bool, classes: Any) -> "TextClassifier":
+    def _start(self, X: Any, y: Any, classes: Any):  # type: ignore[no-untyped-def]
         texts = _texts(X)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -188,31 +272,70 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self._set_labels(np.unique(y) if classes is None else unique_labels(classes))
         if len(self.classes_) < 2:
             raise ValueError("TextClassifier needs at least 2 classes; only one class is present")
-        labels = self._names(y)
-        params = machine_params(self, resolve_seed(self.random_state))
-        self.model_ = _tsetlin.TextModel.train(
-            texts, labels, _featurizer_config(self), params, epochs, shuffle,
-            resolve_n_jobs(self.n_jobs),
-        )
+        return texts, self._names(y)
+
+    def _check_classes(self) -> None:
         if len(self.model_.classes) != len(self.classes_):
             missing = sorted(set(self._to_name.values()) - set(self.model_.classes))
             del self.model_
             raise ValueError(f"the first batch must contain every class; missing {missing}")
-        self.n_iter_ = epochs
-        return self
+
+    @property
+    def search_log(self) -> Optional[Dict[str, Any]]:
+        """The whole search log stored in the model (None when nothing was searched)."""
+        check_is_fitted(self, "model_")
+        raw = self.model_.search_json()
+        return None if raw is None else json.loads(raw)
+
+    @property
+    def best_params_(self) -> Dict[str, Any]:
+        """The settings the model was trained with, as constructor arguments (chosen by the
+        search, given, or derived from the data)."""
+        check_is_fitted(self, "model_")
+        return _settings_params(json.loads(self.model_.settings_json()))
+
+    @property
+    def search_log_(self) -> List[Dict[str, Any]]:
+        """One dict per candidate of the settings search, best first: its constructor
+        arguments, validation accuracy, best epoch, epochs trained; empty without a search."""
+        log = self.search_log
+        if log is None:
+            return []
+        rows = []
+        for t in log["trials"]:
+            rows.append({
+                "trial": t["id"],
+                "params": _settings_params(t["settings"]),
+                "validation_accuracy": t["best_accuracy"] if t["curve"] else None,
+                "best_epoch": t["best_epoch"],
+                "epochs_trained": len(t["curve"]),
+                "rung": t["rung"],
+                "chosen": t["id"] == log.get("chosen_trial"),
+            })
+        rows.sort(key=lambda r: -(r["validation_accuracy"] or -1.0))
+        return rows
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> "TextClassifier":
-        """One pass over the texts in the given order. The first call fits the featurizer
-        on its texts and needs ``classes`` (and every class present in the batch)."""
+        """One pass over the texts in the given order (no settings search). The first call
+        fits the featurizer on its texts, with the given settings over the data-derived
+        defaults, and needs ``classes`` (and every class present in the batch)."""
         if not hasattr(self, "model_"):
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
-            return self._fit(X, y, 1, False, classes)
-        texts = _texts(X)
-        y = column_or_1d(y, warn=True)
-        if len(texts) != len(y):
-            raise ValueError(f"{len(texts)} texts but {len(y)} labels")
-        self.model_.partial_fit(texts, self._names(y), 1, False, resolve_n_jobs(self.n_jobs))
+            texts, labels = self._start(X, y, classes)
+            self.model_ = _tsetlin.TextModel.prepare(
+                texts, labels, _featurizer_config(self), _pinned(self),
+                resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
+            )
+            self._check_classes()
+            self.n_iter_ = 0
+        else:
+            texts = _texts(X)
+            y = column_or_1d(y, warn=True)
+            if len(texts) != len(y):
+                raise ValueError(f"{len(texts)} texts but {len(y)} labels")
+            labels = self._names(y)
+        self.model_.partial_fit(texts, labels, 1, False, resolve_n_jobs(self.n_jobs))
         self.n_iter_ += 1
         return self
 
@@ -331,6 +454,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             random_state=p["seed"],
         )
         settings.update(_config_params(model.featurizer_json()))
+        settings["epochs"] = max(1, len(model.history()))
+        if settings.get("max_features") is None:
+            settings["max_features"] = 0
         settings.update(params)
         est = cls(**settings)
         est._set_labels(np.array(model.classes, dtype=object))

@@ -62,15 +62,28 @@ class Featurizer:
 
 class TextModel:
     @staticmethod
-    def train(
+    def train_auto(
         texts: Sequence[str],
         labels: Sequence[str],
         featurizer: Optional[Dict[str, Any]] = None,
-        params: Optional[Dict[str, Any]] = None,
-        epochs: int = 10,
-        shuffle: bool = True,
+        pinned: str = "{}",
+        auto: bool = True,
+        budget: float = 900.0,
+        max_epochs: int = 60,
+        seed: int = 42,
         threads: int = 1,
     ) -> "TextModel": ...
+    @staticmethod
+    def prepare(
+        texts: Sequence[str],
+        labels: Sequence[str],
+        featurizer: Optional[Dict[str, Any]] = None,
+        pinned: str = "{}",
+        seed: int = 42,
+        threads: int = 1,
+    ) -> "TextModel": ...
+    def settings_json(self) -> str: ...
+    def search_json(self) -> Optional[str]: ...
     def partial_fit(
         self,
         texts: Sequence[str],

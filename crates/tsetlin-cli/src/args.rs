@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use tsetlin::featurize::{FeaturizerConfig, Selection, TokenizerConfig};
 use tsetlin::io::{Dataset, Encoding, Format, ReadOptions};
-use tsetlin_core::ParamsBuilder;
+use tsetlin::tune::{Pinned, SearchOptions};
 
 use crate::output::Log;
 
@@ -124,18 +126,20 @@ pub enum SelectionArg {
     Df,
 }
 
-/// How texts become Boolean features (`train`, `bench`, `export-features`).
+/// How texts become Boolean features (`train`, `tune`, `bench`, `export-features`).
 #[derive(Debug, Clone, Args)]
 pub struct FeaturizerArgs {
-    /// Longest n-gram (1 = words, 2 = words and word pairs).
-    #[arg(long, default_value_t = 1, help_heading = "Features")]
-    pub ngrams: usize,
+    /// Longest n-gram (1 = words, 2 = words and word pairs). Default: chosen by the
+    /// automatic settings; 1 where there are none (bench, export-features).
+    #[arg(long, help_heading = "Features")]
+    pub ngrams: Option<usize>,
     /// Keep terms found in at least this many training documents.
     #[arg(long, default_value_t = 2, help_heading = "Features")]
     pub min_df: usize,
-    /// Keep at most this many terms, the best by --selection (0 = keep all).
-    #[arg(long, default_value_t = 10_000, help_heading = "Features")]
-    pub max_features: usize,
+    /// Keep at most this many terms, the best by --selection (0 = keep all). Default: chosen
+    /// by the automatic settings; 10,000 where there are none.
+    #[arg(long, help_heading = "Features")]
+    pub max_features: Option<usize>,
     /// How terms are ranked for --max-features.
     #[arg(long, value_enum, default_value = "chi2", help_heading = "Features")]
     pub selection: SelectionArg,
@@ -153,26 +157,34 @@ pub struct FeaturizerArgs {
     pub no_lowercase: bool,
 }
 
+/// The n-gram length where nothing chooses it.
+pub const DEFAULT_NGRAMS: usize = 1;
+/// The feature count where nothing chooses it.
+pub const DEFAULT_MAX_FEATURES: usize = 10_000;
+
 impl FeaturizerArgs {
-    /// The validated featurizer configuration.
+    /// The validated featurizer configuration, with the fixed defaults for what was not
+    /// given (for commands without automatic settings).
     pub fn config(&self) -> Result<FeaturizerConfig> {
-        if !(1..=5).contains(&self.ngrams) {
-            bail!("--ngrams must be between 1 and 5, got {}", self.ngrams);
+        let ngrams = self.ngrams.unwrap_or(DEFAULT_NGRAMS);
+        if !(1..=5).contains(&ngrams) {
+            bail!("--ngrams must be between 1 and 5, got {ngrams}");
         }
         if self.min_df == 0 {
             bail!("--min-df must be at least 1");
         }
+        let max_features = self.max_features.unwrap_or(DEFAULT_MAX_FEATURES);
         Ok(FeaturizerConfig {
             tokenizer: TokenizerConfig {
                 lowercase: !self.no_lowercase,
-                ngram_max: self.ngrams,
+                ngram_max: ngrams,
                 stop_words: self.stop_words,
                 stem: self.stem,
                 strip_newsgroup_headers: self.strip_headers,
                 ..TokenizerConfig::default()
             },
             min_df: self.min_df,
-            max_features: (self.max_features > 0).then_some(self.max_features),
+            max_features: (max_features > 0).then_some(max_features),
             selection: match self.selection {
                 SelectionArg::Chi2 => Selection::ChiSquared,
                 SelectionArg::Mi => Selection::MutualInformation,
@@ -182,18 +194,19 @@ impl FeaturizerArgs {
     }
 }
 
-/// The Tsetlin machine's hyper-parameters.
+/// The Tsetlin machine's hyper-parameters. Each one given is used exactly; the automatic
+/// settings choose the others (or, with `--no-auto`, the data-derived defaults).
 #[derive(Debug, Clone, Args)]
 pub struct MachineArgs {
     /// Clauses per class (even: half vote for the class, half against).
-    #[arg(long, default_value_t = 200, help_heading = "Tsetlin machine")]
-    pub clauses: usize,
-    /// Vote margin T (default: 0.8 x clauses).
+    #[arg(long, help_heading = "Tsetlin machine")]
+    pub clauses: Option<usize>,
+    /// Vote margin T.
     #[arg(long, help_heading = "Tsetlin machine")]
     pub threshold: Option<f64>,
-    /// Specificity s (larger: longer, more specific clauses; text usually wants 5-30).
-    #[arg(long, default_value_t = 10.0, help_heading = "Tsetlin machine")]
-    pub specificity: f64,
+    /// Specificity s (larger: longer, more specific clauses).
+    #[arg(long, help_heading = "Tsetlin machine")]
+    pub specificity: Option<f64>,
     /// Bits per automaton state.
     #[arg(long, default_value_t = 8, help_heading = "Tsetlin machine")]
     pub state_bits: u32,
@@ -204,8 +217,11 @@ pub struct MachineArgs {
     #[arg(long, help_heading = "Tsetlin machine")]
     pub no_boost: bool,
     /// Weighted clauses (a clause's vote is an integer weight learned with it).
-    #[arg(long, help_heading = "Tsetlin machine")]
+    #[arg(long, overrides_with = "no_weighted", help_heading = "Tsetlin machine")]
     pub weighted: bool,
+    /// Unweighted clauses (every vote is 1).
+    #[arg(long, help_heading = "Tsetlin machine")]
+    pub no_weighted: bool,
     /// Literal budget: clauses stop including literals at this many.
     #[arg(long, help_heading = "Tsetlin machine")]
     pub literal_budget: Option<u32>,
@@ -220,26 +236,24 @@ pub struct MachineArgs {
 impl MachineArgs {
     /// Checks the values the engine would refuse, with the flag's name.
     pub fn validate(&self) -> Result<()> {
-        if self.clauses < 2 || self.clauses % 2 != 0 {
-            bail!(
-                "--clauses must be an even number of at least 2, got {}",
-                self.clauses
-            );
+        if let Some(c) = self.clauses {
+            if c < 2 || c % 2 != 0 {
+                bail!("--clauses must be an even number of at least 2, got {c}");
+            }
         }
         if let Some(t) = self.threshold {
             if !(t.is_finite() && t > 0.0) {
                 bail!("--threshold must be positive, got {t}");
             }
         }
-        if !(self.specificity.is_finite() && self.specificity > 1.0) {
-            bail!(
-                "--specificity must be greater than 1, got {}",
-                self.specificity
-            );
+        if let Some(s) = self.specificity {
+            if !(s.is_finite() && s > 1.0) {
+                bail!("--specificity must be greater than 1, got {s}");
+            }
         }
-        if !(1..=16).contains(&self.state_bits) {
+        if !(2..=16).contains(&self.state_bits) {
             bail!(
-                "--state-bits must be between 1 and 16, got {}",
+                "--state-bits must be between 2 and 16, got {}",
                 self.state_bits
             );
         }
@@ -252,57 +266,117 @@ impl MachineArgs {
         Ok(())
     }
 
-    /// Whether true-positive feedback is boosted (on unless `--no-boost`).
-    pub fn boost_on(&self) -> bool {
-        !self.no_boost
+    /// What the command line fixes: every flag given, and the features' and epochs' flags.
+    pub fn pinned(&self, features: &FeaturizerArgs, run: &RunArgs) -> Pinned {
+        let flag = |on: bool, off: bool| match (on, off) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        Pinned {
+            ngram_max: features.ngrams,
+            max_features: features.max_features,
+            clauses: self.clauses,
+            threshold: self.threshold,
+            specificity: self.specificity,
+            weighted: flag(self.weighted, self.no_weighted),
+            boost: flag(self.boost, self.no_boost),
+            literal_budget: self.literal_budget,
+            epochs: run.epochs,
+            state_bits: Some(self.state_bits),
+            clause_drop: Some(self.clause_drop),
+            focused_negatives: Some(self.focused_negatives),
+        }
+    }
+}
+
+/// The automatic settings (`train`, `tune`, `bench`).
+#[derive(Debug, Clone, Args)]
+pub struct AutoArgs {
+    /// No settings search: the flags given, and defaults derived from the data for the rest.
+    #[arg(long, help_heading = "Automatic settings")]
+    pub no_auto: bool,
+    /// Time for the settings search and the final model together, e.g. 90s, 15m, 1h (the
+    /// plan is made for a 2-core laptop; a faster machine finishes sooner).
+    #[arg(long, default_value = "15m", value_parser = parse_duration, help_heading = "Automatic settings")]
+    pub budget: f64,
+    /// Most epochs a candidate (and the final model) trains.
+    #[arg(long, default_value_t = tsetlin::tune::DEFAULT_MAX_EPOCHS, help_heading = "Automatic settings")]
+    pub max_epochs: usize,
+    /// Train with the settings saved in this model (flags given still win).
+    #[arg(long, value_name = "MODEL", help_heading = "Automatic settings")]
+    pub settings_from: Option<PathBuf>,
+}
+
+impl AutoArgs {
+    /// Checks the values.
+    pub fn validate(&self) -> Result<()> {
+        if self.max_epochs == 0 {
+            bail!("--max-epochs must be at least 1");
+        }
+        Ok(())
     }
 
-    /// The vote margin actually used.
-    pub fn threshold_value(&self) -> f64 {
-        self.threshold.unwrap_or(0.8 * self.clauses as f64)
+    /// `pinned` over the settings of `--settings-from` (flags given win).
+    pub fn pins(&self, pinned: Pinned) -> Result<Pinned> {
+        let Some(path) = &self.settings_from else {
+            return Ok(pinned);
+        };
+        let model = tsetlin::TextClassifier::load(path)
+            .with_context(|| format!("cannot read the settings of {}", path.display()))?;
+        Ok(Pinned::all(&model.settings()).overlay(&pinned))
     }
 
-    /// Applies the hyper-parameters (and the run's seed and threads) to an engine builder.
-    pub fn apply(&self, run: &RunArgs, b: ParamsBuilder) -> ParamsBuilder {
-        b.clauses(self.clauses)
-            .threshold(self.threshold_value())
-            .specificity(self.specificity)
-            .state_bits(self.state_bits)
-            .boost_true_positive(self.boost_on())
-            .weighted(self.weighted)
-            .literal_budget(self.literal_budget)
-            .clause_drop(self.clause_drop)
-            .focused_negative_sampling(self.focused_negatives)
-            .seed(run.seed)
-            .threads(run.threads)
+    /// The search options for a run.
+    pub fn options(&self, run: &RunArgs, stop: Option<Arc<AtomicBool>>) -> SearchOptions {
+        SearchOptions {
+            budget_seconds: self.budget,
+            seed: run.seed,
+            threads: run.threads,
+            max_epochs: self.max_epochs,
+            stop,
+            auto: !self.no_auto,
+            ..SearchOptions::default()
+        }
     }
+}
 
-    /// The hyper-parameters as key/value pairs (for reports and benchmark tables).
-    pub fn describe(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("clauses per class", self.clauses.to_string()),
-            ("threshold T", format!("{}", self.threshold_value())),
-            ("specificity s", format!("{}", self.specificity)),
-            ("state bits", self.state_bits.to_string()),
-            ("boost true positive", self.boost_on().to_string()),
-            ("weighted", self.weighted.to_string()),
-            (
-                "literal budget",
-                self.literal_budget
-                    .map_or("none".to_string(), |l| l.to_string()),
-            ),
-            ("clause drop", format!("{}", self.clause_drop)),
-            ("focused negatives", self.focused_negatives.to_string()),
-        ]
+/// Parses `90`, `90s`, `15m`, `1h`, `1h30m` into seconds.
+pub fn parse_duration(s: &str) -> std::result::Result<f64, String> {
+    let bad = || format!("{s:?} is not a duration (examples: 90s, 15m, 1h, 1h30m)");
+    let mut total = 0.0;
+    let mut number = String::new();
+    for ch in s.trim().chars() {
+        if ch.is_ascii_digit() || ch == '.' {
+            number.push(ch);
+            continue;
+        }
+        let unit = match ch {
+            's' => 1.0,
+            'm' => 60.0,
+            'h' => 3600.0,
+            _ => return Err(bad()),
+        };
+        let v: f64 = number.parse().map_err(|_| bad())?;
+        total += v * unit;
+        number.clear();
     }
+    if !number.is_empty() {
+        total += number.parse::<f64>().map_err(|_| bad())?;
+    }
+    if !(total.is_finite() && total > 0.0) {
+        return Err(bad());
+    }
+    Ok(total)
 }
 
 /// Settings of a training run that do not change what is learned per step.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// Training epochs.
-    #[arg(long, default_value_t = 10, help_heading = "Run")]
-    pub epochs: usize,
+    /// Training epochs. Default: chosen by the automatic settings; 10 where there are none
+    /// (bench with --no-auto).
+    #[arg(long, help_heading = "Run")]
+    pub epochs: Option<usize>,
     /// Threads for featurizing, training and prediction (0 = all cores).
     #[arg(long, default_value_t = 0, help_heading = "Run")]
     pub threads: usize,
@@ -314,7 +388,7 @@ pub struct RunArgs {
 impl RunArgs {
     /// Checks the values and sizes the global thread pool used by the featurizer.
     pub fn validate(&self) -> Result<()> {
-        if self.epochs == 0 {
+        if self.epochs == Some(0) {
             bail!("--epochs must be at least 1");
         }
         set_threads(self.threads);

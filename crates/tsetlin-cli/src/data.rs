@@ -10,54 +10,9 @@ use tsetlin::featurize::{Featurizer, FeaturizerConfig, LabelSet};
 
 use crate::args::ReaderArgs;
 use crate::output::Log;
-use tsetlin::rng::SplitMix64;
 use tsetlin_core::SparseRows;
 
-/// Row indices of each class, shuffled with `seed`.
-fn shuffled_by_class(y: &[u32], seed: u64) -> Vec<Vec<usize>> {
-    let n_classes = y.iter().max().map_or(0, |&m| m as usize + 1);
-    let mut by_class = vec![Vec::new(); n_classes];
-    for (i, &c) in y.iter().enumerate() {
-        by_class[c as usize].push(i);
-    }
-    let mut rng = SplitMix64::new(seed);
-    for rows in &mut by_class {
-        rng.shuffle(rows);
-    }
-    by_class
-}
-
-/// A seeded stratified hold-out: about `fraction` of each class goes to the second list.
-/// Both lists are sorted (file order is kept within each part).
-pub fn stratified_holdout(y: &[u32], fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
-    let mut keep = Vec::new();
-    let mut held = Vec::new();
-    for rows in shuffled_by_class(y, seed) {
-        let k = ((rows.len() as f64) * fraction).round() as usize;
-        // Never take a class's last document: every class must stay in training.
-        let k = k.min(rows.len().saturating_sub(1));
-        held.extend_from_slice(&rows[..k]);
-        keep.extend_from_slice(&rows[k..]);
-    }
-    keep.sort_unstable();
-    held.sort_unstable();
-    (keep, held)
-}
-
-/// Seeded stratified folds: the fold number of each row (each class dealt round-robin over
-/// the folds after shuffling, as scikit-learn's `StratifiedKFold(shuffle=True)` does in
-/// spirit; the exact assignment differs).
-pub fn stratified_folds(y: &[u32], k: usize, seed: u64) -> Vec<usize> {
-    let mut fold = vec![0; y.len()];
-    let mut next = 0;
-    for rows in shuffled_by_class(y, seed) {
-        for r in rows {
-            fold[r] = next % k;
-            next += 1;
-        }
-    }
-    fold
-}
+pub use tsetlin::split::{stratified_folds, stratified_holdout};
 
 /// Opens a file, transparently gunzipping `.gz` and taking the first regular file inside a
 /// `.tar.gz` / `.tgz` / `.tar`; archives nested in archives are opened too (the paper's

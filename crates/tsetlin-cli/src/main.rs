@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod data;
 mod output;
+mod search_view;
 mod training;
 
 use std::process::ExitCode;
@@ -34,8 +35,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Train a text classifier and save it.
+    /// Train a text classifier and save it (settings chosen on the training data unless given).
     Train(commands::train::TrainArgs),
+    /// Run the automatic settings search alone and print its table (Markdown or JSON).
+    Tune(commands::tune::TuneArgs),
     /// Evaluate a saved classifier on labelled data.
     Eval(commands::eval::EvalArgs),
     /// Predict the class of each document (JSON lines on stdout).
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
     let log = Log { quiet: cli.quiet };
     let result = match cli.command {
         Command::Train(a) => commands::train::run(a, &log),
+        Command::Tune(a) => commands::tune::run(a, &log),
         Command::Eval(a) => commands::eval::run(a, &log),
         Command::Predict(a) => commands::predict::run(a, &log),
         Command::Rules(a) => commands::rules::run(a, &log),

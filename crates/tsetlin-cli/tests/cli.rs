@@ -14,6 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_tsetlin");
 
 /// Small, fast machine settings for tests.
 const FAST: &[&str] = &[
+    "--no-auto",
     "--clauses",
     "20",
     "--threshold",
@@ -128,6 +129,208 @@ fn tiny_jsonl() -> String {
         .iter()
         .map(|(t, l)| format!("{}\n", serde_json::json!({"text": t, "label": l})))
         .collect()
+}
+
+/// A quick automatic-settings run: a small budget and epoch ceiling, one thread.
+const QUICK_AUTO: &[&str] = &[
+    "--budget",
+    "20s",
+    "--max-epochs",
+    "6",
+    "--threads",
+    "1",
+    "-q",
+];
+
+/// The first `n` lines of the demo's training corpus (600 documents, 4 classes).
+fn demo_head(n: usize) -> String {
+    let all = std::fs::read_to_string(dir().join("demo/train.jsonl")).expect("demo train");
+    let head: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+    write(&format!("auto/head-{n}.jsonl"), &head)
+}
+
+#[test]
+fn train_with_no_settings_chooses_them_on_training_data_and_saves_them() {
+    let train = demo_head(300);
+    let test = p("demo/test.jsonl");
+    let model = p("auto/m.tsetlin");
+    let mut args = vec![
+        "train", "--train", &train, "--test", &test, "--model", &model, "--json",
+    ];
+    args.extend_from_slice(QUICK_AUTO);
+    let v = json(&args);
+    let search = &v["search"];
+    assert!(
+        search["candidates"].as_u64().expect("candidates") >= 3,
+        "{v:#}"
+    );
+    assert!(
+        search["validation"]
+            .as_str()
+            .expect("validation")
+            .contains("3-fold"),
+        "{v:#}"
+    );
+    assert_eq!(
+        v["train_documents"], 300,
+        "the final model sees all the training data"
+    );
+    assert!(v["test"]["accuracy"].as_f64().expect("acc") > 0.8, "{v:#}");
+    let chosen = v["settings"].clone();
+    assert_eq!(v["epochs"], chosen["epochs"]);
+
+    // The text summary says what was chosen, and the report's settings panel shows it.
+    let mut args = vec!["train", "--train", &train, "--model", &model];
+    args.extend_from_slice(QUICK_AUTO);
+    let text = ok(&args);
+    assert!(
+        text.contains("settings chosen on the training data"),
+        "{text}"
+    );
+    let report = p("auto/r.json");
+    ok(&[
+        "report", "--model", &model, "--out", &report, "--format", "json",
+    ]);
+    let r = std::fs::read_to_string(&report).expect("report");
+    assert!(
+        r.contains("automatic search on the training data only"),
+        "{r}"
+    );
+
+    // --settings-from reuses them exactly: no search, the same settings and the same model.
+    let again = p("auto/again.tsetlin");
+    let v2 = json(&[
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &again,
+        "--json",
+        "--settings-from",
+        &model,
+        "--threads",
+        "1",
+        "-q",
+    ]);
+    assert_eq!(v2["settings"], chosen);
+    assert_eq!(v2["search"]["candidates"], 0);
+    let eval = |m: &str| json(&["eval", "--model", m, "--data", &test, "--json"]);
+    assert_eq!(eval(&model)["confusion"], eval(&again)["confusion"]);
+
+    // `tune` runs the search alone and makes the same choice.
+    let tune_out = p("auto/tune");
+    let mut args = vec!["tune", "--train", &train, "--json", "--out", &tune_out];
+    args.extend_from_slice(QUICK_AUTO);
+    let t = json(&args);
+    assert_eq!(t["search"]["chosen"], chosen);
+    assert!(t["search"]["trials"].as_array().expect("trials").len() >= 3);
+    let md = std::fs::read_to_string(dir().join("auto/tune.md")).expect("markdown");
+    assert!(md.contains("| trial |") && md.contains("(chosen)"), "{md}");
+}
+
+#[test]
+fn the_test_file_never_changes_the_choice() {
+    let train = demo_head(240);
+    // The test labels poisoned: every label rotated to another class.
+    let rotate = |l: &str| match l {
+        "allergy" => "cardiac",
+        "cardiac" => "infection",
+        "infection" => "other",
+        _ => "allergy",
+    };
+    let test = std::fs::read_to_string(dir().join("demo/test.jsonl")).expect("test");
+    let poisoned: String = test
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).expect("json");
+            let label = rotate(v["label"].as_str().expect("label")).to_string();
+            v["label"] = Value::String(label);
+            format!("{v}\n")
+        })
+        .collect();
+    let poisoned = write("auto/poisoned.jsonl", &poisoned);
+    let choose = |test: &str, name: &str| -> (Value, f64) {
+        let model = p(name);
+        let mut args = vec![
+            "train", "--train", &train, "--test", test, "--model", &model, "--json",
+        ];
+        args.extend_from_slice(QUICK_AUTO);
+        let v = json(&args);
+        (
+            v["settings"].clone(),
+            v["test"]["accuracy"].as_f64().expect("acc"),
+        )
+    };
+    let (clean, clean_acc) = choose(&p("demo/test.jsonl"), "auto/clean.tsetlin");
+    let (dirty, dirty_acc) = choose(&poisoned, "auto/dirty.tsetlin");
+    assert_eq!(clean, dirty);
+    assert!(
+        clean_acc > 0.8 && dirty_acc < 0.2,
+        "{clean_acc} {dirty_acc}"
+    );
+}
+
+#[test]
+fn explicit_flags_win_and_no_auto_derives_defaults_from_the_data() {
+    let train = demo_head(200);
+    let model = p("auto/flags.tsetlin");
+    let mut args = vec![
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &model,
+        "--json",
+        "--clauses",
+        "10",
+        "--threshold",
+        "7",
+        "--no-weighted",
+    ];
+    args.extend_from_slice(QUICK_AUTO);
+    let v = json(&args);
+    assert_eq!(v["settings"]["clauses"], 10);
+    assert_eq!(v["settings"]["threshold"], 7.0);
+    assert_eq!(v["settings"]["weighted"], false);
+
+    let v = json(&[
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &model,
+        "--json",
+        "--no-auto",
+        "--threads",
+        "1",
+        "-q",
+    ]);
+    assert!(v["search"].is_null(), "{v:#}");
+    assert_eq!(
+        v["settings"]["clauses"], 100,
+        "a small corpus gets the smallest bank"
+    );
+    assert_eq!(v["settings"]["weighted"], true);
+    assert_eq!(v["epochs"], v["settings"]["epochs"]);
+    let err = fails(&[
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &model,
+        "--early-stop",
+        "2",
+    ]);
+    assert!(err.contains("go with --no-auto"), "{err}");
+    let o = run(&[
+        "train", "--train", &train, "--model", &model, "--budget", "soon",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("\"soon\" is not a duration"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ use tsetlin_core::{Explanation, ParamsBuilder, Rule, SparseRows, TsetlinMachine}
 
 use crate::error::{Error, Result};
 use crate::featurize::{FeatureMatch, Featurizer, FeaturizerConfig, LabelSet};
+use crate::tune::{SearchLog, Settings};
 
 /// Magic bytes of a classifier file.
 pub const MAGIC: &[u8; 8] = b"TSETLINC";
@@ -36,6 +37,9 @@ struct Header {
     featurizer: Featurizer,
     labels: LabelSet,
     history: Vec<EpochRecord>,
+    /// Absent in files written before automatic settings existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    search: Option<SearchLog>,
 }
 
 /// A text classifier: raw text in, class and explanation out.
@@ -49,6 +53,8 @@ pub struct TextClassifier {
     pub machine: TsetlinMachine,
     /// The training log.
     pub history: Vec<EpochRecord>,
+    /// How the settings were chosen, when they were searched (`tune`).
+    pub search: Option<SearchLog>,
 }
 
 /// The explanation of one text's prediction, in words.
@@ -120,10 +126,36 @@ impl TextClassifier {
                 labels: label_set,
                 machine,
                 history: Vec::new(),
+                search: None,
             },
             x,
             y,
         ))
+    }
+
+    /// The settings this model was trained with, reusable for another training run
+    /// (`train --settings-from`): the search's choice when there was one, else read back
+    /// from the featurizer, the machine and the training history.
+    pub fn settings(&self) -> Settings {
+        if let Some(log) = &self.search {
+            return log.chosen.clone();
+        }
+        let p = self.machine.params();
+        let c = self.featurizer.config();
+        Settings {
+            ngram_max: c.tokenizer.ngram_max,
+            max_features: c.max_features,
+            clauses: p.n_clauses,
+            threshold: p.threshold,
+            specificity: p.specificity,
+            weighted: p.weighted,
+            boost: p.boost_true_positive,
+            literal_budget: p.literal_budget,
+            epochs: self.history.len().max(1),
+            state_bits: p.state_bits,
+            clause_drop: p.clause_drop,
+            focused_negatives: p.focused_negative_sampling,
+        }
     }
 
     /// Class names in class-index order.
@@ -208,6 +240,7 @@ impl TextClassifier {
             featurizer: self.featurizer.clone(),
             labels: self.labels.clone(),
             history: self.history.clone(),
+            search: self.search.clone(),
         })
         .map_err(|e| Error::InvalidInput(format!("cannot encode the classifier header: {e}")))?;
         let machine = self.machine.to_bytes()?;
@@ -273,6 +306,7 @@ impl TextClassifier {
             labels: header.labels,
             machine,
             history: header.history,
+            search: header.search,
         })
     }
 

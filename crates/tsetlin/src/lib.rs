@@ -10,7 +10,9 @@ pub mod featurize;
 pub mod io;
 pub mod metrics;
 pub mod rng;
+pub mod split;
 pub mod synth;
+pub mod tune;
 
 pub use classifier::{EpochRecord, TextClassifier, TextExplanation};
 pub use error::{Error, Result};

@@ -15,15 +15,21 @@ use tsetlin::featurize::{Featurizer, LabelSet};
 use tsetlin::metrics::Metrics;
 use tsetlin_core::{Control, FitOptions, SparseRows, TsetlinMachine};
 
-use crate::args::{DataSplit, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs, SplitArgs};
+use tsetlin::tune::{self, DataProfile, Settings};
+
+use crate::args::{
+    AutoArgs, DataSplit, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs, SplitArgs,
+};
 use crate::data::{self, read_features, FeatureData, FeaturesFormat, FoldSource};
 use crate::output::{pct, secs, Log, Out};
+use crate::search_view::SearchView;
 use crate::training;
 
 /// A method that `bench` can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Method {
-    /// The Tsetlin machine (hyper-parameters from the machine options).
+    /// The Tsetlin machine (automatic settings chosen on each training split, unless
+    /// --no-auto; flags given are kept).
     Tm,
     /// Multinomial naive Bayes.
     MultinomialNb,
@@ -64,6 +70,8 @@ pub struct BenchArgs {
     #[command(flatten)]
     pub machine: MachineArgs,
     #[command(flatten)]
+    pub auto: AutoArgs,
+    #[command(flatten)]
     pub run: RunArgs,
 }
 
@@ -87,6 +95,8 @@ struct Run {
     fit_seconds: f64,
     predict_seconds: f64,
     epochs: Vec<EpochRow>,
+    /// The Tsetlin machine's settings on this split (chosen on its training rows).
+    settings: Option<Settings>,
 }
 
 impl Run {
@@ -99,6 +109,7 @@ impl Run {
             fit_seconds,
             predict_seconds,
             epochs,
+            settings: None,
         }
     }
 }
@@ -123,6 +134,9 @@ struct Row {
     folds: Option<usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     epochs: Vec<EpochRow>,
+    /// The Tsetlin machine's settings per split (one per fold in cross-validation).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    settings: Vec<Settings>,
 }
 
 #[derive(Debug, Serialize)]
@@ -174,7 +188,10 @@ fn baseline<B: Baseline>(s: &Split, k: usize, names: &[String]) -> Result<Run> {
     Ok(Run::new(&m, fit_seconds, predict_seconds, Vec::new()))
 }
 
-/// Trains the machine epoch by epoch, timing training and test prediction separately.
+/// The Tsetlin machine on one split: with the automatic settings, the search runs on the
+/// split's training rows only (so cross-validation is nested) and the test rows are scored
+/// once, at the end; with `--no-auto`, it trains epoch by epoch with the given settings over
+/// the data-derived defaults, timing training and test prediction separately.
 fn tsetlin(
     a: &BenchArgs,
     s: &Split,
@@ -183,12 +200,44 @@ fn tsetlin(
     log: &Log,
     stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) -> Result<Run> {
-    let params = a
-        .machine
-        .apply(
-            &a.run,
-            tsetlin_core::Params::builder(names.len(), s.x.n_features()),
-        )
+    let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
+    if !a.auto.no_auto {
+        let mut view = SearchView::new(*log);
+        let t = Instant::now();
+        let fit = tune::fit_rows(
+            &s.x,
+            &s.y,
+            names.len(),
+            &pinned,
+            &a.auto.options(&a.run, Some(stop.clone())),
+            |e| view.on(e),
+        )?;
+        view.finish();
+        let fit_seconds = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let pred = fit.model.predict(&s.xt)?;
+        let predict_seconds = t.elapsed().as_secs_f64();
+        let mut run = Run::new(
+            &score(&s.yt, &pred, names),
+            fit_seconds,
+            predict_seconds,
+            Vec::new(),
+        );
+        run.settings = Some(fit.log.chosen);
+        return Ok(run);
+    }
+    let profile = DataProfile {
+        rows: s.x.n_rows(),
+        classes: names.len(),
+        features: s.x.n_features(),
+        mean_present: s.x.nnz() as f64 / s.x.n_rows().max(1) as f64,
+        text: false,
+    };
+    let settings = pinned.impose(tune::default_settings(&profile));
+    let params = settings
+        .apply(tsetlin_core::Params::builder(names.len(), s.x.n_features()))
+        .seed(a.run.seed)
+        .threads(a.run.threads)
         .build()?;
     let mut tm = TsetlinMachine::new(params)?;
     let options = FitOptions {
@@ -199,7 +248,7 @@ fn tsetlin(
     let mut fit_seconds = 0.0;
     let mut epochs = Vec::new();
     let mut last: Option<(Metrics, f64)> = None;
-    for epoch in 1..=a.run.epochs {
+    for epoch in 1..=settings.epochs {
         let t = Instant::now();
         let summary = tm.fit(&s.x, &s.y, &options, |_, _| Control::Continue)?;
         fit_seconds += t.elapsed().as_secs_f64();
@@ -207,7 +256,7 @@ fn tsetlin(
             log.warn("interrupted: reporting the machine as trained so far");
             break;
         }
-        if per_epoch || epoch == a.run.epochs {
+        if per_epoch || epoch == settings.epochs {
             let t = Instant::now();
             let pred = tm.predict(&s.xt)?;
             let predict_seconds = t.elapsed().as_secs_f64();
@@ -238,7 +287,9 @@ fn tsetlin(
             (score(&s.yt, &pred, names), t.elapsed().as_secs_f64())
         }
     };
-    Ok(Run::new(&m, fit_seconds, predict_seconds, epochs))
+    let mut run = Run::new(&m, fit_seconds, predict_seconds, epochs);
+    run.settings = Some(settings);
+    Ok(run)
 }
 
 fn run_method(
@@ -304,6 +355,7 @@ fn mean_std(v: &[f64]) -> (f64, f64) {
 pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
     a.machine.validate()?;
     a.run.validate()?;
+    a.auto.validate()?;
     let config = a.features.config()?;
     if a.methods.is_empty() {
         bail!("--methods is empty");
@@ -443,10 +495,27 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
             format!("{:?} file", a.features_format),
         ));
     }
-    for (k, v) in a.machine.describe() {
-        settings.push((format!("tm {k}"), v));
+    settings.push((
+        "tm settings".to_string(),
+        if a.auto.no_auto {
+            "given flags over the data-derived defaults (--no-auto)".to_string()
+        } else {
+            format!(
+                "automatic, chosen on each training split only (budget {:.0} s per split)",
+                a.auto.budget
+            )
+        },
+    ));
+    for r in rows.iter().filter(|r| !r.settings.is_empty()) {
+        for (i, st) in r.settings.iter().enumerate() {
+            let what = if r.settings.len() > 1 {
+                format!("tm settings, fold {}", i + 1)
+            } else {
+                "tm settings used".to_string()
+            };
+            settings.push((what, st.summary()));
+        }
     }
-    settings.push(("tm epochs".to_string(), a.run.epochs.to_string()));
     settings.push(("seed".to_string(), a.run.seed.to_string()));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let result = BenchOut {
@@ -496,6 +565,7 @@ fn row(method: Method, runs: &[Run]) -> Row {
         fit_seconds_std: cv.then_some(fit_sd),
         folds: cv.then_some(runs.len()),
         epochs: runs.first().map(|r| r.epochs.clone()).unwrap_or_default(),
+        settings: runs.iter().filter_map(|r| r.settings.clone()).collect(),
     }
 }
 

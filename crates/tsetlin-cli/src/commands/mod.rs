@@ -9,6 +9,7 @@ pub mod predict;
 pub mod report;
 pub mod rules;
 pub mod train;
+pub mod tune;
 
 use std::path::Path;
 

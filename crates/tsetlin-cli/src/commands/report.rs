@@ -173,6 +173,45 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         rep::Setting::new("stemming", tok.stem),
         rep::Setting::new("newsgroup headers stripped", tok.strip_newsgroup_headers),
     ];
+    match &clf.search {
+        Some(log) if log.chosen_trial.is_some() => {
+            settings.push(rep::Setting::new(
+                "settings chosen by",
+                format!(
+                    "automatic search on the training data only: {}, {} candidates",
+                    log.validation,
+                    log.trials.len()
+                ),
+            ));
+            if let Some(acc) = log.valid_accuracy {
+                settings.push(rep::Setting::new(
+                    "validation accuracy while choosing",
+                    format!("{:.2} %", 100.0 * acc),
+                ));
+            }
+            let mut ranked: Vec<_> = log.trials.iter().filter(|t| !t.curve.is_empty()).collect();
+            ranked.sort_by(|a, b| b.best_accuracy.total_cmp(&a.best_accuracy));
+            for t in ranked.iter().take(5) {
+                settings.push(rep::Setting::new(
+                    format!("search trial {}", t.id),
+                    format!(
+                        "{:.2} % at epoch {}: {}",
+                        100.0 * t.best_accuracy,
+                        t.best_epoch,
+                        t.settings.summary()
+                    ),
+                ));
+            }
+            if let Some(cut) = &log.cut {
+                settings.push(rep::Setting::new("search ended early", cut));
+            }
+        }
+        Some(log) => settings.push(rep::Setting::new("settings chosen by", &log.validation)),
+        None => settings.push(rep::Setting::new(
+            "settings chosen by",
+            "given when training (no search recorded)",
+        )),
+    }
     if let Some(p) = &a.data {
         settings.push(rep::Setting::new("evaluated on", p.display()));
     }

@@ -1,5 +1,6 @@
-//! `tsetlin train`: read a corpus, fit the featurizer, train with a progress bar and optional
-//! early stopping on validation accuracy, save the classifier, print a summary.
+//! `tsetlin train`: read a corpus, choose the settings on the training data (the automatic
+//! settings, unless `--no-auto`), fit the featurizer, train with a progress bar, save the
+//! classifier, print a summary. With `--no-auto`: optional early stopping on a validation set.
 
 use std::path::PathBuf;
 
@@ -10,8 +11,11 @@ use tsetlin::io::Dataset;
 use tsetlin::metrics::Metrics;
 use tsetlin::TextClassifier;
 
-use crate::args::{FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
+use tsetlin::tune::{self, SearchLog, Settings};
+
+use crate::args::{AutoArgs, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
 use crate::output::{pct, secs, Log, Out};
+use crate::search_view::SearchView;
 use crate::training::{self, Plan, Scored};
 
 /// Arguments of `tsetlin train`.
@@ -24,18 +28,19 @@ pub struct TrainArgs {
     /// set); never used to choose the model.
     #[arg(long)]
     pub test: Option<PathBuf>,
-    /// Validation corpus, scored after each epoch (and used by --early-stop).
+    /// Validation corpus, scored after each epoch (and used by --early-stop); with
+    /// --no-auto (the automatic settings hold out their own validation data).
     #[arg(long, conflicts_with = "valid_fraction")]
     pub valid: Option<PathBuf>,
-    /// Hold out this fraction of the training corpus (stratified, seeded) for validation.
-    /// Default: 0.1 when neither --test nor --valid is given, else none.
+    /// Hold out this fraction of the training corpus (stratified, seeded) for validation,
+    /// with --no-auto. Default: 0.1 when neither --test nor --valid is given, else none.
     #[arg(long)]
     pub valid_fraction: Option<f64>,
     /// Where to save the trained classifier.
     #[arg(long)]
     pub model: PathBuf,
     /// Stop when validation accuracy has not improved for this many epochs, and keep the
-    /// machine of the best epoch.
+    /// machine of the best epoch (with --no-auto).
     #[arg(long, value_name = "PATIENCE")]
     pub early_stop: Option<usize>,
     /// Training accuracy per epoch is measured on this many training documents (0: not
@@ -52,6 +57,8 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub machine: MachineArgs,
     #[command(flatten)]
+    pub auto: AutoArgs,
+    #[command(flatten)]
     pub run: RunArgs,
 }
 
@@ -65,10 +72,22 @@ struct Score {
     macro_f1: f64,
 }
 
+/// How the settings were chosen, briefly (the full log is in the model).
+#[derive(Debug, Serialize)]
+struct SearchSummary {
+    validation: String,
+    candidates: usize,
+    valid_accuracy: Option<f64>,
+    seconds: f64,
+    cut: Option<String>,
+}
+
 /// The `--json` summary.
 #[derive(Debug, Serialize)]
 struct Summary {
     model: String,
+    settings: Settings,
+    search: Option<SearchSummary>,
     classes: Vec<String>,
     features: usize,
     train_documents: usize,
@@ -85,7 +104,12 @@ struct Summary {
 pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     a.machine.validate()?;
     a.run.validate()?;
+    a.auto.validate()?;
     let config = a.features.config()?;
+    let auto = !a.auto.no_auto;
+    if auto && (a.valid.is_some() || a.valid_fraction.is_some() || a.early_stop.is_some()) {
+        bail!("--valid, --valid-fraction and --early-stop go with --no-auto: the automatic settings hold out their own validation data from --train");
+    }
     if let Some(f) = a.valid_fraction {
         if !(0.0..1.0).contains(&f) {
             bail!("--valid-fraction must be in [0, 1), got {f}");
@@ -105,66 +129,95 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         bail!("--early-stop needs a validation set (--valid FILE or --valid-fraction F); it never selects the model on --test");
     }
     super::check_writable_parent(&a.model, "model")?;
+    let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
 
     let mut train = a.reader.read(&a.train, "training", log)?;
-    let mut valid = match &a.valid {
-        Some(p) => Some(a.reader.read(p, "validation", log)?),
-        None => None,
-    };
     let test = match &a.test {
         Some(p) => Some(a.reader.read(p, "test", log)?),
         None => None,
     };
-    if fraction > 0.0 {
-        let (kept, held) = holdout(&train, fraction, a.run.seed);
-        log.info(&format!(
-            "holding out {} of {} training documents for validation (--valid-fraction {fraction})",
-            held.len(),
-            train.len()
-        ));
-        valid = Some(held);
-        train = kept;
-    }
+    let stop = training::interrupt_flag(log);
+    let started = std::time::Instant::now();
 
-    log.info("building features ...");
-    let (mut clf, x, y) = TextClassifier::prepare(&train.texts, &train.labels, &config, |b| {
-        a.machine.apply(&a.run, b)
-    })
-    .context("cannot build the classifier")?;
+    let (clf, n_train, valid_xy, outcome, search) = if auto {
+        let mut view = SearchView::new(*log);
+        let fit = tune::fit_text(
+            &train.texts,
+            &train.labels,
+            &config,
+            &pinned,
+            &a.auto.options(&a.run, Some(stop.clone())),
+            |e| view.on(e),
+        )
+        .context("cannot train the classifier")?;
+        view.finish();
+        let clf = fit.model;
+        let outcome = training::Outcome {
+            epochs: fit.history.len(),
+            interrupted: fit.interrupted,
+            best_epoch: None,
+            stopped_early: false,
+            train_seconds: fit.history.iter().map(|h| h.seconds).sum(),
+        };
+        let seconds = started.elapsed().as_secs_f64() - outcome.train_seconds;
+        (clf, train.len(), None, outcome, Some((fit.log, seconds)))
+    } else {
+        let mut valid = match &a.valid {
+            Some(p) => Some(a.reader.read(p, "validation", log)?),
+            None => None,
+        };
+        if fraction > 0.0 {
+            let (kept, held) = holdout(&train, fraction, a.run.seed);
+            log.info(&format!(
+                "holding out {} of {} training documents for validation (--valid-fraction {fraction})",
+                held.len(),
+                train.len()
+            ));
+            valid = Some(held);
+            train = kept;
+        }
+        log.info("building features ...");
+        let (mut clf, x, y, settings) = tune::prepare_text(
+            &train.texts,
+            &train.labels,
+            &config,
+            &pinned,
+            a.run.seed,
+            a.run.threads,
+        )
+        .context("cannot build the classifier")?;
+        log.info(&format!("settings (no search): {}", settings.summary()));
+        let valid_xy = valid
+            .as_ref()
+            .map(|d| encode(&clf, d, "validation"))
+            .transpose()?;
+        let test_xy = test.as_ref().map(|d| encode(&clf, d, "test")).transpose()?;
+        let probe = training::probe(&x, &y, a.train_probe);
+        let scored = valid_xy.as_ref().or(test_xy.as_ref());
+        if valid_xy.is_none() && test_xy.is_some() {
+            log.info(
+                "no validation set: the per-epoch curve shows test accuracy (it chooses nothing)",
+            );
+        }
+        let plan = Plan {
+            epochs: settings.epochs,
+            patience: a.early_stop,
+            train_probe: probe.as_ref().map(|(x, y)| Scored { x, y }),
+            valid: scored.map(|(x, y)| Scored { x, y }),
+            stop: Some(stop),
+        };
+        let mut history = std::mem::take(&mut clf.history);
+        let outcome = training::run(&mut clf.machine, &mut history, &x, &y, &plan, log)?;
+        clf.history = history;
+        (clf, y.len(), valid_xy, outcome, None)
+    };
     log.info(&format!(
         "{} features, {} classes ({})",
         clf.featurizer.n_features(),
         clf.class_names().len(),
         clf.class_names().join(", ")
     ));
-    let encode = |d: &Dataset, what: &str| -> Result<(tsetlin_core::SparseRows, Vec<u32>)> {
-        let y = clf.labels.encode(&d.labels).with_context(|| {
-            format!("the {what} data has a label that the training data does not")
-        })?;
-        Ok((clf.encode(&d.texts), y))
-    };
-    let valid_xy = valid
-        .as_ref()
-        .map(|d| encode(d, "validation"))
-        .transpose()?;
-    let test_xy = test.as_ref().map(|d| encode(d, "test")).transpose()?;
-    let probe = training::probe(&x, &y, a.train_probe);
-
-    let stop = training::interrupt_flag(log);
-    let scored = valid_xy.as_ref().or(test_xy.as_ref());
-    if valid_xy.is_none() && test_xy.is_some() {
-        log.info("no validation set: the per-epoch curve shows test accuracy (it chooses nothing)");
-    }
-    let plan = Plan {
-        epochs: a.run.epochs,
-        patience: a.early_stop,
-        train_probe: probe.as_ref().map(|(x, y)| Scored { x, y }),
-        valid: scored.map(|(x, y)| Scored { x, y }),
-        stop: Some(stop),
-    };
-    let mut history = std::mem::take(&mut clf.history);
-    let outcome = training::run(&mut clf.machine, &mut history, &x, &y, &plan, log)?;
-    clf.history = history;
+    let test_xy = test.as_ref().map(|d| encode(&clf, d, "test")).transpose()?;
 
     clf.save(&a.model)
         .with_context(|| format!("cannot save the model to {}", a.model.display()))?;
@@ -190,11 +243,20 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
             macro_f1: m.macro_f1,
         }))
     };
+    let search_log: Option<&SearchLog> = search.as_ref().map(|(l, _)| l);
     let summary = Summary {
         model: a.model.display().to_string(),
+        settings: clf.settings(),
+        search: search.as_ref().map(|(l, seconds)| SearchSummary {
+            validation: l.validation.clone(),
+            candidates: l.trials.len(),
+            valid_accuracy: l.valid_accuracy,
+            seconds: *seconds,
+            cut: l.cut.clone(),
+        }),
         classes: clf.class_names().to_vec(),
         features: clf.featurizer.n_features(),
-        train_documents: y.len(),
+        train_documents: n_train,
         epochs: outcome.epochs,
         interrupted: outcome.interrupted,
         stopped_early: outcome.stopped_early,
@@ -206,6 +268,23 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     let mut out = Out::new();
     if a.json {
         return out.json(&summary);
+    }
+    if let (Some(l), Some(s)) = (search_log, &summary.search) {
+        out.line(format!(
+            "settings chosen on the training data ({}, {} candidates, {}): {}",
+            l.validation,
+            s.candidates,
+            secs(s.seconds),
+            l.chosen.summary()
+        ))?;
+        if let Some(acc) = l.valid_accuracy {
+            out.line(format!(
+                "  validation accuracy while choosing: {}",
+                pct(acc)
+            ))?;
+        }
+    } else {
+        out.line(format!("settings: {}", summary.settings.summary()))?;
     }
     out.line(format!(
         "trained {} epoch(s) in {} on {} documents, {} features, {} classes{}",
@@ -239,6 +318,19 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     }
     out.line(format!("model: {}", summary.model))?;
     Ok(())
+}
+
+/// Encodes a labelled corpus with the classifier's featurizer and labels.
+fn encode(
+    clf: &TextClassifier,
+    d: &Dataset,
+    what: &str,
+) -> Result<(tsetlin_core::SparseRows, Vec<u32>)> {
+    let y = clf
+        .labels
+        .encode(&d.labels)
+        .with_context(|| format!("the {what} data has a label that the training data does not"))?;
+    Ok((clf.encode(&d.texts), y))
 }
 
 /// Splits a corpus into (train, held-out) parts, stratified by label and seeded.

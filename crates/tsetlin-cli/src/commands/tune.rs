@@ -1,0 +1,108 @@
+//! `tsetlin tune`: the automatic settings search of `train`, alone. Prints (or writes) its
+//! table: every candidate, its validation curve's best, and the choice. Nothing is trained on
+//! the whole corpus and nothing is saved but the table.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+use tsetlin::tune::{self, SearchLog};
+
+use crate::args::{AutoArgs, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
+use crate::output::{Log, Out};
+use crate::search_view::SearchView;
+use crate::training;
+
+/// Arguments of `tsetlin tune`.
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    /// Training corpus (the search holds out its validation data from it).
+    #[arg(long)]
+    pub train: PathBuf,
+    /// Print the search log as one JSON object instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the log to FILE.json and FILE.md.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub reader: ReaderArgs,
+    #[command(flatten)]
+    pub features: FeaturizerArgs,
+    #[command(flatten)]
+    pub machine: MachineArgs,
+    #[command(flatten)]
+    pub auto: AutoArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The JSON output: the data it ran on and the log.
+#[derive(Debug, Serialize)]
+struct TuneOut<'a> {
+    train: String,
+    documents: usize,
+    seed: u64,
+    search: &'a SearchLog,
+}
+
+/// Runs `tsetlin tune`.
+pub fn run(a: TuneArgs, log: &Log) -> Result<()> {
+    a.machine.validate()?;
+    a.run.validate()?;
+    a.auto.validate()?;
+    if a.auto.no_auto {
+        anyhow::bail!("tune is the settings search; --no-auto leaves nothing to do");
+    }
+    let config = a.features.config()?;
+    if let Some(out) = &a.out {
+        super::check_writable_parent(out, "output")?;
+    }
+    let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
+    let train = a.reader.read(&a.train, "training", log)?;
+    let stop = training::interrupt_flag(log);
+    let mut view = SearchView::new(*log);
+    let search = tune::search_text(
+        &train.texts,
+        &train.labels,
+        &config,
+        &pinned,
+        &a.auto.options(&a.run, Some(stop)),
+        &mut |e| view.on(e),
+    )
+    .context("the settings search failed")?;
+    view.finish();
+    let result = TuneOut {
+        train: a.train.display().to_string(),
+        documents: train.len(),
+        seed: a.run.seed,
+        search: &search,
+    };
+    let markdown = format!(
+        "### Settings search on {} ({} documents, seed {})\n\n{}",
+        result.train,
+        result.documents,
+        result.seed,
+        search.to_markdown()
+    );
+    if let Some(out) = &a.out {
+        let json_path = out.with_extension("json");
+        let md_path = out.with_extension("md");
+        std::fs::write(&json_path, serde_json::to_vec_pretty(&result)?)
+            .with_context(|| format!("cannot write {}", json_path.display()))?;
+        std::fs::write(&md_path, &markdown)
+            .with_context(|| format!("cannot write {}", md_path.display()))?;
+        log.info(&format!(
+            "wrote {} and {}",
+            json_path.display(),
+            md_path.display()
+        ));
+    }
+    let mut out = Out::new();
+    if a.json {
+        out.json(&result)
+    } else {
+        out.text(markdown)
+    }
+}

@@ -1,0 +1,157 @@
+//! The terminal display of a settings search: a progress bar over the planned epochs with the
+//! current candidate, one line per finished rung, the choice, then the final model's epochs.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+use tsetlin::tune::{SearchEvent, Settings};
+
+use crate::output::{pct, secs, Log};
+
+/// Turns [`SearchEvent`]s into progress on stderr.
+pub struct SearchView {
+    log: Log,
+    bar: Option<ProgressBar>,
+    started: Instant,
+    /// Best validation accuracy of each trial so far, and its settings.
+    best: BTreeMap<usize, (f64, Settings)>,
+    current: Option<(usize, Settings)>,
+}
+
+impl SearchView {
+    /// A display that writes through `log`.
+    pub fn new(log: Log) -> Self {
+        Self {
+            log,
+            bar: None,
+            started: Instant::now(),
+            best: BTreeMap::new(),
+            current: None,
+        }
+    }
+
+    /// Shows one event.
+    pub fn on(&mut self, e: &SearchEvent) {
+        match e {
+            SearchEvent::Planned {
+                candidates,
+                rungs,
+                estimated_seconds,
+            } => {
+                self.log.info(&format!(
+                    "choosing settings on the training data: {candidates} candidates, successive halving at {rungs:?} epochs (planned {} on a 2-core laptop; --budget bounds it, --no-auto skips it)",
+                    secs(*estimated_seconds)
+                ));
+                let mut total = 0u64;
+                let (mut alive, mut done) = (*candidates as u64, 0u64);
+                for &r in rungs {
+                    total += alive * (r as u64 - done);
+                    done = r as u64;
+                    alive = alive.div_ceil(3).max(1);
+                }
+                self.bar = Some(self.log.bar(total, "search"));
+            }
+            SearchEvent::TrialStart {
+                trial,
+                rung,
+                epochs,
+                settings,
+            } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!(
+                        "trial {trial}, rung {} (to {epochs} epochs): {}",
+                        rung + 1,
+                        short(settings)
+                    ));
+                }
+                self.current = Some((*trial, settings.clone()));
+            }
+            SearchEvent::Epoch {
+                trial, accuracy, ..
+            } => {
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
+                if let Some((_, s)) = self.current.as_ref().filter(|(t, _)| t == trial) {
+                    let entry = self.best.entry(*trial).or_insert((*accuracy, s.clone()));
+                    if *accuracy > entry.0 {
+                        entry.0 = *accuracy;
+                    }
+                }
+            }
+            SearchEvent::RungEnd { rung, survivors } => {
+                let lead = survivors
+                    .first()
+                    .and_then(|t| self.best.get(t).map(|b| (t, b)));
+                if let Some((t, (acc, s))) = lead {
+                    self.message(&format!(
+                        "rung {} done after {}: best trial {t} at {} validation accuracy ({}); {} go on",
+                        rung + 1,
+                        secs(self.started.elapsed().as_secs_f64()),
+                        pct(*acc),
+                        short(s),
+                        survivors.len()
+                    ));
+                }
+            }
+            SearchEvent::Chosen { settings, cut } => {
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+                if let Some(cut) = cut {
+                    self.log.warn(&format!("settings search: {cut}"));
+                }
+                self.log.info(&format!(
+                    "chosen in {}: {}; training the final model on all the training data",
+                    secs(self.started.elapsed().as_secs_f64()),
+                    settings.summary()
+                ));
+                self.bar = Some(self.log.bar(settings.epochs as u64, "final model"));
+            }
+            SearchEvent::FinalEpoch {
+                epoch,
+                epochs,
+                seconds,
+            } => {
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                    bar.set_message(format!("epoch {epoch}/{epochs}: {}", secs(*seconds)));
+                }
+                if !self.log.bars_visible() {
+                    self.log.info(&format!(
+                        "final model epoch {epoch}/{epochs}: {}",
+                        secs(*seconds)
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn message(&self, m: &str) {
+        match &self.bar {
+            Some(bar) if self.log.bars_visible() => bar.println(m),
+            _ => self.log.info(m),
+        }
+    }
+}
+
+/// The searched part of a candidate, briefly.
+fn short(s: &Settings) -> String {
+    format!(
+        "{} clauses, T {}, s {}{}, {}-grams, {} features",
+        s.clauses,
+        s.threshold,
+        s.specificity,
+        if s.weighted { ", weighted" } else { "" },
+        s.ngram_max,
+        s.max_features.map_or("all".to_string(), |k| k.to_string())
+    )
+}

@@ -1,0 +1,100 @@
+//! Seeded, stratified splits of labelled rows: a hold-out and k folds. Used by the settings
+//! search (validation on training data only), `train --valid-fraction`, `bench --cv` and
+//! `export-features --cv`, so that every caller cuts data the same way.
+
+use crate::rng::SplitMix64;
+
+/// Row indices of each class, shuffled with `seed`.
+fn shuffled_by_class(y: &[u32], seed: u64) -> Vec<Vec<usize>> {
+    let n_classes = y.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut by_class = vec![Vec::new(); n_classes];
+    for (i, &c) in y.iter().enumerate() {
+        by_class[c as usize].push(i);
+    }
+    let mut rng = SplitMix64::new(seed);
+    for rows in &mut by_class {
+        rng.shuffle(rows);
+    }
+    by_class
+}
+
+/// A seeded stratified hold-out: about `fraction` of each class goes to the second list.
+/// Both lists are sorted (file order is kept within each part). A class never loses its last
+/// document to the hold-out, so every class stays in training.
+pub fn stratified_holdout(y: &[u32], fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let mut keep = Vec::new();
+    let mut held = Vec::new();
+    for rows in shuffled_by_class(y, seed) {
+        let k = ((rows.len() as f64) * fraction).round() as usize;
+        let k = k.min(rows.len().saturating_sub(1));
+        held.extend_from_slice(&rows[..k]);
+        keep.extend_from_slice(&rows[k..]);
+    }
+    keep.sort_unstable();
+    held.sort_unstable();
+    (keep, held)
+}
+
+/// Seeded stratified folds: the fold number of each row (each class dealt round-robin over
+/// the folds after shuffling, as scikit-learn's `StratifiedKFold(shuffle=True)` does in
+/// spirit; the exact assignment differs).
+pub fn stratified_folds(y: &[u32], k: usize, seed: u64) -> Vec<usize> {
+    let mut fold = vec![0; y.len()];
+    let mut next = 0;
+    for rows in shuffled_by_class(y, seed) {
+        for r in rows {
+            fold[r] = next % k.max(1);
+            next += 1;
+        }
+    }
+    fold
+}
+
+/// The (training, held-out) row indices of fold `f` of `folds` (from [`stratified_folds`]).
+pub fn fold_rows(folds: &[usize], f: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut train = Vec::new();
+    let mut held = Vec::new();
+    for (i, &k) in folds.iter().enumerate() {
+        if k == f {
+            held.push(i);
+        } else {
+            train.push(i);
+        }
+    }
+    (train, held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holdout_is_stratified_and_keeps_every_class() {
+        let y: Vec<u32> = (0..100)
+            .map(|i| if i < 90 { 0 } else { 1 })
+            .chain([2])
+            .collect();
+        let (keep, held) = stratified_holdout(&y, 0.2, 1);
+        assert_eq!(keep.len() + held.len(), y.len());
+        assert_eq!(held.iter().filter(|&&i| y[i] == 0).count(), 18);
+        assert_eq!(held.iter().filter(|&&i| y[i] == 1).count(), 2);
+        assert!(
+            keep.iter().any(|&i| y[i] == 2),
+            "a singleton class stays in training"
+        );
+    }
+
+    #[test]
+    fn folds_partition_the_rows() {
+        let y: Vec<u32> = (0..50).map(|i| (i % 3) as u32).collect();
+        let folds = stratified_folds(&y, 5, 3);
+        let mut seen = 0;
+        for f in 0..5 {
+            let (train, held) = fold_rows(&folds, f);
+            assert_eq!(train.len() + held.len(), 50);
+            assert!((9..=11).contains(&held.len()));
+            seen += held.len();
+        }
+        assert_eq!(seen, 50);
+    }
+}

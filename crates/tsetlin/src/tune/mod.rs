@@ -1,0 +1,547 @@
+//! Automatic settings: choose the machine's hyper-parameters, the n-grams, the feature count
+//! and the epoch count on the training data alone, within a time budget, then train the final
+//! model on all the training data with them.
+//!
+//! - Validation: a stratified hold-out of the training data (20 % under 10,000 documents, 10 %
+//!   above), or 3-fold cross-validation under 2,000 documents, where one hold-out is too
+//!   noisy. A test file never enters: these functions do not take one.
+//! - Candidates: the no-search default ([`default_settings`]) and a Latin hypercube over
+//!   clauses, `T / clauses`, `s`, weighting, n-grams and feature count ([`space`]), each small
+//!   enough that the final model fits the budget.
+//! - Search: successive halving over epochs ([`search`]), planned from a deterministic cost
+//!   model ([`cost`]) so that the same seed gives the same choice on any machine and thread
+//!   count; the wall clock only cuts a search that overruns its budget (the log says so).
+//!
+//! One entry point per kind of input: [`fit_text`] (texts and labels: featurizer and machine)
+//! and [`fit_rows`] (Boolean feature rows). The CLI, the Python package and `tsetlin bench` all
+//! call these.
+
+pub mod cost;
+pub mod search;
+pub mod settings;
+pub mod space;
+
+use std::sync::atomic::Ordering;
+
+use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
+
+use crate::classifier::{EpochRecord, TextClassifier};
+use crate::error::{Error, Result};
+use crate::featurize::{Featurizer, FeaturizerConfig, LabelSet};
+use crate::split::{fold_rows, stratified_folds, stratified_holdout};
+
+pub use cost::CostModel;
+pub use search::{
+    FeatureView, FoldRows, SearchEvent, SearchLog, SearchOptions, Trial, DEFAULT_BUDGET_SECONDS,
+    DEFAULT_MAX_EPOCHS,
+};
+pub use settings::{default_settings, DataProfile, Pinned, Settings};
+
+/// How the training data is cut for validation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Validation {
+    /// One stratified hold-out of this fraction.
+    Holdout(f64),
+    /// Stratified k-fold cross-validation.
+    Folds(usize),
+}
+
+impl Validation {
+    /// The scheme for a training set of `rows` documents.
+    pub fn for_rows(rows: usize) -> Self {
+        if rows < 2_000 {
+            Validation::Folds(3)
+        } else if rows < 10_000 {
+            Validation::Holdout(0.2)
+        } else {
+            Validation::Holdout(0.1)
+        }
+    }
+
+    /// `(training rows, validation rows)` of each fold.
+    pub fn cut(&self, y: &[u32], seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
+        match *self {
+            Validation::Holdout(f) => vec![stratified_holdout(y, f, seed)],
+            Validation::Folds(k) => {
+                let folds = stratified_folds(y, k, seed);
+                (0..k).map(|f| fold_rows(&folds, f)).collect()
+            }
+        }
+    }
+
+    /// For the log: `hold-out 20 %` or `3-fold`.
+    pub fn describe(&self) -> String {
+        match *self {
+            Validation::Holdout(f) => format!(
+                "stratified hold-out {:.0} % of the training data",
+                f * 100.0
+            ),
+            Validation::Folds(k) => {
+                format!("stratified {k}-fold cross-validation on the training data")
+            }
+        }
+    }
+
+    fn training_fraction(&self) -> f64 {
+        match *self {
+            Validation::Holdout(f) => 1.0 - f,
+            Validation::Folds(k) => (k - 1) as f64 / k as f64,
+        }
+    }
+
+    fn folds(&self) -> usize {
+        match *self {
+            Validation::Holdout(_) => 1,
+            Validation::Folds(k) => k,
+        }
+    }
+}
+
+/// The candidates and rung epochs that fit `options.budget_seconds` for data like `profile`:
+/// each candidate's final model fits the final share of the budget, and as many candidates
+/// are kept (in drawing order) as the search share allows, at least three.
+pub fn plan(
+    profile: &DataProfile,
+    pinned: &Pinned,
+    validation: Validation,
+    options: &SearchOptions,
+) -> (Vec<Settings>, Vec<usize>) {
+    let max_epochs = pinned.epochs.unwrap_or(options.max_epochs).max(1);
+    let rungs = search::rung_epochs(max_epochs);
+    let final_seconds = (1.0 - search::SEARCH_SHARE) * options.budget_seconds;
+    let features_of = |s: &Settings| {
+        s.max_features
+            .unwrap_or(profile.features)
+            .min(profile.features)
+            .max(1)
+    };
+    let fits = |s: &Settings| {
+        options
+            .cost
+            .epoch_seconds(profile.rows, features_of(s), profile.mean_present, s)
+            * max_epochs as f64
+            <= final_seconds
+    };
+    // A bank of more clauses per class than there are documents has more patterns to learn
+    // than examples to learn them from: the ladder stops at the document count.
+    let max_clauses = space::CLAUSE_LADDER
+        .iter()
+        .copied()
+        .filter(|&c| c <= profile.rows.max(space::CLAUSE_LADDER[1]))
+        .max()
+        .unwrap_or(space::CLAUSE_LADDER[0]);
+    let drawn = space::candidates(
+        profile,
+        pinned,
+        max_clauses,
+        search::MAX_CANDIDATES,
+        options.seed,
+    );
+    let mut candidates: Vec<Settings> = Vec::new();
+    for mut s in drawn {
+        if pinned.clauses.is_none() {
+            // Step down the ladder, keeping T / clauses, until the final model fits.
+            let ratio = s.threshold / s.clauses as f64;
+            for &c in space::CLAUSE_LADDER.iter().rev() {
+                if c > s.clauses {
+                    continue;
+                }
+                s.threshold = settings::round_sig((ratio * c as f64).max(1.0));
+                s.clauses = c;
+                if fits(&s) {
+                    break;
+                }
+            }
+        }
+        if !candidates.contains(&s) {
+            candidates.push(s);
+        }
+    }
+    let inner_rows = (profile.rows as f64 * validation.training_fraction()) as usize;
+    let costs: Vec<f64> = candidates
+        .iter()
+        .map(|s| {
+            validation.folds() as f64
+                * options
+                    .cost
+                    .epoch_seconds(inner_rows, features_of(s), profile.mean_present, s)
+        })
+        .collect();
+    let search_seconds = search::SEARCH_SHARE * options.budget_seconds;
+    let mut n = candidates.len().min(3);
+    while n < candidates.len() && search::planned_seconds(&costs[..n + 1], &rungs) <= search_seconds
+    {
+        n += 1;
+    }
+    candidates.truncate(n);
+    (candidates, rungs)
+}
+
+/// A model trained with automatic settings, and how they were chosen.
+#[derive(Debug, Clone)]
+pub struct AutoFit<M> {
+    /// The final model, trained on all the training data.
+    pub model: M,
+    /// The search (or, with every setting pinned, the settings used).
+    pub log: SearchLog,
+    /// Wall-clock seconds of each final epoch.
+    pub history: Vec<EpochRecord>,
+    /// Whether an interrupt ended the final training early.
+    pub interrupted: bool,
+}
+
+/// A log for settings that were not searched: all given, or `--no-auto`.
+fn given(settings: Settings, options: &SearchOptions) -> SearchLog {
+    SearchLog {
+        chosen: settings,
+        chosen_trial: None,
+        valid_accuracy: None,
+        validation: if options.auto {
+            "none: every setting was given".to_string()
+        } else {
+            "none: automatic settings off; data-derived defaults for what was not given".to_string()
+        },
+        budget_seconds: options.budget_seconds,
+        planned_seconds: 0.0,
+        rungs: Vec::new(),
+        trials: Vec::new(),
+        cut: None,
+    }
+}
+
+/// Chooses settings on `texts` and `labels` (training data only) and trains the final text
+/// classifier on all of them. `base` fixes what is not searched (tokenizer options,
+/// `min_df`, the selection method); `pinned` fixes what the user set. Events report
+/// progress; a stop request ends the search with the best candidate so far (and is then
+/// cleared, so that a second request ends the final training, keeping what it learned).
+pub fn fit_text<S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: &[String],
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    mut on_event: impl FnMut(&SearchEvent),
+) -> Result<AutoFit<TextClassifier>> {
+    pinned.validate()?;
+    let log = search_text(texts, labels, base, pinned, options, &mut on_event)?;
+    let config = featurizer_config(base, &log.chosen);
+    let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, |b| {
+        log.chosen
+            .apply(b)
+            .seed(options.seed)
+            .threads(options.threads)
+    })?;
+    let (history, interrupted) = final_fit(
+        &mut clf.machine,
+        &x,
+        &y,
+        log.chosen.epochs,
+        options,
+        &mut on_event,
+    )?;
+    clf.history = history.clone();
+    clf.search = Some(log.clone());
+    Ok(AutoFit {
+        model: clf,
+        log,
+        history,
+        interrupted,
+    })
+}
+
+/// Without a search: the pinned settings over the defaults derived from `texts` (the
+/// document count, and the density of the featurized rows), and an untrained classifier with
+/// its encoded training rows, for a caller with its own training loop (`--no-auto`).
+pub fn prepare_text<S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: &[String],
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    seed: u64,
+    threads: usize,
+) -> Result<(TextClassifier, SparseRows, Vec<u32>, Settings)> {
+    pinned.validate()?;
+    let guess = DataProfile {
+        rows: texts.len(),
+        classes: 2,
+        features: usize::MAX,
+        mean_present: 1.0,
+        text: true,
+    };
+    let first = pinned.impose(default_settings(&guess));
+    let config = featurizer_config(base, &first);
+    let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, |b| {
+        first.apply(b).seed(seed).threads(threads)
+    })?;
+    let profile = DataProfile {
+        rows: x.n_rows(),
+        classes: clf.labels.len(),
+        features: x.n_features(),
+        mean_present: x.nnz() as f64 / x.n_rows().max(1) as f64,
+        text: true,
+    };
+    let settings = pinned.impose(default_settings(&profile));
+    let params = settings
+        .apply(Params::builder(profile.classes, profile.features))
+        .seed(seed)
+        .threads(threads)
+        .build()?;
+    clf.machine = TsetlinMachine::new(params)?;
+    Ok((clf, x, y, settings))
+}
+
+/// The featurizer configuration of `settings` over `base`.
+pub fn featurizer_config(base: &FeaturizerConfig, settings: &Settings) -> FeaturizerConfig {
+    let mut c = base.clone();
+    c.tokenizer.ngram_max = settings.ngram_max;
+    c.max_features = settings.max_features;
+    c
+}
+
+/// The search of [`fit_text`] alone (what `tsetlin tune` prints).
+pub fn search_text<S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: &[String],
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
+    if texts.len() != labels.len() {
+        return Err(Error::InvalidInput(format!(
+            "{} texts but {} labels",
+            texts.len(),
+            labels.len()
+        )));
+    }
+    let label_set = LabelSet::from_labels(labels);
+    if label_set.len() < 2 {
+        return Err(Error::InvalidInput(format!(
+            "need at least 2 classes, the training data has {}",
+            label_set.len()
+        )));
+    }
+    let y = label_set.encode(labels)?;
+    let n_classes = label_set.len();
+    let validation = Validation::for_rows(texts.len());
+    let cuts = validation.cut(&y, options.seed);
+    let pinned_features = pinned.max_features.map(|k| (k > 0).then_some(k));
+    // One featurization per n-gram length and fold, fitted on that fold's training rows only;
+    // every candidate's feature count is a top-k of it by the same selection score.
+    let view_of = |ngram: usize| -> Result<FeatureView> {
+        let mut config = base.clone();
+        config.tokenizer.ngram_max = ngram;
+        config.max_features = pinned_features.flatten();
+        let folds = cuts
+            .iter()
+            .map(|(train, valid)| {
+                let pick = |idx: &[usize]| -> (Vec<&str>, Vec<u32>) {
+                    (
+                        idx.iter().map(|&i| texts[i].as_ref()).collect(),
+                        idx.iter().map(|&i| y[i]).collect(),
+                    )
+                };
+                let (tt, ty) = pick(train);
+                let (vt, vy) = pick(valid);
+                let f = Featurizer::fit(&tt, &ty, n_classes, &config)?;
+                if f.n_features() == 0 {
+                    return Err(Error::InvalidInput(
+                        "no features survived the vocabulary settings (lower min_df?)".to_string(),
+                    ));
+                }
+                Ok(FoldRows::new(
+                    f.transform(&tt),
+                    ty,
+                    f.transform(&vt),
+                    vy,
+                    n_classes,
+                    config.selection,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(FeatureView {
+            ngram_max: ngram,
+            folds,
+        })
+    };
+    let first_ngram = pinned.ngram_max.unwrap_or(1);
+    let mut views = vec![view_of(first_ngram)?];
+    let f0 = &views[0].folds[0];
+    let profile = DataProfile {
+        rows: texts.len(),
+        classes: n_classes,
+        features: f0.x_train.n_features(),
+        mean_present: f0.x_train.nnz() as f64 / f0.x_train.n_rows().max(1) as f64,
+        text: true,
+    };
+    if !options.auto || pinned.is_complete(true) {
+        return Ok(given(pinned.impose(default_settings(&profile)), options));
+    }
+    let (candidates, rungs) = plan(&profile, pinned, validation, options);
+    let mut placed = Vec::with_capacity(candidates.len());
+    for s in candidates {
+        let view = match views.iter().position(|v| v.ngram_max == s.ngram_max) {
+            Some(v) => v,
+            None => {
+                views.push(view_of(s.ngram_max)?);
+                views.len() - 1
+            }
+        };
+        placed.push((s, view));
+    }
+    run(
+        &views, n_classes, placed, &rungs, options, validation, on_event,
+    )
+}
+
+/// Runs the planned search and reports the choice.
+fn run(
+    views: &[FeatureView],
+    n_classes: usize,
+    placed: Vec<(Settings, usize)>,
+    rungs: &[usize],
+    options: &SearchOptions,
+    validation: Validation,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
+    let log = search::search(
+        views,
+        n_classes,
+        placed,
+        rungs,
+        options,
+        validation.describe(),
+        &mut *on_event,
+    )?;
+    if let Some(stop) = &options.stop {
+        // The request ended the search; the next one is for the final training.
+        stop.store(false, Ordering::SeqCst);
+    }
+    on_event(&SearchEvent::Chosen {
+        settings: log.chosen.clone(),
+        cut: log.cut.clone(),
+    });
+    Ok(log)
+}
+
+/// Chooses settings on Boolean rows `x`, `y` (training data only) and trains the final
+/// machine on all of them. The feature set is fixed (no n-gram or feature-count choice).
+pub fn fit_rows(
+    x: &SparseRows,
+    y: &[u32],
+    n_classes: usize,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    mut on_event: impl FnMut(&SearchEvent),
+) -> Result<AutoFit<TsetlinMachine>> {
+    pinned.validate()?;
+    let log = search_rows(x, y, n_classes, pinned, options, &mut on_event)?;
+    let params = log
+        .chosen
+        .apply(Params::builder(n_classes, x.n_features()))
+        .seed(options.seed)
+        .threads(options.threads)
+        .build()?;
+    let mut machine = TsetlinMachine::new(params)?;
+    let (history, interrupted) = final_fit(
+        &mut machine,
+        x,
+        y,
+        log.chosen.epochs,
+        options,
+        &mut on_event,
+    )?;
+    Ok(AutoFit {
+        model: machine,
+        log,
+        history,
+        interrupted,
+    })
+}
+
+/// The search of [`fit_rows`] alone.
+pub fn search_rows(
+    x: &SparseRows,
+    y: &[u32],
+    n_classes: usize,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
+    if x.n_rows() != y.len() || x.n_rows() == 0 {
+        return Err(Error::InvalidInput(format!(
+            "{} rows but {} labels",
+            x.n_rows(),
+            y.len()
+        )));
+    }
+    let mut pinned = pinned.clone();
+    pinned.ngram_max = Some(1);
+    pinned.max_features = Some(0);
+    let profile = DataProfile {
+        rows: x.n_rows(),
+        classes: n_classes,
+        features: x.n_features(),
+        mean_present: x.nnz() as f64 / x.n_rows() as f64,
+        text: false,
+    };
+    if !options.auto || pinned.is_complete(false) {
+        return Ok(given(pinned.impose(default_settings(&profile)), options));
+    }
+    let validation = Validation::for_rows(x.n_rows());
+    let folds = validation
+        .cut(y, options.seed)
+        .into_iter()
+        .map(|(train, valid)| {
+            let ys = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
+            FoldRows {
+                x_train: x.select(&train),
+                y_train: ys(&train),
+                x_valid: x.select(&valid),
+                y_valid: ys(&valid),
+                ranking: Vec::new(),
+            }
+        })
+        .collect();
+    let views = vec![FeatureView {
+        ngram_max: 1,
+        folds,
+    }];
+    let (candidates, rungs) = plan(&profile, &pinned, validation, options);
+    let placed = candidates.into_iter().map(|s| (s, 0)).collect();
+    run(
+        &views, n_classes, placed, &rungs, options, validation, on_event,
+    )
+}
+
+/// Trains the final model for `epochs` epochs on all the training rows.
+fn final_fit(
+    machine: &mut TsetlinMachine,
+    x: &SparseRows,
+    y: &[u32],
+    epochs: usize,
+    options: &SearchOptions,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<(Vec<EpochRecord>, bool)> {
+    let mut history = Vec::with_capacity(epochs);
+    let fit = FitOptions {
+        epochs,
+        shuffle: true,
+        stop: options.stop.clone(),
+    };
+    let summary = machine.fit(x, y, &fit, |_, info| {
+        history.push(EpochRecord {
+            epoch: info.epoch,
+            seconds: info.seconds,
+            train_accuracy: None,
+            valid_accuracy: None,
+        });
+        on_event(&SearchEvent::FinalEpoch {
+            epoch: info.epoch,
+            epochs,
+            seconds: info.seconds,
+        });
+        Control::Continue
+    })?;
+    Ok((history, summary.interrupted))
+}

@@ -1,0 +1,717 @@
+//! Successive halving over epochs (Jamieson & Talwalkar 2016): every candidate trains a few
+//! epochs, the best third goes on to three times as many, and so on until one remains at the
+//! full epoch count. Candidates keep training where they stopped (a machine is not retrained
+//! from scratch unless memory forced it to be dropped), and a candidate that stops improving
+//! on validation data stops early. The whole schedule is planned up front from the cost model
+//! ([`super::cost`]), so the same seed makes the same choice on any machine and thread count.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
+
+use super::cost::CostModel;
+use super::settings::Settings;
+use crate::error::Result;
+use crate::featurize::{score, Selection};
+
+/// The training and validation rows of one fold of one featurization.
+#[derive(Debug, Clone)]
+pub struct FoldRows {
+    /// Training rows.
+    pub x_train: SparseRows,
+    /// Their classes.
+    pub y_train: Vec<u32>,
+    /// Validation rows (same features).
+    pub x_valid: SparseRows,
+    /// Their classes.
+    pub y_valid: Vec<u32>,
+    /// Feature ids, best first by the selection score on the training rows (ties: lower id).
+    pub ranking: Vec<u32>,
+}
+
+impl FoldRows {
+    /// Cuts `x, y` into training and validation rows and ranks the features by `selection`.
+    pub fn new(
+        x_train: SparseRows,
+        y_train: Vec<u32>,
+        x_valid: SparseRows,
+        y_valid: Vec<u32>,
+        n_classes: usize,
+        selection: Selection,
+    ) -> Self {
+        let ranking = rank_features(&x_train, &y_train, n_classes, selection);
+        Self {
+            x_train,
+            y_train,
+            x_valid,
+            y_valid,
+            ranking,
+        }
+    }
+
+    /// The rows restricted to the best `k` features (all when `k` is `None` or too large).
+    fn project(&self, k: Option<usize>) -> (SparseRows, SparseRows) {
+        match k {
+            Some(k) if k < self.ranking.len() => {
+                let mut keep: Vec<u32> = self.ranking[..k].to_vec();
+                keep.sort_unstable();
+                (project(&self.x_train, &keep), project(&self.x_valid, &keep))
+            }
+            _ => (self.x_train.clone(), self.x_valid.clone()),
+        }
+    }
+}
+
+/// Ranks the features of `x` by `selection` against `y` (best first; ties to the lower id,
+/// which for a fitted featurizer is the alphabetical order `Featurizer::fit` breaks ties by).
+pub fn rank_features(
+    x: &SparseRows,
+    y: &[u32],
+    n_classes: usize,
+    selection: Selection,
+) -> Vec<u32> {
+    let n_features = x.n_features();
+    let mut counts = vec![0u32; n_features * n_classes];
+    let mut class_sizes = vec![0u32; n_classes];
+    for (row, &c) in x.iter().zip(y) {
+        class_sizes[c as usize] += 1;
+        for &f in row {
+            counts[f as usize * n_classes + c as usize] += 1;
+        }
+    }
+    let n = y.len() as u32;
+    let scores: Vec<f64> = (0..n_features)
+        .map(|f| {
+            let present = &counts[f * n_classes..(f + 1) * n_classes];
+            match selection {
+                Selection::DocFrequency => score(selection, &[present.iter().sum()], &[n], n),
+                _ => score(selection, present, &class_sizes, n),
+            }
+        })
+        .collect();
+    let mut order: Vec<u32> = (0..n_features as u32).collect();
+    order.sort_by(|&a, &b| scores[b as usize].total_cmp(&scores[a as usize]));
+    order
+}
+
+/// `x` with only the features in `keep` (sorted), renumbered `0..keep.len()`.
+pub fn project(x: &SparseRows, keep: &[u32]) -> SparseRows {
+    let mut map = vec![u32::MAX; x.n_features()];
+    for (new, &old) in keep.iter().enumerate() {
+        map[old as usize] = new as u32;
+    }
+    let mut out = SparseRows::new(keep.len());
+    let mut row_buf = Vec::new();
+    for row in x.iter() {
+        row_buf.clear();
+        row_buf.extend(
+            row.iter()
+                .map(|&f| map[f as usize])
+                .filter(|&f| f != u32::MAX),
+        );
+        // Ids stay increasing: `keep` is sorted, so the renumbering is monotone.
+        out.push_row(&row_buf)
+            .expect("projected ids are below keep.len()");
+    }
+    out
+}
+
+/// One featurization (one n-gram length) cut into folds.
+#[derive(Debug, Clone)]
+pub struct FeatureView {
+    /// Longest n-gram of this featurization.
+    pub ngram_max: usize,
+    /// Its folds (one for a hold-out).
+    pub folds: Vec<FoldRows>,
+}
+
+/// How a search runs.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Reference seconds for the whole job (search and final model); also the wall-clock
+    /// limit after which the search stops with the best candidate so far.
+    pub budget_seconds: f64,
+    /// Seed of every machine and split.
+    pub seed: u64,
+    /// Engine threads (never changes the result).
+    pub threads: usize,
+    /// Most epochs any candidate (and so the final model) trains.
+    pub max_epochs: usize,
+    /// Set by Ctrl-C: the search stops and keeps the best candidate so far.
+    pub stop: Option<Arc<AtomicBool>>,
+    /// The time estimate the plan is made with.
+    pub cost: CostModel,
+    /// Search at all; when false, the settings are the pinned ones over the data-derived
+    /// defaults (`--no-auto`).
+    pub auto: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self {
+            budget_seconds: DEFAULT_BUDGET_SECONDS,
+            seed: 42,
+            threads: 0,
+            max_epochs: DEFAULT_MAX_EPOCHS,
+            stop: None,
+            cost: CostModel::default(),
+            auto: true,
+        }
+    }
+}
+
+/// The default budget: 15 minutes of the reference 2-core laptop for search and final model.
+pub const DEFAULT_BUDGET_SECONDS: f64 = 900.0;
+/// The default epoch ceiling (the many-class sets of BENCHMARKS.md kept improving to 40-60).
+pub const DEFAULT_MAX_EPOCHS: usize = 60;
+/// Share of the budget the search plans to spend; the final model gets the rest.
+pub const SEARCH_SHARE: f64 = 0.6;
+/// Successive halving keeps `1 / ETA` of the candidates per rung and multiplies epochs by it.
+pub const ETA: usize = 3;
+/// Epochs of the first rung.
+pub const FIRST_RUNG_EPOCHS: usize = 2;
+/// Most candidates a search starts with.
+pub const MAX_CANDIDATES: usize = 27;
+/// Machines kept in memory between rungs, in bytes; past it, survivors are retrained.
+const KEEP_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// What one candidate did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trial {
+    /// Its index in the log (0 is the no-search default).
+    pub id: usize,
+    /// Its settings (`epochs`: the epochs it trained).
+    pub settings: Settings,
+    /// Validation accuracy after each epoch (mean over folds).
+    pub curve: Vec<f64>,
+    /// The best of `curve`.
+    pub best_accuracy: f64,
+    /// The 1-based epoch of `best_accuracy` (the first, on ties).
+    pub best_epoch: usize,
+    /// The last rung it was trained in (0-based).
+    pub rung: usize,
+    /// Whether it stopped before its rung's epochs because validation stopped improving.
+    pub converged: bool,
+    /// Planned reference seconds per epoch (all folds).
+    pub estimated_epoch_seconds: f64,
+}
+
+/// Everything a search did, saved in the model and printed at the end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchLog {
+    /// The chosen settings (`epochs`: for the final model).
+    pub chosen: Settings,
+    /// The chosen trial's id.
+    pub chosen_trial: Option<usize>,
+    /// Its validation accuracy.
+    pub valid_accuracy: Option<f64>,
+    /// How it was validated (`"hold-out 10 %"`, `"3-fold"`, or that nothing was searched).
+    pub validation: String,
+    /// The budget in reference seconds.
+    pub budget_seconds: f64,
+    /// The plan's estimate of the search, in reference seconds.
+    pub planned_seconds: f64,
+    /// Epochs of each rung.
+    pub rungs: Vec<usize>,
+    /// The candidates, in the order they were drawn.
+    pub trials: Vec<Trial>,
+    /// Why the search ended before its plan, if it did (interrupt, wall-clock limit).
+    pub cut: Option<String>,
+}
+
+impl SearchLog {
+    /// The log as Markdown: how it was run, then one row per candidate, best first.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "Validation: {}. Budget {:.0} s (plan: {:.0} s of search), rungs at {:?} epochs.\n\n",
+            self.validation, self.budget_seconds, self.planned_seconds, self.rungs
+        ));
+        if let Some(cut) = &self.cut {
+            out.push_str(&format!("The search ended early: {cut}.\n\n"));
+        }
+        out.push_str(&format!("Chosen: {}", self.chosen.summary()));
+        if let Some(a) = self.valid_accuracy {
+            out.push_str(&format!(" (validation accuracy {:.2} %)", 100.0 * a));
+        }
+        out.push_str("\n\n");
+        if self.trials.is_empty() {
+            return out;
+        }
+        out.push_str("| trial | clauses | T | s | weighted | n-grams | features | epochs trained | best epoch | validation accuracy | rung |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        let mut order: Vec<&Trial> = self.trials.iter().collect();
+        order.sort_by(|a, b| {
+            b.best_accuracy
+                .total_cmp(&a.best_accuracy)
+                .then(a.id.cmp(&b.id))
+        });
+        for t in order {
+            let s = &t.settings;
+            let mark = if Some(t.id) == self.chosen_trial {
+                " (chosen)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "| {}{} | {} | {} | {} | {} | {} | {} | {}{} | {} | {} | {} |\n",
+                t.id,
+                mark,
+                s.clauses,
+                super::settings::round_sig(s.threshold),
+                super::settings::round_sig(s.specificity),
+                if s.weighted { "yes" } else { "no" },
+                s.ngram_max,
+                s.max_features.map_or("all".to_string(), |k| k.to_string()),
+                t.curve.len(),
+                if t.converged { " (converged)" } else { "" },
+                t.best_epoch,
+                if t.curve.is_empty() {
+                    "–".to_string()
+                } else {
+                    format!("{:.2} %", 100.0 * t.best_accuracy)
+                },
+                t.rung,
+            ));
+        }
+        out
+    }
+}
+
+/// Progress of a search, for a display.
+#[derive(Debug, Clone)]
+pub enum SearchEvent {
+    /// The plan: candidates, rung epochs, estimated reference seconds.
+    Planned {
+        /// Candidates drawn.
+        candidates: usize,
+        /// Epochs of each rung.
+        rungs: Vec<usize>,
+        /// Estimated reference seconds of the search.
+        estimated_seconds: f64,
+    },
+    /// A candidate starts (or resumes) training towards `epochs`.
+    TrialStart {
+        /// Its id.
+        trial: usize,
+        /// The rung (0-based).
+        rung: usize,
+        /// Epochs it will have after this rung.
+        epochs: usize,
+        /// Its settings.
+        settings: Settings,
+    },
+    /// A candidate finished an epoch.
+    Epoch {
+        /// Its id.
+        trial: usize,
+        /// The 1-based epoch.
+        epoch: usize,
+        /// Validation accuracy (mean over folds).
+        accuracy: f64,
+    },
+    /// A rung ended; `survivors` go on.
+    RungEnd {
+        /// The rung (0-based).
+        rung: usize,
+        /// The ids that go on, best first.
+        survivors: Vec<usize>,
+    },
+    /// The search is over; the final model trains on all the training data.
+    Chosen {
+        /// The chosen settings.
+        settings: Settings,
+        /// Why the search ended early, if it did.
+        cut: Option<String>,
+    },
+    /// The final model finished an epoch.
+    FinalEpoch {
+        /// The 1-based epoch.
+        epoch: usize,
+        /// Epochs it trains.
+        epochs: usize,
+        /// Wall-clock seconds of the epoch.
+        seconds: f64,
+    },
+}
+
+struct Live {
+    settings: Settings,
+    view: usize,
+    machines: Option<Vec<TsetlinMachine>>,
+    rows: Option<Vec<(SparseRows, SparseRows)>>,
+    per_fold: Vec<Vec<f64>>,
+    epoch_cost: f64,
+    bytes: f64,
+}
+
+/// The epoch counts of the rungs: `first, first x ETA, ...`, the last one `max_epochs`.
+pub fn rung_epochs(max_epochs: usize) -> Vec<usize> {
+    let mut rungs = Vec::new();
+    let mut e = FIRST_RUNG_EPOCHS.min(max_epochs).max(1);
+    while e < max_epochs {
+        rungs.push(e);
+        e *= ETA;
+    }
+    rungs.push(max_epochs);
+    rungs
+}
+
+/// Estimated cost of halving over candidates with the given per-epoch costs.
+pub fn planned_seconds(epoch_costs: &[f64], rungs: &[usize]) -> f64 {
+    if epoch_costs.is_empty() {
+        return 0.0;
+    }
+    let mean = epoch_costs.iter().sum::<f64>() / epoch_costs.len() as f64;
+    let mut alive = epoch_costs.len();
+    let mut done = 0;
+    let mut total = 0.0;
+    for &r in rungs {
+        total += mean * alive as f64 * (r - done) as f64;
+        done = r;
+        alive = alive.div_ceil(ETA).max(1);
+    }
+    total
+}
+
+/// Runs successive halving over `candidates` (each with the index of its view in `views`),
+/// with every epoch scored on the views' validation rows. Candidates are trained in id order;
+/// ranking ties go to the cheaper candidate, then the lower id.
+pub fn search(
+    views: &[FeatureView],
+    n_classes: usize,
+    candidates: Vec<(Settings, usize)>,
+    rungs: &[usize],
+    options: &SearchOptions,
+    validation: String,
+    mut on_event: impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
+    let started = Instant::now();
+    let folds = views.first().map_or(1, |v| v.folds.len());
+    let mut live: Vec<Live> = candidates
+        .into_iter()
+        .map(|(settings, view)| {
+            let f = &views[view].folds[0];
+            let features = settings
+                .max_features
+                .map_or(f.x_train.n_features(), |k| k.min(f.x_train.n_features()));
+            let mean_present = f.x_train.nnz() as f64 / f.x_train.n_rows().max(1) as f64;
+            let epoch_cost = folds as f64
+                * options
+                    .cost
+                    .epoch_seconds(f.x_train.n_rows(), features, mean_present, &settings);
+            let bytes = folds as f64
+                * n_classes as f64
+                * settings.clauses as f64
+                * 2.0
+                * features as f64
+                * 9.0
+                / 8.0;
+            Live {
+                settings,
+                view,
+                machines: None,
+                rows: None,
+                per_fold: vec![Vec::new(); folds],
+                epoch_cost,
+                bytes,
+            }
+        })
+        .collect();
+    let costs: Vec<f64> = live.iter().map(|l| l.epoch_cost).collect();
+    let estimate = planned_seconds(&costs, rungs);
+    on_event(&SearchEvent::Planned {
+        candidates: live.len(),
+        rungs: rungs.to_vec(),
+        estimated_seconds: estimate,
+    });
+    let mut alive: Vec<usize> = (0..live.len()).collect();
+    let mut rung_of = vec![0usize; live.len()];
+    let mut converged = vec![false; live.len()];
+    let mut cut: Option<String> = None;
+    let stopped = || {
+        options
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::SeqCst))
+    };
+    'rungs: for (r, &target) in rungs.iter().enumerate() {
+        let last = r + 1 == rungs.len();
+        for &id in &alive {
+            if stopped() {
+                cut = Some("interrupted: kept the best candidate so far".to_string());
+                break 'rungs;
+            }
+            if started.elapsed().as_secs_f64() > options.budget_seconds {
+                cut = Some(format!(
+                    "the wall-clock budget ({:.0} s) ran out: kept the best candidate so far",
+                    options.budget_seconds
+                ));
+                break 'rungs;
+            }
+            rung_of[id] = r;
+            if converged[id] {
+                continue;
+            }
+            on_event(&SearchEvent::TrialStart {
+                trial: id,
+                rung: r,
+                epochs: target,
+                settings: live[id].settings.clone(),
+            });
+            let patience = if last {
+                (target / 4).max(5)
+            } else {
+                usize::MAX
+            };
+            let view = &views[live[id].view];
+            let result = train_to(
+                &mut live[id],
+                view,
+                n_classes,
+                target,
+                patience,
+                options,
+                |epoch, accuracy| {
+                    on_event(&SearchEvent::Epoch {
+                        trial: id,
+                        epoch,
+                        accuracy,
+                    })
+                },
+            )?;
+            match result {
+                Trained::Done => {}
+                Trained::Converged => converged[id] = true,
+                Trained::Interrupted => {
+                    cut = Some("interrupted: kept the best candidate so far".to_string());
+                    break 'rungs;
+                }
+            }
+        }
+        // Rank and keep the best third.
+        let mut ranked = alive.clone();
+        ranked.sort_by(|&a, &b| {
+            let (sa, sb) = (best(&mean_curve(&live[a])).0, best(&mean_curve(&live[b])).0);
+            sb.total_cmp(&sa)
+                .then(live[a].epoch_cost.total_cmp(&live[b].epoch_cost))
+                .then(a.cmp(&b))
+        });
+        let keep = if last {
+            1
+        } else {
+            alive.len().div_ceil(ETA).max(1)
+        };
+        ranked.truncate(keep);
+        for &id in &alive {
+            if !ranked.contains(&id) {
+                live[id].machines = None;
+                live[id].rows = None;
+            }
+        }
+        // Memory: survivors keep their machines only while they fit in KEEP_BYTES together.
+        let mut held = 0.0;
+        for &id in &ranked {
+            held += live[id].bytes;
+            if held > KEEP_BYTES {
+                live[id].machines = None;
+                live[id].rows = None;
+            }
+        }
+        on_event(&SearchEvent::RungEnd {
+            rung: r,
+            survivors: ranked.clone(),
+        });
+        alive = ranked;
+    }
+
+    let trials: Vec<Trial> = live
+        .iter()
+        .enumerate()
+        .map(|(id, l)| {
+            let curve = mean_curve(l);
+            let (best_accuracy, best_epoch) = best(&curve);
+            let mut settings = l.settings.clone();
+            settings.epochs = curve.len();
+            Trial {
+                id,
+                settings,
+                best_accuracy,
+                best_epoch,
+                curve,
+                rung: rung_of[id],
+                converged: converged[id],
+                estimated_epoch_seconds: l.epoch_cost,
+            }
+        })
+        .collect();
+    let chosen = trials
+        .iter()
+        .filter(|t| !t.curve.is_empty())
+        .min_by(|a, b| {
+            b.best_accuracy
+                .total_cmp(&a.best_accuracy)
+                .then(live[a.id].epoch_cost.total_cmp(&live[b.id].epoch_cost))
+                .then(a.id.cmp(&b.id))
+        })
+        .map(|t| t.id);
+    let (settings, valid_accuracy) = match chosen {
+        Some(id) => {
+            let mut s = live[id].settings.clone();
+            s.epochs = trials[id].best_epoch.max(1);
+            (s, Some(trials[id].best_accuracy))
+        }
+        None => (live[0].settings.clone(), None),
+    };
+    Ok(SearchLog {
+        chosen: settings,
+        chosen_trial: chosen,
+        valid_accuracy,
+        validation,
+        budget_seconds: options.budget_seconds,
+        planned_seconds: estimate,
+        rungs: rungs.to_vec(),
+        trials,
+        cut,
+    })
+}
+
+enum Trained {
+    Done,
+    Converged,
+    Interrupted,
+}
+
+/// Validation accuracy per epoch, averaged over the folds that have it.
+fn mean_curve(l: &Live) -> Vec<f64> {
+    let n = l.per_fold.iter().map(Vec::len).min().unwrap_or(0);
+    (0..n)
+        .map(|e| l.per_fold.iter().map(|c| c[e]).sum::<f64>() / l.per_fold.len() as f64)
+        .collect()
+}
+
+/// The best value of a curve and its 1-based epoch (the first on ties); `(-1, 0)` if empty.
+fn best(curve: &[f64]) -> (f64, usize) {
+    let mut out = (-1.0, 0);
+    for (e, &a) in curve.iter().enumerate() {
+        if a > out.0 {
+            out = (a, e + 1);
+        }
+    }
+    out
+}
+
+/// Trains one candidate on every fold up to `target` epochs, scoring each epoch. Stops early
+/// when the mean validation accuracy has not improved for `patience` epochs.
+fn train_to(
+    l: &mut Live,
+    view: &FeatureView,
+    n_classes: usize,
+    target: usize,
+    patience: usize,
+    options: &SearchOptions,
+    mut on_epoch: impl FnMut(usize, f64),
+) -> Result<Trained> {
+    if l.machines.is_none() {
+        // Fresh (or dropped for memory): start over; the same seed retraces the same curve.
+        let rows: Vec<(SparseRows, SparseRows)> = view
+            .folds
+            .iter()
+            .map(|f| f.project(l.settings.max_features))
+            .collect();
+        let machines = rows
+            .iter()
+            .map(|(x, _)| {
+                let params = l
+                    .settings
+                    .apply(Params::builder(n_classes, x.n_features().max(1)))
+                    .seed(options.seed)
+                    .threads(options.threads)
+                    .build()?;
+                Ok(TsetlinMachine::new(params)?)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        l.machines = Some(machines);
+        l.rows = Some(rows);
+        for c in &mut l.per_fold {
+            c.clear();
+        }
+    }
+    let (Some(machines), Some(rows)) = (l.machines.as_mut(), l.rows.as_ref()) else {
+        unreachable!("set above");
+    };
+    let fit = FitOptions {
+        epochs: 1,
+        shuffle: true,
+        stop: options.stop.clone(),
+    };
+    let mut since_best = 0;
+    let mut best_so_far = best(&mean_curve_of(&l.per_fold)).0;
+    let mut epoch = l.per_fold[0].len();
+    while epoch < target {
+        for (f, (machine, (x_valid_train, x_valid))) in machines.iter_mut().zip(rows).enumerate() {
+            let fold = &view.folds[f];
+            let summary =
+                machine.fit(x_valid_train, &fold.y_train, &fit, |_, _| Control::Continue)?;
+            if summary.interrupted {
+                return Ok(Trained::Interrupted);
+            }
+            l.per_fold[f].push(machine.accuracy(x_valid, &fold.y_valid)?);
+        }
+        epoch += 1;
+        let acc = *mean_curve_of(&l.per_fold).last().unwrap_or(&0.0);
+        on_epoch(epoch, acc);
+        if acc > best_so_far {
+            best_so_far = acc;
+            since_best = 0;
+        } else {
+            since_best += 1;
+            if since_best >= patience {
+                return Ok(Trained::Converged);
+            }
+        }
+    }
+    Ok(Trained::Done)
+}
+
+fn mean_curve_of(per_fold: &[Vec<f64>]) -> Vec<f64> {
+    let n = per_fold.iter().map(Vec::len).min().unwrap_or(0);
+    (0..n)
+        .map(|e| per_fold.iter().map(|c| c[e]).sum::<f64>() / per_fold.len() as f64)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rungs_grow_by_eta_and_end_at_the_ceiling() {
+        assert_eq!(rung_epochs(60), vec![2, 6, 18, 54, 60]);
+        assert_eq!(rung_epochs(18), vec![2, 6, 18]);
+        assert_eq!(rung_epochs(1), vec![1]);
+    }
+
+    #[test]
+    fn projection_keeps_the_chosen_columns_renumbered() {
+        let x = SparseRows::from_rows(5, &[vec![0, 2, 4], vec![1, 3]]).expect("rows");
+        let p = project(&x, &[2, 3]);
+        assert_eq!(p.n_features(), 2);
+        assert_eq!(p.row(0), &[0]);
+        assert_eq!(p.row(1), &[1]);
+    }
+
+    #[test]
+    fn ranking_puts_the_class_feature_first() {
+        // Feature 1 is present exactly in class 1; feature 0 everywhere; feature 2 nowhere.
+        let rows: Vec<Vec<u32>> = (0..20)
+            .map(|i| if i % 2 == 1 { vec![0, 1] } else { vec![0] })
+            .collect();
+        let y: Vec<u32> = (0..20).map(|i| (i % 2) as u32).collect();
+        let x = SparseRows::from_rows(3, &rows).expect("rows");
+        assert_eq!(rank_features(&x, &y, 2, Selection::ChiSquared)[0], 1);
+    }
+}

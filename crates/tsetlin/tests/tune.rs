@@ -1,0 +1,180 @@
+//! The settings search on small synthetic corpora: it beats a known-bad start, it is
+//! deterministic for a seed on any thread count, pins win, and the chosen settings are saved
+//! with the model.
+
+use tsetlin::featurize::FeaturizerConfig;
+use tsetlin::tune::{self, Pinned, SearchEvent, SearchOptions, Settings};
+use tsetlin::TextClassifier;
+use tsetlin_core::{Control, FitOptions};
+
+fn small_options(threads: usize) -> SearchOptions {
+    SearchOptions {
+        budget_seconds: 20.0,
+        max_epochs: 6,
+        threads,
+        seed: 11,
+        ..SearchOptions::default()
+    }
+}
+
+fn accuracy(clf: &TextClassifier, texts: &[String], labels: &[String]) -> f64 {
+    let pred = clf.predict(texts).expect("predict");
+    pred.iter().zip(labels).filter(|(p, t)| p == t).count() as f64 / labels.len() as f64
+}
+
+#[test]
+fn search_beats_a_known_bad_start_on_held_out_data() {
+    let train = tsetlin::synth::clinical_notes(1200, 3);
+    let test = tsetlin::synth::clinical_notes(400, 4);
+    let config = FeaturizerConfig {
+        min_df: 2,
+        ..FeaturizerConfig::default()
+    };
+    let mut events = 0;
+    let auto = tune::fit_text(
+        &train.texts,
+        &train.labels,
+        &config,
+        &Pinned::default(),
+        &small_options(2),
+        |_| events += 1,
+    )
+    .expect("auto fit");
+    assert!(events > 0);
+    assert!(auto.log.trials.len() >= 3, "{:?}", auto.log.trials.len());
+    assert!(
+        auto.log.validation.contains("3-fold"),
+        "{}",
+        auto.log.validation
+    );
+    let auto_acc = accuracy(&auto.model, &test.texts, &test.labels);
+
+    // A known-bad start: two clauses per class, one epoch.
+    let (mut bad, x, y) = TextClassifier::prepare(&train.texts, &train.labels, &config, |b| {
+        b.clauses(2)
+            .threshold(1.0)
+            .specificity(1.5)
+            .seed(11)
+            .threads(2)
+    })
+    .expect("prepare");
+    bad.machine
+        .fit(&x, &y, &FitOptions::epochs(1), |_, _| Control::Continue)
+        .expect("fit");
+    let bad_acc = accuracy(&bad, &test.texts, &test.labels);
+    assert!(auto_acc > bad_acc + 0.1, "auto {auto_acc} vs bad {bad_acc}");
+    assert!(auto_acc > 0.8, "auto {auto_acc}");
+    // The choice is the best trial's, and the saved model carries it.
+    let chosen = auto.log.chosen_trial.expect("a trial was chosen");
+    let best = auto
+        .log
+        .trials
+        .iter()
+        .map(|t| t.best_accuracy)
+        .fold(0.0, f64::max);
+    assert_eq!(auto.log.trials[chosen].best_accuracy, best);
+    let bytes = auto.model.to_bytes().expect("bytes");
+    let back = TextClassifier::from_bytes(&bytes, std::path::Path::new("m")).expect("load");
+    assert_eq!(back.search.as_ref(), Some(&auto.log));
+    assert_eq!(back.settings(), auto.log.chosen);
+}
+
+#[test]
+fn same_seed_same_choice_on_one_and_four_threads() {
+    let train = tsetlin::synth::clinical_notes(600, 5);
+    let config = FeaturizerConfig::default();
+    let run = |threads| {
+        tune::fit_text(
+            &train.texts,
+            &train.labels,
+            &config,
+            &Pinned::default(),
+            &small_options(threads),
+            |_| {},
+        )
+        .expect("auto fit")
+    };
+    let one = run(1);
+    let four = run(4);
+    assert_eq!(one.log, four.log);
+    assert_eq!(one.model.machine, four.model.machine);
+}
+
+#[test]
+fn pinned_settings_are_kept_and_a_complete_pin_searches_nothing() {
+    let train = tsetlin::synth::clinical_notes(500, 6);
+    let config = FeaturizerConfig::default();
+    let pinned = Pinned {
+        clauses: Some(40),
+        threshold: Some(15.0),
+        ..Pinned::default()
+    };
+    let auto = tune::fit_text(
+        &train.texts,
+        &train.labels,
+        &config,
+        &pinned,
+        &small_options(1),
+        |_| {},
+    )
+    .expect("auto fit");
+    assert!(auto
+        .log
+        .trials
+        .iter()
+        .all(|t| t.settings.clauses == 40 && t.settings.threshold == 15.0));
+    assert_eq!(auto.model.machine.params().n_clauses, 40);
+
+    let given = Settings {
+        ngram_max: 1,
+        max_features: Some(50),
+        clauses: 20,
+        threshold: 10.0,
+        specificity: 3.0,
+        weighted: false,
+        boost: true,
+        literal_budget: None,
+        epochs: 2,
+        state_bits: 8,
+        clause_drop: 0.0,
+        focused_negatives: false,
+    };
+    let mut saw_trial = false;
+    let auto = tune::fit_text(
+        &train.texts,
+        &train.labels,
+        &config,
+        &Pinned::all(&given),
+        &small_options(1),
+        |e| saw_trial |= matches!(e, SearchEvent::TrialStart { .. }),
+    )
+    .expect("fit");
+    assert!(!saw_trial);
+    assert!(auto.log.trials.is_empty());
+    assert_eq!(auto.log.chosen, given);
+    assert_eq!(auto.model.featurizer.n_features(), 50);
+    assert_eq!(auto.history.len(), 2);
+}
+
+#[test]
+fn feature_rows_search_too() {
+    let data = tsetlin::synth::clinical_notes(700, 8);
+    let (clf, x, y) = TextClassifier::prepare(
+        &data.texts,
+        &data.labels,
+        &FeaturizerConfig::default(),
+        |b| b,
+    )
+    .expect("prepare");
+    let auto = tune::fit_rows(
+        &x,
+        &y,
+        clf.class_names().len(),
+        &Pinned::default(),
+        &small_options(2),
+        |_| {},
+    )
+    .expect("fit rows");
+    assert!(auto.log.trials.len() >= 3);
+    assert!(auto.model.accuracy(&x, &y).expect("acc") > 0.8);
+}

@@ -1,0 +1,72 @@
+"""Automatic settings from Python: the same search as `tsetlin train`, pins kept, no search
+with auto=False, and scikit-learn's own GridSearchCV still composes."""
+
+import pickle
+
+import pytest
+from sklearn.model_selection import GridSearchCV
+
+from tsetlin import TextClassifier
+from tsetlin.datasets import clinical_notes
+
+TRAIN = clinical_notes(400, 11)
+TEST = clinical_notes(300, 12)
+QUICK = {"budget": 20.0, "max_epochs": 6, "random_state": 3, "n_jobs": 1}
+
+
+@pytest.fixture(scope="module")
+def auto():
+    return TextClassifier(**QUICK).fit(*TRAIN)
+
+
+def test_default_estimator_chooses_settings_on_training_data(auto):
+    assert auto.score(*TEST) > 0.8
+    log = auto.search_log_
+    assert len(log) >= 3
+    assert sum(r["chosen"] for r in log) == 1
+    chosen = next(r for r in log if r["chosen"])
+    assert chosen["validation_accuracy"] == max(r["validation_accuracy"] or 0 for r in log)
+    best = auto.best_params_
+    for key in ("n_clauses", "T", "s", "weighted", "epochs", "ngram_max", "max_features"):
+        assert key in best
+    assert best["epochs"] == chosen["best_epoch"]
+    assert "cross-validation" in auto.search_log["validation"]
+
+
+def test_same_seed_same_choice_and_the_log_survives_pickling(auto):
+    again = TextClassifier(**QUICK).fit(*TRAIN)
+    assert again.best_params_ == auto.best_params_
+    back = pickle.loads(pickle.dumps(auto))
+    assert back.best_params_ == auto.best_params_
+    assert back.search_log_ == auto.search_log_
+
+
+def test_given_settings_are_kept():
+    clf = TextClassifier(n_clauses=10, T=7, weighted=False, **QUICK).fit(*TRAIN)
+    best = clf.best_params_
+    assert (best["n_clauses"], best["T"], best["weighted"]) == (10, 7.0, False)
+    assert all(r["params"]["n_clauses"] == 10 for r in clf.search_log_)
+
+
+def test_no_auto_derives_defaults_from_the_data():
+    clf = TextClassifier(auto=False, epochs=3, random_state=0).fit(*TRAIN)
+    assert clf.search_log_ == []
+    assert clf.best_params_["n_clauses"] == 100  # a small corpus gets the smallest bank
+    assert clf.best_params_["weighted"] is True
+    assert len(clf.history_) == 3
+
+
+def test_bad_settings_are_refused_by_name():
+    with pytest.raises(ValueError, match="n_clauses"):
+        TextClassifier(n_clauses=7, **QUICK).fit(*TRAIN)
+    with pytest.raises(ValueError, match="budget"):
+        TextClassifier(budget=-1.0).fit(*TRAIN)
+    with pytest.raises(ValueError, match="weighted"):
+        TextClassifier(weighted="yes", **QUICK).fit(*TRAIN)
+
+
+def test_grid_search_cv_composes():
+    base = TextClassifier(auto=False, epochs=3, n_clauses=20, random_state=0, n_jobs=1)
+    grid = GridSearchCV(base, {"s": [2.0, 5.0]}, cv=2).fit(*TRAIN)
+    assert grid.best_params_["s"] in (2.0, 5.0)
+    assert grid.score(*TEST) > 0.5
