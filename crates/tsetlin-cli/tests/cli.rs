@@ -264,10 +264,7 @@ fn the_test_file_never_changes_the_choice() {
     let (clean, clean_acc) = choose(&p("demo/test.jsonl"), "auto/clean.tsetlin");
     let (dirty, dirty_acc) = choose(&poisoned, "auto/dirty.tsetlin");
     assert_eq!(clean, dirty);
-    assert!(
-        clean_acc > 0.8 && dirty_acc < 0.2,
-        "{clean_acc} {dirty_acc}"
-    );
+    assert!(clean_acc > dirty_acc + 0.4, "{clean_acc} {dirty_acc}");
 }
 
 #[test]
