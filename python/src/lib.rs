@@ -259,6 +259,40 @@ fn parse_pinned(json: &str) -> PyResult<Pinned> {
     Ok(pinned)
 }
 
+/// The search options of a Python call, refused by name when out of range.
+fn search_options(
+    auto: bool,
+    budget: f64,
+    max_epochs: usize,
+    seed: u64,
+    threads: usize,
+    stop: &Arc<AtomicBool>,
+) -> PyResult<SearchOptions> {
+    if !(budget.is_finite() && budget > 0.0) {
+        return Err(value_error(format!(
+            "budget = {budget}: must be a positive number of seconds"
+        )));
+    }
+    if max_epochs == 0 {
+        return Err(value_error("max_epochs = 0: must be at least 1"));
+    }
+    Ok(SearchOptions {
+        budget_seconds: budget,
+        seed,
+        threads: resolve_threads(threads),
+        max_epochs,
+        stop: Some(Arc::clone(stop)),
+        auto,
+        ..SearchOptions::default()
+    })
+}
+
+/// The error of a run that the stop flag ended: the signal that set it, or a plain
+/// `KeyboardInterrupt`.
+fn interrupted(signal: Option<PyErr>) -> PyErr {
+    signal.unwrap_or_else(|| PyKeyboardInterrupt::new_err("training interrupted"))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
@@ -462,6 +496,75 @@ impl Machine {
     ) -> PyResult<Self> {
         let params = MachineSettings::from_dict(params)?.build(n_classes, n_features)?;
         Ok(Self::wrap(TsetlinMachine::new(params).map_err(core_err)?))
+    }
+
+    /// Trains with the automatic settings (`auto`) or with the pinned settings over the
+    /// data-derived defaults, on CSR rows and u32 labels: the library's one training path.
+    /// Returns the machine and the search log as JSON.
+    #[staticmethod]
+    #[pyo3(signature = (n_classes, n_features, indptr, indices, y, pinned = "{}", auto = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
+    fn train_auto(
+        py: Python<'_>,
+        n_classes: usize,
+        n_features: usize,
+        indptr: &[u8],
+        indices: &[u8],
+        y: &[u8],
+        pinned: &str,
+        auto: bool,
+        budget: f64,
+        max_epochs: usize,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<(Self, String)> {
+        let x = rows_from(n_features, indptr, indices)?;
+        let y = read_u32s(y, "labels")?;
+        let pinned = parse_pinned(pinned)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let options = search_options(auto, budget, max_epochs, seed, threads, &stop)?;
+        let (result, signal) = run_interruptible(py, &stop, || {
+            tune::fit_rows(&x, &y, n_classes, &pinned, &options, |_| {})
+        })?;
+        let fit = result.map_err(text_err)?;
+        if fit.interrupted {
+            return Err(interrupted(signal));
+        }
+        let log = serde_json::to_string(&fit.log).map_err(|e| value_error(e.to_string()))?;
+        Ok((Self::wrap(fit.model), log))
+    }
+
+    /// An untrained machine with the pinned settings over the defaults derived from a first
+    /// batch of `rows` rows with `mean_present` present features on average (`partial_fit`).
+    #[staticmethod]
+    #[pyo3(signature = (n_classes, n_features, rows, mean_present, pinned = "{}", seed = 42))]
+    fn with_defaults(
+        n_classes: usize,
+        n_features: usize,
+        rows: usize,
+        mean_present: f64,
+        pinned: &str,
+        seed: u64,
+    ) -> PyResult<(Self, String)> {
+        let pinned = parse_pinned(pinned)?;
+        let profile = tune::DataProfile {
+            rows,
+            classes: n_classes,
+            features: n_features,
+            mean_present,
+            text: false,
+        };
+        let settings = pinned.impose(tune::default_settings(&profile));
+        let params = settings
+            .apply(Params::builder(n_classes, n_features))
+            .seed(seed)
+            .build()
+            .map_err(core_err)?;
+        let json = serde_json::to_string(&settings).map_err(|e| value_error(e.to_string()))?;
+        Ok((
+            Self::wrap(TsetlinMachine::new(params).map_err(core_err)?),
+            json,
+        ))
     }
 
     /// Number of classes.
@@ -779,24 +882,8 @@ impl TextModel {
     ) -> PyResult<Self> {
         let config = featurizer_config(featurizer)?;
         let pinned = parse_pinned(pinned)?;
-        if !(budget.is_finite() && budget > 0.0) {
-            return Err(value_error(format!(
-                "budget = {budget}: must be a positive number of seconds"
-            )));
-        }
-        if max_epochs == 0 {
-            return Err(value_error("max_epochs = 0: must be at least 1"));
-        }
         let stop = Arc::new(AtomicBool::new(false));
-        let options = SearchOptions {
-            budget_seconds: budget,
-            seed,
-            threads: resolve_threads(threads),
-            max_epochs,
-            stop: Some(Arc::clone(&stop)),
-            auto,
-            ..SearchOptions::default()
-        };
+        let options = search_options(auto, budget, max_epochs, seed, threads, &stop)?;
         let (result, signal) = run_interruptible(py, &stop, || {
             on_local_pool(threads, || {
                 tune::fit_text(&texts, &labels, &config, &pinned, &options, |_| {})

@@ -70,3 +70,21 @@ def test_grid_search_cv_composes():
     grid = GridSearchCV(base, {"s": [2.0, 5.0]}, cv=2).fit(*TRAIN)
     assert grid.best_params_["s"] in (2.0, 5.0)
     assert grid.score(*TEST) > 0.5
+
+
+def test_tsetlin_classifier_defaults_booleanise_and_search():
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    from tsetlin import TsetlinClassifier
+
+    X, y = load_breast_cancer(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    clf = TsetlinClassifier(budget=20.0, max_epochs=6, random_state=0).fit(Xtr, ytr)
+    assert clf.score(Xte, yte) > 0.85
+    assert len(clf.search_log_) >= 3
+    assert {"n_clauses", "T", "s", "weighted", "epochs"} <= set(clf.best_params_)
+    assert "ngram_max" not in clf.best_params_
+    again = pickle.loads(pickle.dumps(clf))
+    assert again.best_params_ == clf.best_params_
+    assert (again.predict(Xte) == clf.predict(Xte)).all()

@@ -14,7 +14,10 @@ from tsetlin import TsetlinClassifier
 
 
 def make(**kw):
-    kw = {"n_clauses": 20, "T": 10, "s": 3.0, "epochs": 20, "random_state": 1, **kw}
+    kw = {
+        "n_clauses": 20, "T": 10, "s": 3.0, "epochs": 20, "random_state": 1, "auto": False,
+        "binarize": None, "weighted": False, "boost_true_positive": False, **kw,
+    }
     return TsetlinClassifier(**kw)
 
 

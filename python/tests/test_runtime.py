@@ -29,7 +29,7 @@ def big_problem(n=4000, features=400):
 
 def test_gil_is_released_during_fit():
     X, y = big_problem()
-    clf = TsetlinClassifier(n_clauses=200, epochs=3, random_state=0)
+    clf = TsetlinClassifier(n_clauses=200, epochs=3, auto=False, random_state=0)
     t = threading.Thread(target=clf.fit, args=(X, y))
     started = time.perf_counter()
     t.start()
@@ -56,7 +56,7 @@ SCRIPT = textwrap.dedent(
     X = sp.random(4000, 400, density=0.05, format="csr", random_state=rng)
     X.data[:] = 1
     y = rng.randint(0, 4, 4000)
-    clf = TsetlinClassifier(n_clauses=200, epochs=100000, random_state=0)
+    clf = TsetlinClassifier(n_clauses=200, epochs=100000, auto=False, random_state=0)
     print("training", flush=True)
     t = time.perf_counter()
     try:
@@ -107,7 +107,7 @@ def _predict_in_child(_):
 
 def _fit_in_child(args):
     X, y = args
-    clf = TsetlinClassifier(n_clauses=20, epochs=2, random_state=0, n_jobs=2).fit(X, y)
+    clf = TsetlinClassifier(n_clauses=20, epochs=2, auto=False, random_state=0, n_jobs=2).fit(X, y)
     return clf.predict(X).tolist()
 
 
@@ -120,7 +120,7 @@ def _text_in_child(_):
 def test_forked_children_do_not_hang():
     X, y = big_problem(1000, 100)
     # The parent uses its thread pools first: a child inherits them without their threads.
-    clf = TsetlinClassifier(n_clauses=20, epochs=2, random_state=0, n_jobs=2).fit(X, y)
+    clf = TsetlinClassifier(n_clauses=20, epochs=2, auto=False, random_state=0, n_jobs=2).fit(X, y)
     expected = clf.predict(X).tolist()
     texts, labels = clinical_notes(300, 1)
     text = TextClassifier(n_clauses=20, epochs=2, auto=False, random_state=0, n_jobs=2).fit(texts, labels)
@@ -141,7 +141,7 @@ def test_forked_children_do_not_hang():
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_raw_fork_uses_the_inherited_model():
     X, y = big_problem(500, 50)
-    clf = TsetlinClassifier(n_clauses=20, epochs=2, random_state=0, n_jobs=2).fit(X, y)
+    clf = TsetlinClassifier(n_clauses=20, epochs=2, auto=False, random_state=0, n_jobs=2).fit(X, y)
     expected = clf.class_sums(X)
     r, w = os.pipe()
     pid = os.fork()

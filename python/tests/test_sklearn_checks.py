@@ -2,11 +2,13 @@
 
 Two configurations run every check:
 
-* ``binarize="quantile"`` (thermometer encoding of numeric input) passes them all;
-* the default ``binarize=None`` refuses non-binary input with ``ValueError`` by design (a
-  Tsetlin machine's input is Boolean; silently thresholding would hide a mistake). The checks
-  below feed continuous floats (random, blobs, iris...) and so are expected to fail with that
-  ValueError; each is listed with the reason. No check is skipped for any other reason.
+* the default estimator, ``TsetlinClassifier()`` (automatic settings chosen on the training
+  data; ``binarize="auto"``: 0/1 input as it is, other numbers thermometer-encoded), passes
+  them all, with no expected failure;
+* ``binarize=None`` (strictly Boolean input, no search) refuses non-binary input with
+  ``ValueError`` by design. The checks below feed continuous floats (random, blobs, iris...)
+  and so are expected to fail with that ValueError; each is listed with the reason. No check
+  is skipped for any other reason.
 """
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -14,8 +16,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from tsetlin import TsetlinClassifier
 
 CONTINUOUS = (
-    "feeds continuous features; binarize=None (the default) refuses non-binary input with "
-    "ValueError by design. The binarize='quantile' configuration passes this check."
+    "feeds continuous features; binarize=None refuses non-binary input with ValueError by "
+    "design. The default configuration (binarize='auto') passes this check."
 )
 
 # Checks that give the default estimator non-binary data (scikit-learn 1.6-1.9 names).
@@ -60,8 +62,8 @@ def expected_failures(estimator):
 
 @parametrize_with_checks(
     [
-        TsetlinClassifier(n_clauses=40, epochs=10, binarize="quantile"),
-        TsetlinClassifier(n_clauses=40, epochs=10),
+        TsetlinClassifier(),
+        TsetlinClassifier(n_clauses=40, epochs=10, binarize=None, auto=False),
     ],
     expected_failed_checks=expected_failures,
 )

@@ -132,7 +132,7 @@ def test_model_file_errors(trained, tmp_path):
         TextClassifier.load(path)
     engine = tmp_path / "engine.bin"
     X = (np.random.RandomState(0).rand(50, 5) > 0.5).astype(int)
-    engine.write_bytes(TsetlinClassifier(n_clauses=4, epochs=1).fit(X, X[:, 0]).machine_bytes())
+    engine.write_bytes(TsetlinClassifier(n_clauses=4, epochs=1, auto=False).fit(X, X[:, 0]).machine_bytes())
     with pytest.raises(ValueError, match="bare engine model"):
         TextClassifier.load(engine)
     with pytest.raises(OSError):
@@ -166,7 +166,8 @@ def test_vectorizer_in_a_pipeline():
     assert X.shape[1] == len(names) and vec.vocabulary_[names[3]] == 3
     pipe = make_pipeline(
         TsetlinVectorizer(max_features=300),
-        TsetlinClassifier(n_clauses=40, T=20, s=4.0, epochs=20, random_state=0),
+        TsetlinClassifier(n_clauses=40, T=20, s=4.0, epochs=20, random_state=0, auto=False,
+                          weighted=False, boost_true_positive=False),
     )
     pipe.fit(*TRAIN)
     assert pipe.score(*TEST) > 0.9

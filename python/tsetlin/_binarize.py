@@ -69,20 +69,32 @@ def fit_encoding(X: Any, binarize: Any, n_bins: Any) -> Encoding:
     n_columns = X.shape[1]
     if binarize is None:
         return Encoding("binary", n_columns)
+    if isinstance(binarize, str) and binarize == "auto":
+        # 0/1 input is used as it is; anything else gets the thermometer encoding.
+        if _is_binary(X):
+            return Encoding("binary", n_columns)
+        binarize = "quantile"
     if isinstance(binarize, str):
         if binarize != "quantile":
-            raise ValueError(f"binarize = {binarize!r}: expected None, a number or 'quantile'")
+            raise ValueError(
+                f"binarize = {binarize!r}: expected 'auto', None, a number or 'quantile'"
+            )
         if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
             raise ValueError(f"n_bins = {n_bins!r}: must be an integer >= 1")
         return Encoding("quantile", n_columns, thresholds=_quantiles(X, int(n_bins)))
     if isinstance(binarize, bool) or not isinstance(binarize, numbers.Real) or not np.isfinite(binarize):
-        raise ValueError(f"binarize = {binarize!r}: expected None, a number or 'quantile'")
+        raise ValueError(f"binarize = {binarize!r}: expected 'auto', None, a number or 'quantile'")
     if sp.issparse(X) and binarize < 0:
         raise ValueError(
             f"binarize = {binarize}: a negative threshold would turn every implicit zero of the "
             "sparse input into a present feature; use a threshold >= 0 or dense input"
         )
     return Encoding("threshold", n_columns, threshold=float(binarize))
+
+
+def _is_binary(X: Any) -> bool:
+    values = X.data if sp.issparse(X) else np.asarray(X)
+    return bool(np.all((values == 0) | (values == 1)))
 
 
 def _rows_of(indptr: np.ndarray) -> np.ndarray:

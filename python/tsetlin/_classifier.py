@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from typing import Any, Dict, List, Optional
 
@@ -14,10 +15,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _tsetlin
 from ._binarize import Encoding, fit_encoding
 from ._common import (
+    AutoSettingsMixin,
     as_frame,
-    check_epochs,
-    machine_params,
     pack_csr,
+    pinned_json,
+    search_args,
+    warn_if_cut,
     resolve_n_jobs,
     resolve_seed,
     rule_sentence,
@@ -25,34 +28,42 @@ from ._common import (
 )
 
 
-class TsetlinClassifier(ClassifierMixin, BaseEstimator):
+class TsetlinClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
     """Multiclass Tsetlin machine (Granmo 2018; Berge et al. 2019) on Boolean features.
 
-    The input is a binary matrix: a NumPy array of 0/1 (or bool) or a scipy.sparse matrix whose
-    stored values are 1. Sparse input goes to the engine as its CSR index arrays and is never
-    densified. Continuous input is refused with ``ValueError`` unless ``binarize`` says how to
-    turn it into Boolean features (a fixed threshold, or ``"quantile"`` thermometer encoding).
+    The engine's input is Boolean. With the default ``binarize="auto"``, 0/1 (or bool) input
+    is used as it is and any other numeric input is booleanised by thermometer encoding (up
+    to ``n_bins`` quantile thresholds per column, learned in ``fit``). Sparse input goes to the
+    engine as its CSR index arrays and is never densified.
+
+    Automatic settings (``auto=True``, the default): the settings left at None are chosen on
+    the training data only by the library's search (as ``tsetlin train``: a stratified
+    hold-out, or 3-fold cross-validation under 2,000 rows; successive halving over epochs
+    within ``budget`` seconds of a 2-core laptop), then the final machine trains on all of
+    ``X``. After ``fit``: ``best_params_`` and ``search_log_``. ``auto=False``: the settings
+    left at None take defaults derived from the data.
 
     Parameters
     ----------
-    n_clauses : int, default=100
+    n_clauses : int or None, default=None
         Clauses per class (even: half vote for the class, half against).
     T : float or None, default=None
-        Vote margin (threshold); None means ``0.8 * n_clauses``.
-    s : float, default=3.9
+        Vote margin (threshold).
+    s : float or None, default=None
         Specificity (> 1): higher values make longer, more specific rules.
-    epochs : int, default=10
+    epochs : int or None, default=None
         Training epochs of ``fit``.
-    binarize : None, float or "quantile", default=None
-        How input values become Boolean features: None requires 0/1 input; a number ``t``
-        uses ``x > t``; "quantile" uses up to ``n_bins`` thermometer thresholds per column.
+    auto, budget, max_epochs : bool, float, int, default=True, 900.0, 60
+        The settings search, its time budget in seconds and its epoch ceiling.
+    binarize : "auto", None, float or "quantile", default="auto"
+        How input values become Boolean features: "auto" keeps 0/1 input and thermometer-
+        encodes anything else; None requires 0/1 input; a number ``t`` uses ``x > t``;
+        "quantile" always uses up to ``n_bins`` thermometer thresholds per column.
     n_bins : int, default=8
-        Thresholds per column when ``binarize="quantile"``.
+        Thresholds per column for the thermometer encoding.
     state_bits, boost_true_positive, weighted, literal_budget, clause_drop,
     focused_negative_sampling :
-        Engine options, see the Rust ``Params`` documentation.
-    shuffle : bool, default=True
-        Visit the rows of each epoch in a fresh seeded order.
+        Engine options, see the Rust ``Params`` documentation (None: searched).
     random_state : int, RandomState or None, default=None
         An int is the engine's seed (the CLI's ``--seed``); training is deterministic given it,
         whatever ``n_jobs``.
@@ -69,20 +80,22 @@ class TsetlinClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        n_clauses: int = 100,
+        n_clauses: Optional[int] = None,
         T: Optional[float] = None,
-        s: float = 3.9,
+        s: Optional[float] = None,
         *,
-        epochs: int = 10,
-        binarize: Any = None,
+        epochs: Optional[int] = None,
+        auto: bool = True,
+        budget: float = 900.0,
+        max_epochs: int = 60,
+        binarize: Any = "auto",
         n_bins: int = 8,
         state_bits: int = 8,
-        boost_true_positive: bool = False,
-        weighted: bool = False,
+        boost_true_positive: Optional[bool] = None,
+        weighted: Optional[bool] = None,
         literal_budget: Optional[int] = None,
         clause_drop: float = 0.0,
         focused_negative_sampling: bool = False,
-        shuffle: bool = True,
         random_state: Any = None,
         n_jobs: Optional[int] = None,
     ) -> None:
@@ -90,6 +103,9 @@ class TsetlinClassifier(ClassifierMixin, BaseEstimator):
         self.T = T
         self.s = s
         self.epochs = epochs
+        self.auto = auto
+        self.budget = budget
+        self.max_epochs = max_epochs
         self.binarize = binarize
         self.n_bins = n_bins
         self.state_bits = state_bits
@@ -98,7 +114,6 @@ class TsetlinClassifier(ClassifierMixin, BaseEstimator):
         self.literal_budget = literal_budget
         self.clause_drop = clause_drop
         self.focused_negative_sampling = focused_negative_sampling
-        self.shuffle = shuffle
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -129,31 +144,41 @@ class TsetlinClassifier(ClassifierMixin, BaseEstimator):
             )
         return np.ascontiguousarray(idx, dtype="<u4").tobytes()
 
-    def _new_machine(self, X: Any) -> None:
+    def _check_classes(self) -> None:
         if len(self.classes_) < 2:
             raise ValueError(
                 "TsetlinClassifier needs at least 2 classes; only one class is present "
                 f"({self.classes_[0]!r})"
             )
-        self._encoding: Encoding = fit_encoding(X, self.binarize, self.n_bins)
-        params = machine_params(self, resolve_seed(self.random_state))
-        self._machine = _tsetlin.Machine(len(self.classes_), self._encoding.n_features, params)
-        self.n_iter_ = 0
 
     def fit(self, X: Any, y: Any) -> "TsetlinClassifier":
-        """Trains a fresh machine for ``epochs`` epochs. Ctrl-C stops it (KeyboardInterrupt)."""
+        """Chooses the settings left at None on ``(X, y)`` (unless ``auto=False``) and trains
+        the final machine on all of it. Ctrl-C stops it (KeyboardInterrupt)."""
         X, y = self._validate(X, y, reset=True)
         check_classification_targets(y)
-        epochs = check_epochs(self.epochs)
-        threads = resolve_n_jobs(self.n_jobs)
         self.classes_ = np.unique(y)
-        self._new_machine(X)
+        self._check_classes()
+        self._encoding: Encoding = fit_encoding(X, self.binarize, self.n_bins)
         indptr, indices = self._rows(X)
-        seconds = self._machine.fit(
-            indptr, indices, self._encode_labels(y), epochs, bool(self.shuffle), threads
+        self._machine, self._search = _tsetlin.Machine.train_auto(
+            len(self.classes_), self._encoding.n_features, indptr, indices,
+            self._encode_labels(y), pinned_json(self), *search_args(self),
+            resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
         )
-        self.n_iter_ = len(seconds)
+        self._settings = None
+        warn_if_cut(self.search_log)
+        self.n_iter_ = int(self.search_log["chosen"]["epochs"])
         return self
+
+    def _search_json(self) -> Optional[str]:
+        check_is_fitted(self, "_machine")
+        return getattr(self, "_search", None)
+
+    def _settings_json(self) -> str:
+        check_is_fitted(self, "_machine")
+        if getattr(self, "_settings", None) is not None:
+            return self._settings
+        return json.dumps(json.loads(self._search)["chosen"])
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> "TsetlinClassifier":
         """One pass over ``(X, y)`` in the given order (online learning).
@@ -168,7 +193,17 @@ class TsetlinClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         if first:
             self.classes_ = unique_labels(classes)
-            self._new_machine(X)
+            self._check_classes()
+            self._encoding = fit_encoding(X, self.binarize, self.n_bins)
+            indptr, indices = self._rows(X)
+            n_rows = max(1, X.shape[0])
+            mean_present = (len(indices) // 4) / n_rows
+            self._machine, self._settings = _tsetlin.Machine.with_defaults(
+                len(self.classes_), self._encoding.n_features, X.shape[0], mean_present,
+                pinned_json(self), resolve_seed(self.random_state),
+            )
+            self._search = None
+            self.n_iter_ = 0
         elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
             raise ValueError(
                 f"classes={list(unique_labels(classes))} differs from the classes of the first "

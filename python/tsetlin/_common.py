@@ -1,8 +1,11 @@
-"""Helpers shared by the estimators: threads, seeds, CSR packing, rule tables."""
+"""Helpers shared by the estimators: threads, seeds, the automatic settings, CSR packing, rule
+tables."""
 
 from __future__ import annotations
 
+import json
 import numbers
+import warnings
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -34,46 +37,119 @@ def resolve_seed(random_state: Any) -> int:
     return int(rng.randint(_INT64_MAX, dtype=np.int64))
 
 
-def check_epochs(epochs: Any) -> int:
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
-        raise ValueError(f"epochs = {epochs!r}: must be an integer >= 0")
-    return int(epochs)
+# Estimator parameter -> the library's name of the setting (tune::Settings / Pinned).
+_SETTINGS = {
+    "n_clauses": "clauses",
+    "T": "threshold",
+    "s": "specificity",
+    "weighted": "weighted",
+    "boost_true_positive": "boost",
+    "literal_budget": "literal_budget",
+    "epochs": "epochs",
+    "ngram_max": "ngram_max",
+    "max_features": "max_features",
+    "state_bits": "state_bits",
+    "clause_drop": "clause_drop",
+    "focused_negative_sampling": "focused_negatives",
+}
+_FLAGS = ("weighted", "boost_true_positive", "focused_negative_sampling")
+_INTEGERS = ("n_clauses", "literal_budget", "epochs", "ngram_max", "max_features", "state_bits")
 
 
-def machine_params(est: Any, seed: int) -> Dict[str, Any]:
-    """The engine's hyper-parameters from an estimator's constructor arguments."""
+def pinned_json(est: Any) -> str:
+    """The settings the estimator fixes (every parameter not None), as the library's JSON."""
+    out: Dict[str, Any] = {}
+    for param, key in _SETTINGS.items():
+        value = getattr(est, param, None)
+        if value is None:
+            continue
+        if param in _FLAGS:
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"{param} = {value!r}: must be True, False or None")
+            value = bool(value)
+        elif param in _INTEGERS:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                raise ValueError(f"{param} = {value!r}: must be a non-negative integer or None")
+            if value == 0 and param != "max_features":
+                # 0 means "none" only for max_features (all terms); elsewhere it is refused.
+                raise ValueError(f"{param} = 0: must be at least 1 (or None)")
+            value = int(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"{param} = {value!r}: must be a number or None")
+            value = float(value)
+        out[key] = value
+    return json.dumps(out)
 
-    def flag(name: str) -> bool:
-        value = getattr(est, name)
-        if not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{name} = {value!r}: must be True or False")
-        return bool(value)
 
-    def number(name: str) -> Any:
-        value = getattr(est, name)
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ValueError(f"{name} = {value!r}: must be a number")
-        return value
+def settings_params(est: Any, settings: Dict[str, Any]) -> Dict[str, Any]:
+    """Library settings as the estimator's parameter names (those it has)."""
+    params = {p: settings[k] for p, k in _SETTINGS.items() if k in settings and hasattr(est, p)}
+    if "max_features" in params and params["max_features"] is None:
+        params["max_features"] = 0  # all terms
+    return params
 
-    def integer(name: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise ValueError(f"{name} = {value!r}: must be an integer")
-        return int(value)
 
-    return {
-        "n_clauses": integer("n_clauses", est.n_clauses),
-        "threshold": None if est.T is None else float(number("T")),
-        "specificity": float(number("s")),
-        "state_bits": integer("state_bits", est.state_bits),
-        "boost_true_positive": flag("boost_true_positive"),
-        "weighted": flag("weighted"),
-        "literal_budget": None
-        if est.literal_budget is None
-        else integer("literal_budget", est.literal_budget),
-        "clause_drop": float(number("clause_drop")),
-        "focused_negative_sampling": flag("focused_negative_sampling"),
-        "seed": seed,
-    }
+def search_args(est: Any) -> Tuple[bool, float, int]:
+    """``(auto, budget, max_epochs)`` of an estimator, checked."""
+    if not isinstance(est.auto, (bool, np.bool_)):
+        raise ValueError(f"auto = {est.auto!r}: must be True or False")
+    if isinstance(est.budget, bool) or not isinstance(est.budget, numbers.Real):
+        raise ValueError(f"budget = {est.budget!r}: must be a number of seconds")
+    if isinstance(est.max_epochs, bool) or not isinstance(est.max_epochs, numbers.Integral) \
+            or est.max_epochs < 1:
+        raise ValueError(f"max_epochs = {est.max_epochs!r}: must be a positive integer")
+    return bool(est.auto), float(est.budget), int(est.max_epochs)
+
+
+def warn_if_cut(log: Optional[Dict[str, Any]]) -> None:
+    """A search that ended before its plan says so (interrupt, wall-clock limit)."""
+    if log is not None and log.get("cut"):
+        warnings.warn(f"settings search: {log['cut']}", RuntimeWarning, stacklevel=3)
+
+
+class AutoSettingsMixin:
+    """``best_params_``, ``search_log_`` and ``search_log`` for an estimator whose fitted
+    model answers ``_settings_json()`` and ``_search_json()``."""
+
+    def _settings_json(self) -> str:  # pragma: no cover - implemented by the estimators
+        raise NotImplementedError
+
+    def _search_json(self) -> Optional[str]:  # pragma: no cover
+        raise NotImplementedError
+
+    @property
+    def search_log(self) -> Optional[Dict[str, Any]]:
+        """The whole search log stored with the model (None when nothing was recorded)."""
+        raw = self._search_json()
+        return None if raw is None else json.loads(raw)
+
+    @property
+    def best_params_(self) -> Dict[str, Any]:
+        """The settings the model was trained with, as constructor arguments (chosen by the
+        search, given, or derived from the data)."""
+        return settings_params(self, json.loads(self._settings_json()))
+
+    @property
+    def search_log_(self) -> List[Dict[str, Any]]:
+        """One dict per candidate of the settings search, best first: its constructor
+        arguments, validation accuracy, best epoch, epochs trained; empty without a search."""
+        log = self.search_log
+        if log is None:
+            return []
+        rows = []
+        for t in log["trials"]:
+            rows.append({
+                "trial": t["id"],
+                "params": settings_params(self, t["settings"]),
+                "validation_accuracy": t["best_accuracy"] if t["curve"] else None,
+                "best_epoch": t["best_epoch"],
+                "epochs_trained": len(t["curve"]),
+                "rung": t["rung"],
+                "chosen": t["id"] == log.get("chosen_trial"),
+            })
+        rows.sort(key=lambda r: -(r["validation_accuracy"] or -1.0))
+        return rows
 
 
 def pack_csr(indptr: np.ndarray, indices: np.ndarray) -> Tuple[bytes, bytes]:

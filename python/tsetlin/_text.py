@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import json
-import numbers
 import os
-import warnings
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -17,7 +15,11 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from . import _tsetlin
 from ._common import (
+    AutoSettingsMixin,
     as_frame,
+    pinned_json,
+    search_args,
+    warn_if_cut,
     resolve_n_jobs,
     resolve_seed,
     unpack_csr,
@@ -63,58 +65,6 @@ def _featurizer_config(est: Any) -> Dict[str, Any]:
     }
 
 
-# Estimator parameter -> the library's name of the setting (tune::Settings / Pinned).
-_SETTINGS = {
-    "n_clauses": "clauses",
-    "T": "threshold",
-    "s": "specificity",
-    "weighted": "weighted",
-    "boost_true_positive": "boost",
-    "literal_budget": "literal_budget",
-    "epochs": "epochs",
-    "ngram_max": "ngram_max",
-    "max_features": "max_features",
-    "state_bits": "state_bits",
-    "clause_drop": "clause_drop",
-    "focused_negative_sampling": "focused_negatives",
-}
-_FLAGS = ("weighted", "boost_true_positive", "focused_negative_sampling")
-_INTEGERS = ("n_clauses", "literal_budget", "epochs", "ngram_max", "max_features", "state_bits")
-
-
-def _pinned(est: Any) -> str:
-    """The settings the estimator fixes (every parameter not None), as the library's JSON."""
-    out: Dict[str, Any] = {}
-    for param, key in _SETTINGS.items():
-        value = getattr(est, param)
-        if value is None:
-            continue
-        if param in _FLAGS:
-            if not isinstance(value, (bool, np.bool_)):
-                raise ValueError(f"{param} = {value!r}: must be True, False or None")
-            value = bool(value)
-        elif param in _INTEGERS:
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-                raise ValueError(f"{param} = {value!r}: must be a non-negative integer or None")
-            value = int(value)
-        else:
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise ValueError(f"{param} = {value!r}: must be a number or None")
-            value = float(value)
-        out[key] = value
-    return json.dumps(out)
-
-
-def _settings_params(settings: Dict[str, Any]) -> Dict[str, Any]:
-    """Library settings as this estimator's parameter names."""
-    params = {p: settings[k] for p, k in _SETTINGS.items() if k in settings}
-    if params.get("max_features") is None:
-        params["max_features"] = 0  # all terms
-    if params.get("literal_budget") is None:
-        params["literal_budget"] = None
-    return params
-
-
 def _config_params(config_json: str) -> Dict[str, Any]:
     """Constructor arguments from the featurizer settings stored in a model file."""
     c = json.loads(config_json)
@@ -133,13 +83,14 @@ def _config_params(config_json: str) -> Dict[str, Any]:
     }
 
 
+
 def _csr(indptr: bytes, indices: bytes, n_features: int) -> sp.csr_matrix:
     p, i = unpack_csr(indptr, indices)
     data = np.ones(len(i), dtype=np.uint8)
     return sp.csr_matrix((data, i, p), shape=(len(p) - 1, n_features))
 
 
-class TextClassifier(ClassifierMixin, BaseEstimator):
+class TextClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
     """Tsetlin machine text classifier: raw strings in, labels and readable rules out.
 
     The Rust featurizer (tokenizer, n-grams, document-frequency cut, chi-squared or mutual
@@ -245,21 +196,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """Chooses the settings left at None on ``X`` (unless ``auto=False``), fits the
         featurizer and trains the final machine on all of ``X``."""
         texts, labels = self._start(X, y, None)
-        if not isinstance(self.auto, (bool, np.bool_)):
-            raise ValueError(f"auto = {self.auto!r}: must be True or False")
-        if isinstance(self.max_epochs, bool) or not isinstance(self.max_epochs, numbers.Integral):
-            raise ValueError(f"max_epochs = {self.max_epochs!r}: must be a positive integer")
-        if isinstance(self.budget, bool) or not isinstance(self.budget, numbers.Real):
-            raise ValueError(f"budget = {self.budget!r}: must be a number of seconds")
         self.model_ = _tsetlin.TextModel.train_auto(
-            texts, labels, _featurizer_config(self), _pinned(self), bool(self.auto),
-            float(self.budget), int(self.max_epochs), resolve_seed(self.random_state),
-            resolve_n_jobs(self.n_jobs),
+            texts, labels, _featurizer_config(self), pinned_json(self), *search_args(self),
+            resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
         )
         self._check_classes()
-        log = self.search_log
-        if log is not None and log.get("cut"):
-            warnings.warn(f"settings search: {log['cut']}", RuntimeWarning, stacklevel=2)
+        warn_if_cut(self.search_log)
         self.n_iter_ = len(self.model_.history())
         return self
 
@@ -280,40 +222,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             del self.model_
             raise ValueError(f"the first batch must contain every class; missing {missing}")
 
-    @property
-    def search_log(self) -> Optional[Dict[str, Any]]:
-        """The whole search log stored in the model (None when nothing was searched)."""
+    def _search_json(self) -> Optional[str]:
         check_is_fitted(self, "model_")
-        raw = self.model_.search_json()
-        return None if raw is None else json.loads(raw)
+        return self.model_.search_json()
 
-    @property
-    def best_params_(self) -> Dict[str, Any]:
-        """The settings the model was trained with, as constructor arguments (chosen by the
-        search, given, or derived from the data)."""
+    def _settings_json(self) -> str:
         check_is_fitted(self, "model_")
-        return _settings_params(json.loads(self.model_.settings_json()))
-
-    @property
-    def search_log_(self) -> List[Dict[str, Any]]:
-        """One dict per candidate of the settings search, best first: its constructor
-        arguments, validation accuracy, best epoch, epochs trained; empty without a search."""
-        log = self.search_log
-        if log is None:
-            return []
-        rows = []
-        for t in log["trials"]:
-            rows.append({
-                "trial": t["id"],
-                "params": _settings_params(t["settings"]),
-                "validation_accuracy": t["best_accuracy"] if t["curve"] else None,
-                "best_epoch": t["best_epoch"],
-                "epochs_trained": len(t["curve"]),
-                "rung": t["rung"],
-                "chosen": t["id"] == log.get("chosen_trial"),
-            })
-        rows.sort(key=lambda r: -(r["validation_accuracy"] or -1.0))
-        return rows
+        return self.model_.settings_json()
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> "TextClassifier":
         """One pass over the texts in the given order (no settings search). The first call
@@ -324,7 +239,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("classes must be passed on the first call to partial_fit.")
             texts, labels = self._start(X, y, classes)
             self.model_ = _tsetlin.TextModel.prepare(
-                texts, labels, _featurizer_config(self), _pinned(self),
+                texts, labels, _featurizer_config(self), pinned_json(self),
                 resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
             )
             self._check_classes()

@@ -2,6 +2,8 @@
 //! current candidate, one line per finished rung, the choice, then the final model's epochs.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::ProgressBar;
@@ -17,6 +19,9 @@ pub struct SearchView {
     /// Best validation accuracy of each trial so far, and its settings.
     best: BTreeMap<usize, (f64, Settings)>,
     current: Option<(usize, Settings)>,
+    /// Cleared when an interrupt ended the search, so that the final model trains and a
+    /// second interrupt stops it.
+    rearm: Option<Arc<AtomicBool>>,
 }
 
 impl SearchView {
@@ -28,7 +33,15 @@ impl SearchView {
             started: Instant::now(),
             best: BTreeMap::new(),
             current: None,
+            rearm: None,
         }
+    }
+
+    /// After an interrupt ends the search, clear `stop` so that the final model still trains
+    /// with the best settings so far (a second interrupt stops it, keeping what it learned).
+    pub fn rearm_after_search(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.rearm = Some(stop);
+        self
     }
 
     /// Shows one event.
@@ -101,6 +114,12 @@ impl SearchView {
                 }
                 if let Some(cut) = cut {
                     self.log.warn(&format!("settings search: {cut}"));
+                    if let Some(stop) = self.rearm.as_ref().filter(|s| s.load(Ordering::SeqCst)) {
+                        stop.store(false, Ordering::SeqCst);
+                        self.log.warn(
+                            "training the final model with them; Ctrl-C again stops it and saves what it learned",
+                        );
+                    }
                 }
                 self.log.info(&format!(
                     "chosen in {}: {}; training the final model on all the training data",

@@ -140,7 +140,7 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     let started = std::time::Instant::now();
 
     let (clf, n_train, valid_xy, outcome, search) = if auto {
-        let mut view = SearchView::new(*log);
+        let mut view = SearchView::new(*log).rearm_after_search(stop.clone());
         let fit = tune::fit_text(
             &train.texts,
             &train.labels,

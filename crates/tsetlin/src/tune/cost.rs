@@ -19,7 +19,14 @@ pub struct CostModel {
     pub feedback_factor: f64,
     /// Feature words (64 features each) that double the cost per clause.
     pub words_per_doubling: f64,
+    /// How much more the first [`WARMUP_EPOCHS`] of a fresh machine cost than later ones (every
+    /// clause fires and learns at first: BENCHMARKS.md §4 measured 3-3.5x on 20 Newsgroups and
+    /// OHSUMED, 1.2x on IMDb at a small margin).
+    pub warmup_factor: f64,
 }
+
+/// Epochs of a fresh machine that cost [`CostModel::warmup_factor`] times more.
+pub const WARMUP_EPOCHS: usize = 2;
 
 impl Default for CostModel {
     fn default() -> Self {
@@ -27,6 +34,7 @@ impl Default for CostModel {
             per_clause_row: 25e-9,
             feedback_factor: 8.0,
             words_per_doubling: 75.0,
+            warmup_factor: 3.0,
         }
     }
 }

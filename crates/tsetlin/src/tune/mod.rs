@@ -21,8 +21,6 @@ pub mod search;
 pub mod settings;
 pub mod space;
 
-use std::sync::atomic::Ordering;
-
 use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
 
 use crate::classifier::{EpochRecord, TextClassifier};
@@ -119,7 +117,8 @@ pub fn plan(
         options
             .cost
             .epoch_seconds(profile.rows, features_of(s), profile.mean_present, s)
-            * max_epochs as f64
+            * (max_epochs as f64
+                + cost::WARMUP_EPOCHS.min(max_epochs) as f64 * (options.cost.warmup_factor - 1.0))
             <= final_seconds
     };
     // A bank of more clauses per class than there are documents has more patterns to learn
@@ -130,13 +129,10 @@ pub fn plan(
         .filter(|&c| c <= profile.rows.max(space::CLAUSE_LADDER[1]))
         .max()
         .unwrap_or(space::CLAUSE_LADDER[0]);
-    let drawn = space::candidates(
-        profile,
-        pinned,
-        max_clauses,
-        search::MAX_CANDIDATES,
-        options.seed,
-    );
+    // A validation set of a few dozen documents cannot rank many candidates: one candidate
+    // per 20 documents, at least three.
+    let most = (profile.rows / 20).clamp(3, search::MAX_CANDIDATES);
+    let drawn = space::candidates(profile, pinned, max_clauses, most, options.seed);
     let mut candidates: Vec<Settings> = Vec::new();
     for mut s in drawn {
         if pinned.clauses.is_none() {
@@ -169,7 +165,9 @@ pub fn plan(
         .collect();
     let search_seconds = search::SEARCH_SHARE * options.budget_seconds;
     let mut n = candidates.len().min(3);
-    while n < candidates.len() && search::planned_seconds(&costs[..n + 1], &rungs) <= search_seconds
+    while n < candidates.len()
+        && search::planned_seconds(&costs[..n + 1], &rungs, options.cost.warmup_factor)
+            <= search_seconds
     {
         n += 1;
     }
@@ -190,16 +188,24 @@ pub struct AutoFit<M> {
     pub interrupted: bool,
 }
 
-/// A log for settings that were not searched: all given, or `--no-auto`.
-fn given(settings: Settings, options: &SearchOptions) -> SearchLog {
+/// Fewer training rows than this leave too little to hold out: no search, the data-derived
+/// defaults (the log says why).
+pub const MIN_ROWS_TO_SEARCH: usize = 30;
+
+/// A log for settings that were not searched: all given, `--no-auto`, or too little data.
+fn given(settings: Settings, options: &SearchOptions, rows: usize) -> SearchLog {
     SearchLog {
         chosen: settings,
         chosen_trial: None,
         valid_accuracy: None,
-        validation: if options.auto {
-            "none: every setting was given".to_string()
-        } else {
+        validation: if !options.auto {
             "none: automatic settings off; data-derived defaults for what was not given".to_string()
+        } else if rows < MIN_ROWS_TO_SEARCH {
+            format!(
+                "none: {rows} training rows are too few to hold any out (at least {MIN_ROWS_TO_SEARCH}); data-derived defaults for what was not given"
+            )
+        } else {
+            "none: every setting was given".to_string()
         },
         budget_seconds: options.budget_seconds,
         planned_seconds: 0.0,
@@ -212,8 +218,9 @@ fn given(settings: Settings, options: &SearchOptions) -> SearchLog {
 /// Chooses settings on `texts` and `labels` (training data only) and trains the final text
 /// classifier on all of them. `base` fixes what is not searched (tokenizer options,
 /// `min_df`, the selection method); `pinned` fixes what the user set. Events report
-/// progress; a stop request ends the search with the best candidate so far (and is then
-/// cleared, so that a second request ends the final training, keeping what it learned).
+/// progress; a stop request ends the search with the best candidate so far, and the final
+/// training then stops at once unless the caller clears the flag on
+/// [`SearchEvent::Chosen`] (the CLI does, so that a second Ctrl-C ends the final training).
 pub fn fit_text<S: AsRef<str> + Sync>(
     texts: &[S],
     labels: &[String],
@@ -323,6 +330,26 @@ pub fn search_text<S: AsRef<str> + Sync>(
     }
     let y = label_set.encode(labels)?;
     let n_classes = label_set.len();
+    if !options.auto || pinned.is_complete(true) || texts.len() < MIN_ROWS_TO_SEARCH {
+        // No search: the defaults need the density of the rows, from one featurization of
+        // all the training texts.
+        let mut config = base.clone();
+        config.tokenizer.ngram_max = pinned.ngram_max.unwrap_or(1);
+        let f = Featurizer::fit(texts, &y, n_classes, &config)?;
+        let x = f.transform(texts);
+        let profile = DataProfile {
+            rows: texts.len(),
+            classes: n_classes,
+            features: x.n_features(),
+            mean_present: x.nnz() as f64 / x.n_rows().max(1) as f64,
+            text: true,
+        };
+        return Ok(given(
+            pinned.impose(default_settings(&profile)),
+            options,
+            profile.rows,
+        ));
+    }
     let validation = Validation::for_rows(texts.len());
     let cuts = validation.cut(&y, options.seed);
     let pinned_features = pinned.max_features.map(|k| (k > 0).then_some(k));
@@ -374,9 +401,6 @@ pub fn search_text<S: AsRef<str> + Sync>(
         mean_present: f0.x_train.nnz() as f64 / f0.x_train.n_rows().max(1) as f64,
         text: true,
     };
-    if !options.auto || pinned.is_complete(true) {
-        return Ok(given(pinned.impose(default_settings(&profile)), options));
-    }
     let (candidates, rungs) = plan(&profile, pinned, validation, options);
     let mut placed = Vec::with_capacity(candidates.len());
     for s in candidates {
@@ -413,10 +437,6 @@ fn run(
         validation.describe(),
         &mut *on_event,
     )?;
-    if let Some(stop) = &options.stop {
-        // The request ended the search; the next one is for the final training.
-        stop.store(false, Ordering::SeqCst);
-    }
     on_event(&SearchEvent::Chosen {
         settings: log.chosen.clone(),
         cut: log.cut.clone(),
@@ -485,8 +505,12 @@ pub fn search_rows(
         mean_present: x.nnz() as f64 / x.n_rows() as f64,
         text: false,
     };
-    if !options.auto || pinned.is_complete(false) {
-        return Ok(given(pinned.impose(default_settings(&profile)), options));
+    if !options.auto || pinned.is_complete(false) || profile.rows < MIN_ROWS_TO_SEARCH {
+        return Ok(given(
+            pinned.impose(default_settings(&profile)),
+            options,
+            profile.rows,
+        ));
     }
     let validation = Validation::for_rows(x.n_rows());
     let folds = validation

@@ -360,13 +360,15 @@ pub fn rung_epochs(max_epochs: usize) -> Vec<usize> {
     rungs
 }
 
-/// Estimated cost of halving over candidates with the given per-epoch costs.
-pub fn planned_seconds(epoch_costs: &[f64], rungs: &[usize]) -> f64 {
+/// Estimated cost of halving over candidates with the given per-epoch costs (steady state),
+/// each candidate's first epochs costing `warmup_factor` times more.
+pub fn planned_seconds(epoch_costs: &[f64], rungs: &[usize], warmup_factor: f64) -> f64 {
     if epoch_costs.is_empty() {
         return 0.0;
     }
-    let mean = epoch_costs.iter().sum::<f64>() / epoch_costs.len() as f64;
-    let mut alive = epoch_costs.len();
+    let n = epoch_costs.len();
+    let mean = epoch_costs.iter().sum::<f64>() / n as f64;
+    let mut alive = n;
     let mut done = 0;
     let mut total = 0.0;
     for &r in rungs {
@@ -374,7 +376,8 @@ pub fn planned_seconds(epoch_costs: &[f64], rungs: &[usize]) -> f64 {
         done = r;
         alive = alive.div_ceil(ETA).max(1);
     }
-    total
+    let warm = super::cost::WARMUP_EPOCHS.min(rungs.last().copied().unwrap_or(0)) as f64;
+    total + mean * n as f64 * warm * (warmup_factor - 1.0).max(0.0)
 }
 
 /// Runs successive halving over `candidates` (each with the index of its view in `views`),
@@ -422,7 +425,7 @@ pub fn search(
         })
         .collect();
     let costs: Vec<f64> = live.iter().map(|l| l.epoch_cost).collect();
-    let estimate = planned_seconds(&costs, rungs);
+    let estimate = planned_seconds(&costs, rungs, options.cost.warmup_factor);
     on_event(&SearchEvent::Planned {
         candidates: live.len(),
         rungs: rungs.to_vec(),
