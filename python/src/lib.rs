@@ -891,9 +891,7 @@ impl TextModel {
         })?;
         let fit = result?.map_err(text_err)?;
         if fit.interrupted {
-            return Err(
-                signal.unwrap_or_else(|| PyKeyboardInterrupt::new_err("training interrupted"))
-            );
+            return Err(interrupted(signal));
         }
         Ok(Self::wrap(fit.model))
     }

@@ -42,6 +42,27 @@ struct Header {
     search: Option<SearchLog>,
 }
 
+/// The label set (sorted names) and class ids of a training corpus of `n_texts` texts; an
+/// error when the counts differ or there are fewer than two classes.
+pub(crate) fn training_labels(n_texts: usize, labels: &[String]) -> Result<(LabelSet, Vec<u32>)> {
+    if n_texts != labels.len() {
+        return Err(Error::InvalidInput(format!(
+            "{n_texts} texts but {} labels",
+            labels.len()
+        )));
+    }
+    let label_set = LabelSet::from_labels(labels);
+    if label_set.len() < 2 {
+        return Err(Error::InvalidInput(format!(
+            "need at least 2 classes, the training data has {} ({})",
+            label_set.len(),
+            label_set.names().join(", ")
+        )));
+    }
+    let y = label_set.encode(labels)?;
+    Ok((label_set, y))
+}
+
 /// A text classifier: raw text in, class and explanation out.
 #[derive(Debug, Clone)]
 pub struct TextClassifier {
@@ -91,22 +112,7 @@ impl TextClassifier {
         featurizer: &FeaturizerConfig,
         configure: impl FnOnce(ParamsBuilder) -> ParamsBuilder,
     ) -> Result<(Self, SparseRows, Vec<u32>)> {
-        if texts.len() != labels.len() {
-            return Err(Error::InvalidInput(format!(
-                "{} texts but {} labels",
-                texts.len(),
-                labels.len()
-            )));
-        }
-        let label_set = LabelSet::from_labels(labels);
-        if label_set.len() < 2 {
-            return Err(Error::InvalidInput(format!(
-                "need at least 2 classes, the training data has {} ({})",
-                label_set.len(),
-                label_set.names().join(", ")
-            )));
-        }
-        let y = label_set.encode(labels)?;
+        let (label_set, y) = training_labels(texts.len(), labels)?;
         let featurizer = Featurizer::fit(texts, &y, label_set.len(), featurizer)?;
         if featurizer.n_features() == 0 {
             return Err(Error::InvalidInput(

@@ -25,7 +25,7 @@ use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
 
 use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
-use crate::featurize::{Featurizer, FeaturizerConfig, LabelSet};
+use crate::featurize::{Featurizer, FeaturizerConfig};
 use crate::split::{fold_rows, stratified_folds, stratified_holdout};
 
 pub use cost::CostModel;
@@ -314,21 +314,7 @@ pub fn search_text<S: AsRef<str> + Sync>(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
-    if texts.len() != labels.len() {
-        return Err(Error::InvalidInput(format!(
-            "{} texts but {} labels",
-            texts.len(),
-            labels.len()
-        )));
-    }
-    let label_set = LabelSet::from_labels(labels);
-    if label_set.len() < 2 {
-        return Err(Error::InvalidInput(format!(
-            "need at least 2 classes, the training data has {}",
-            label_set.len()
-        )));
-    }
-    let y = label_set.encode(labels)?;
+    let (label_set, y) = crate::classifier::training_labels(texts.len(), labels)?;
     let n_classes = label_set.len();
     if !options.auto || pinned.is_complete(true) || texts.len() < MIN_ROWS_TO_SEARCH {
         // No search: the defaults need the density of the rows, from one featurization of

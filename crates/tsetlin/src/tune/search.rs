@@ -588,12 +588,9 @@ enum Trained {
     Interrupted,
 }
 
-/// Validation accuracy per epoch, averaged over the folds that have it.
+/// Validation accuracy per epoch of a candidate, averaged over its folds.
 fn mean_curve(l: &Live) -> Vec<f64> {
-    let n = l.per_fold.iter().map(Vec::len).min().unwrap_or(0);
-    (0..n)
-        .map(|e| l.per_fold.iter().map(|c| c[e]).sum::<f64>() / l.per_fold.len() as f64)
-        .collect()
+    mean_curve_of(&l.per_fold)
 }
 
 /// The best value of a curve and its 1-based epoch (the first on ties); `(-1, 0)` if empty.
@@ -655,10 +652,10 @@ fn train_to(
     let mut best_so_far = best(&mean_curve_of(&l.per_fold)).0;
     let mut epoch = l.per_fold[0].len();
     while epoch < target {
-        for (f, (machine, (x_valid_train, x_valid))) in machines.iter_mut().zip(rows).enumerate() {
+        for (f, (machine, (x_train, x_valid))) in machines.iter_mut().zip(rows).enumerate() {
             let fold = &view.folds[f];
             let summary =
-                machine.fit(x_valid_train, &fold.y_train, &fit, |_, _| Control::Continue)?;
+                machine.fit(x_train, &fold.y_train, &fit, |_, _| Control::Continue)?;
             if summary.interrupted {
                 return Ok(Trained::Interrupted);
             }
@@ -680,6 +677,7 @@ fn train_to(
     Ok(Trained::Done)
 }
 
+/// Accuracy per epoch averaged over the folds (as far as every fold has it).
 fn mean_curve_of(per_fold: &[Vec<f64>]) -> Vec<f64> {
     let n = per_fold.iter().map(Vec::len).min().unwrap_or(0);
     (0..n)
