@@ -654,8 +654,7 @@ fn train_to(
     while epoch < target {
         for (f, (machine, (x_train, x_valid))) in machines.iter_mut().zip(rows).enumerate() {
             let fold = &view.folds[f];
-            let summary =
-                machine.fit(x_train, &fold.y_train, &fit, |_, _| Control::Continue)?;
+            let summary = machine.fit(x_train, &fold.y_train, &fit, |_, _| Control::Continue)?;
             if summary.interrupted {
                 return Ok(Trained::Interrupted);
             }
