@@ -15,7 +15,9 @@ use super::settings::Settings;
 pub struct CostModel {
     /// Seconds per (training row x clause touched) at the cheapest margin and sparsest rows.
     pub per_clause_row: f64,
-    /// How much a full feedback rate (`T >= clauses`) multiplies the cost.
+    /// How much a full feedback rate (`T >= clauses`) adds to the cost, in units of the
+    /// cheapest epoch (steady state: 20 Newsgroups and OHSUMED at `T = 2 x clauses`, weighted,
+    /// ran 3-4x the cost per clause of IMDb at `T = 80`).
     pub feedback_factor: f64,
     /// Feature words (64 features each) that double the cost per clause.
     pub words_per_doubling: f64,
@@ -32,7 +34,7 @@ impl Default for CostModel {
     fn default() -> Self {
         Self {
             per_clause_row: 25e-9,
-            feedback_factor: 8.0,
+            feedback_factor: 3.0,
             words_per_doubling: 75.0,
             warmup_factor: 3.0,
         }
@@ -90,9 +92,12 @@ mod tests {
         let m = CostModel::default();
         // IMDb, 10,000 clauses per class, T = 80: 22.7 s per epoch measured (§4).
         let imdb = m.epoch_seconds(25_000, 5000, 130.0, &settings(10_000, 80.0));
-        assert!((11.0..45.0).contains(&imdb), "{imdb}");
+        assert!((11.4..45.4).contains(&imdb), "{imdb}");
         // IMDb, 2,000 clauses, T = 1,600, unweighted: 19-27 s measured (ANCHORS).
         let busy = m.epoch_seconds(25_000, 5000, 130.0, &settings(2000, 1600.0));
-        assert!((10.0..55.0).contains(&busy), "{busy}");
+        assert!((11.5..46.0).contains(&busy), "{busy}");
+        // 20 Newsgroups, 600 clauses, T = 1,200, 10,000 words: 2.8 s mean, 9.9 s first (§4).
+        let many = m.epoch_seconds(11_314, 10_000, 80.0, &settings(600, 1200.0));
+        assert!((1.4..5.6).contains(&many), "{many}");
     }
 }
