@@ -862,9 +862,8 @@ impl TextModel {
 
     /// Trains with the automatic settings (`auto`) or with the pinned settings over the
     /// data-derived defaults: the library's one training path (`tsetlin train`). Returns the
-    /// model; its `search_json()` says how the settings were chosen. A first Ctrl-C ends the
-    /// search (keeping the best candidate so far), a second one the final training
-    /// (`KeyboardInterrupt`).
+    /// model; its `search_json()` says how the settings were chosen. Ctrl-C stops the search
+    /// and the final training alike (`KeyboardInterrupt`).
     #[staticmethod]
     #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", auto = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
