@@ -226,13 +226,7 @@ fn tsetlin(
         run.settings = Some(fit.log.chosen);
         return Ok(run);
     }
-    let profile = DataProfile {
-        rows: s.x.n_rows(),
-        classes: names.len(),
-        features: s.x.n_features(),
-        mean_present: s.x.nnz() as f64 / s.x.n_rows().max(1) as f64,
-        text: false,
-    };
+    let profile = DataProfile::of_rows(&s.x, names.len(), false);
     let settings = pinned.impose(tune::default_settings(&profile));
     let params = settings
         .apply(tsetlin_core::Params::builder(names.len(), s.x.n_features()))

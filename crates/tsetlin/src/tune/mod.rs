@@ -280,13 +280,7 @@ pub fn prepare_text<S: AsRef<str> + Sync>(
     let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, |b| {
         first.apply(b).seed(seed).threads(threads)
     })?;
-    let profile = DataProfile {
-        rows: x.n_rows(),
-        classes: clf.labels.len(),
-        features: x.n_features(),
-        mean_present: x.nnz() as f64 / x.n_rows().max(1) as f64,
-        text: true,
-    };
+    let profile = DataProfile::of_rows(&x, clf.labels.len(), true);
     let settings = pinned.impose(default_settings(&profile));
     let params = settings
         .apply(Params::builder(profile.classes, profile.features))
@@ -323,13 +317,7 @@ pub fn search_text<S: AsRef<str> + Sync>(
         config.tokenizer.ngram_max = pinned.ngram_max.unwrap_or(1);
         let f = Featurizer::fit(texts, &y, n_classes, &config)?;
         let x = f.transform(texts);
-        let profile = DataProfile {
-            rows: texts.len(),
-            classes: n_classes,
-            features: x.n_features(),
-            mean_present: x.nnz() as f64 / x.n_rows().max(1) as f64,
-            text: true,
-        };
+        let profile = DataProfile::of_rows(&x, n_classes, true);
         return Ok(given(
             pinned.impose(default_settings(&profile)),
             options,
@@ -379,13 +367,10 @@ pub fn search_text<S: AsRef<str> + Sync>(
     };
     let first_ngram = pinned.ngram_max.unwrap_or(1);
     let mut views = vec![view_of(first_ngram)?];
-    let f0 = &views[0].folds[0];
+    // The first fold's rows stand for the corpus, except for its size.
     let profile = DataProfile {
         rows: texts.len(),
-        classes: n_classes,
-        features: f0.x_train.n_features(),
-        mean_present: f0.x_train.nnz() as f64 / f0.x_train.n_rows().max(1) as f64,
-        text: true,
+        ..DataProfile::of_rows(&views[0].folds[0].x_train, n_classes, true)
     };
     let (candidates, rungs) = plan(&profile, pinned, validation, options);
     let mut placed = Vec::with_capacity(candidates.len());
@@ -484,13 +469,7 @@ pub fn search_rows(
     let mut pinned = pinned.clone();
     pinned.ngram_max = Some(1);
     pinned.max_features = Some(0);
-    let profile = DataProfile {
-        rows: x.n_rows(),
-        classes: n_classes,
-        features: x.n_features(),
-        mean_present: x.nnz() as f64 / x.n_rows() as f64,
-        text: false,
-    };
+    let profile = DataProfile::of_rows(x, n_classes, false);
     if !options.auto || pinned.is_complete(false) || profile.rows < MIN_ROWS_TO_SEARCH {
         return Ok(given(
             pinned.impose(default_settings(&profile)),

@@ -5,6 +5,7 @@
 //! on validation data stops early. The whole schedule is planned up front from the cost model
 //! ([`super::cost`]), so the same seed makes the same choice on any machine and thread count.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -52,15 +53,19 @@ impl FoldRows {
         }
     }
 
-    /// The rows restricted to the best `k` features (all when `k` is `None` or too large).
-    fn project(&self, k: Option<usize>) -> (SparseRows, SparseRows) {
+    /// The (training, validation) rows restricted to the best `k` features; borrowed as they
+    /// are when `k` is `None` or keeps every feature (no copy per candidate).
+    fn project(&self, k: Option<usize>) -> (Cow<'_, SparseRows>, Cow<'_, SparseRows>) {
         match k {
             Some(k) if k < self.ranking.len() => {
                 let mut keep: Vec<u32> = self.ranking[..k].to_vec();
                 keep.sort_unstable();
-                (project(&self.x_train, &keep), project(&self.x_valid, &keep))
+                (
+                    Cow::Owned(project(&self.x_train, &keep)),
+                    Cow::Owned(project(&self.x_valid, &keep)),
+                )
             }
-            _ => (self.x_train.clone(), self.x_valid.clone()),
+            _ => (Cow::Borrowed(&self.x_train), Cow::Borrowed(&self.x_valid)),
         }
     }
 }
@@ -338,11 +343,18 @@ pub enum SearchEvent {
     },
 }
 
-struct Live {
+/// A candidate's machines in training, one per fold, with the rows each one learns from
+/// and is scored on.
+struct Trainee<'a> {
+    machines: Vec<TsetlinMachine>,
+    rows: Vec<(Cow<'a, SparseRows>, Cow<'a, SparseRows>)>,
+}
+
+struct Live<'a> {
     settings: Settings,
     view: usize,
-    machines: Option<Vec<TsetlinMachine>>,
-    rows: Option<Vec<(SparseRows, SparseRows)>>,
+    /// `None` before the first rung, and after the candidate is dropped (or evicted for memory).
+    trainee: Option<Trainee<'a>>,
     per_fold: Vec<Vec<f64>>,
     epoch_cost: f64,
     bytes: f64,
@@ -416,8 +428,7 @@ pub fn search(
             Live {
                 settings,
                 view,
-                machines: None,
-                rows: None,
+                trainee: None,
                 per_fold: vec![Vec::new(); folds],
                 epoch_cost,
                 bytes,
@@ -511,8 +522,7 @@ pub fn search(
         ranked.truncate(keep);
         for &id in &alive {
             if !ranked.contains(&id) {
-                live[id].machines = None;
-                live[id].rows = None;
+                live[id].trainee = None;
             }
         }
         // Memory: survivors keep their machines only while they fit in KEEP_BYTES together.
@@ -520,8 +530,7 @@ pub fn search(
         for &id in &ranked {
             held += live[id].bytes;
             if held > KEEP_BYTES {
-                live[id].machines = None;
-                live[id].rows = None;
+                live[id].trainee = None;
             }
         }
         on_event(&SearchEvent::RungEnd {
@@ -606,42 +615,43 @@ fn best(curve: &[f64]) -> (f64, usize) {
 
 /// Trains one candidate on every fold up to `target` epochs, scoring each epoch. Stops early
 /// when the mean validation accuracy has not improved for `patience` epochs.
-fn train_to(
-    l: &mut Live,
-    view: &FeatureView,
+fn train_to<'a>(
+    l: &mut Live<'a>,
+    view: &'a FeatureView,
     n_classes: usize,
     target: usize,
     patience: usize,
     options: &SearchOptions,
     mut on_epoch: impl FnMut(usize, f64),
 ) -> Result<Trained> {
-    if l.machines.is_none() {
+    if l.trainee.is_none() {
         // Fresh (or dropped for memory): start over; the same seed retraces the same curve.
-        let rows: Vec<(SparseRows, SparseRows)> = view
-            .folds
-            .iter()
-            .map(|f| f.project(l.settings.max_features))
-            .collect();
-        let machines = rows
-            .iter()
-            .map(|(x, _)| {
-                let params = l
-                    .settings
-                    .apply(Params::builder(n_classes, x.n_features().max(1)))
-                    .seed(options.seed)
-                    .threads(options.threads)
-                    .build()?;
-                Ok(TsetlinMachine::new(params)?)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        l.machines = Some(machines);
-        l.rows = Some(rows);
         for c in &mut l.per_fold {
             c.clear();
         }
     }
-    let (Some(machines), Some(rows)) = (l.machines.as_mut(), l.rows.as_ref()) else {
-        unreachable!("set above");
+    let Trainee { machines, rows } = match &mut l.trainee {
+        Some(t) => t,
+        slot @ None => {
+            let rows: Vec<_> = view
+                .folds
+                .iter()
+                .map(|f| f.project(l.settings.max_features))
+                .collect();
+            let machines = rows
+                .iter()
+                .map(|(x, _)| {
+                    let params = l
+                        .settings
+                        .apply(Params::builder(n_classes, x.n_features().max(1)))
+                        .seed(options.seed)
+                        .threads(options.threads)
+                        .build()?;
+                    Ok(TsetlinMachine::new(params)?)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            slot.insert(Trainee { machines, rows })
+        }
     };
     let fit = FitOptions {
         epochs: 1,
@@ -652,7 +662,7 @@ fn train_to(
     let mut best_so_far = best(&mean_curve_of(&l.per_fold)).0;
     let mut epoch = l.per_fold[0].len();
     while epoch < target {
-        for (f, (machine, (x_train, x_valid))) in machines.iter_mut().zip(rows).enumerate() {
+        for (f, (machine, (x_train, x_valid))) in machines.iter_mut().zip(rows.iter()).enumerate() {
             let fold = &view.folds[f];
             let summary = machine.fit(x_train, &fold.y_train, &fit, |_, _| Control::Continue)?;
             if summary.interrupted {

@@ -267,6 +267,19 @@ pub struct DataProfile {
     pub text: bool,
 }
 
+impl DataProfile {
+    /// The profile of rows `x` in `classes` classes.
+    pub fn of_rows(x: &tsetlin_core::SparseRows, classes: usize, text: bool) -> Self {
+        Self {
+            rows: x.n_rows(),
+            classes,
+            features: x.n_features(),
+            mean_present: x.nnz() as f64 / x.n_rows().max(1) as f64,
+            text,
+        }
+    }
+}
+
 /// The settings used without a search (`--no-auto`), derived from the data:
 /// - a clause bank that grows with the corpus (100 per class for a few hundred documents, up
 ///   to 1,000 from 10,000 documents on), because larger corpora hold more patterns;
