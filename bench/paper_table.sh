@@ -3,12 +3,15 @@
 # exported features for this project's Tsetlin machine, tmu, pyTsetlinMachineParallel,
 # green-tsetlin and the scikit-learn baselines (with their defaults, and tuned by cross-validation
 # on the training rows), run one after the other on this machine; optionally an LSTM on the texts.
+# Every Tsetlin machine gets the settings (clauses, T, s, weighting, epochs) that this project's
+# automatic settings search (`tsetlin tune`) chose on the training rows alone; on the clinical
+# set the search runs inside each of the 10 training folds. Nothing is chosen on test rows.
 #
 #   bash bench/paper_table.sh imdb|20ng|ohsumed|clinical|all
 #
-# Environment (defaults per data set are in settings() below): DATA [../shared/data],
-# OUT [bench/out/paper], THREADS [2], EPOCHS (ours), OTHER_EPOCHS (the other Tsetlin libraries:
-# capped so that the run fits a 2-core machine; the table says how many each ran),
+# Environment: DATA [../shared/data], OUT [bench/out/paper], THREADS [2], BUDGET (the search's
+# --budget; default: the CLI's), OTHER_EPOCHS (the other Tsetlin libraries run at most this many
+# of the chosen epochs, so that the run fits a 2-core machine; the table says how many each ran),
 # TIME_LIMIT seconds per library and run (per fold for clinical), LIBS ["green tmu pytmp"], SKIP_SETUP=1 to
 # reuse bench/.venv as it is, TABLE_ONLY=1 to rebuild table.md from an earlier run's results,
 # TUNED=0 to skip the tuned scikit-learn rows (TUNED_TIME_LIMIT seconds for them per data set
@@ -16,13 +19,14 @@
 # the scikit-learn rows; setup.sh then installs torch; not for clinical, which has no text;
 # LSTM_TIME_LIMIT seconds of training [3600], after which the best epoch so far is scored).
 # Writes OUT/<data set>/table.md (the Markdown to paste, with the
-# machine, versions, settings and commands) and the JSON lines it is made from.
+# machine, versions, settings and commands), the search logs (tune*.json/md) and the JSON lines
+# the table is made from.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
 # The overrides the caller set, for the table's "Command" line.
 ENV_USED=""
-for v in EPOCHS OTHER_EPOCHS TIME_LIMIT LIBS THREADS TUNED TUNED_TIME_LIMIT LSTM LSTM_TIME_LIMIT; do
+for v in BUDGET OTHER_EPOCHS TIME_LIMIT LIBS THREADS TUNED TUNED_TIME_LIMIT LSTM LSTM_TIME_LIMIT; do
   if [ -n "${!v:-}" ]; then ENV_USED+="$v=${!v} "; fi
 done
 DATA=${DATA:-"$ROOT/../shared/data"}
@@ -33,27 +37,47 @@ TUNED=${TUNED:-1}
 TUNED_TIME_LIMIT=${TUNED_TIME_LIMIT:-1800}
 LSTM=${LSTM:-0}
 LSTM_TIME_LIMIT=${LSTM_TIME_LIMIT:-3600}
-[ $# -eq 1 ] || { sed -n '2,19p' "$0"; exit 64; }
+[ $# -eq 1 ] || { sed -n '2,23p' "$0"; exit 64; }
+BUDGET_ARGS=()
+[ -z "${BUDGET:-}" ] || BUDGET_ARGS=(--budget "$BUDGET")
 
-# Per data set: feature options (tsetlin export-features), machine options (shared by our
-# epoch_bench and bench/tm_others.py), epochs for ours and for the others.
+# Per data set: feature options (tsetlin export-features, shared by every method), the cap on
+# the other libraries' epochs, and their time limit.
 settings() {
   case "$1" in
     imdb)
       SRC="$DATA/imdb"; FEATS=(--ngrams 2 --min-df 10 --max-features 5000 --selection chi2)
-      TM=(--clauses 10000 --T 80 --s 27 --boost); DEF_EPOCHS=40; DEF_OTHER_EPOCHS=1; DEF_LIMIT=480 ;;
+      DEF_OTHER_EPOCHS=1; DEF_LIMIT=480 ;;
     20ng)
       SRC="$DATA/20newsgroups"; FEATS=(--max-features 10000 --selection chi2 --min-df 2)
-      TM=(--clauses 600 --T 1200 --s 3 --boost --weighted); DEF_EPOCHS=60; DEF_OTHER_EPOCHS=1; DEF_LIMIT=300 ;;
+      DEF_OTHER_EPOCHS=1; DEF_LIMIT=300 ;;
     ohsumed)
       SRC="$DATA/ohsumed"; FEATS=(--min-df 2 --max-features 0)
-      TM=(--clauses 1000 --T 2000 --s 2 --boost --weighted); DEF_EPOCHS=60; DEF_OTHER_EPOCHS=1; DEF_LIMIT=300 ;;
+      DEF_OTHER_EPOCHS=1; DEF_LIMIT=300 ;;
     clinical)
       SRC="$DATA/clinical-allergy/cl_ds.tar.gz"; FEATS=()
-      TM=(--clauses 400 --T 40 --s 5 --boost); DEF_EPOCHS=20; DEF_OTHER_EPOCHS=20; DEF_LIMIT=300 ;;
+      DEF_OTHER_EPOCHS=20; DEF_LIMIT=300 ;;
     *) echo "paper_table: unknown data set '$1' (imdb, 20ng, ohsumed, clinical, all)" >&2; exit 64 ;;
   esac
-  EP=${EPOCHS:-$DEF_EPOCHS}; OEP=${OTHER_EPOCHS:-$DEF_OTHER_EPOCHS}; LIMIT=${TIME_LIMIT:-$DEF_LIMIT}
+  OEP_CAP=${OTHER_EPOCHS:-$DEF_OTHER_EPOCHS}; LIMIT=${TIME_LIMIT:-$DEF_LIMIT}
+}
+
+# The automatic settings search on the training rows $1 (svmlight), its log written to $2.json
+# and $2.md; sets TM (the machine flags shared by ours and the other libraries), EP (our
+# epochs: the chosen count) and OEP (the other libraries': the chosen count, capped).
+choose_tm() {
+  "$TSETLIN" tune -q --train "$1" --features-format svmlight --threads "$THREADS" --seed "$SEED" \
+    "${BUDGET_ARGS[@]}" --out "$2" --json > /dev/null
+  local chosen
+  chosen=$("$PY" -c 'import json, sys
+c = json.load(open(sys.argv[1]))["search"]["chosen"]
+flags = ["--clauses", str(c["clauses"]), "--T", str(round(c["threshold"])), "--s", repr(c["specificity"])]
+flags += ["--boost"] if c["boost"] else ["--no-boost"]
+flags += ["--weighted"] if c["weighted"] else []
+print(c["epochs"], " ".join(flags))' "$2.json")
+  EP=${chosen%% *}
+  read -r -a TM <<< "${chosen#* }"
+  OEP=$((EP < OEP_CAP ? EP : OEP_CAP))
 }
 
 if [ "${TABLE_ONLY:-0}" != 1 ]; then
@@ -84,7 +108,9 @@ run_split() { # data set with a train/test split
   done
   "$TSETLIN" export-features -q --train "$SRC/train.jsonl.gz" --test "$SRC/test.jsonl.gz" \
     --out "$d/features" "${FEATS[@]}"
-  echo "paper_table: $ds: ours, $EP epochs" >&2
+  echo "paper_table: $ds: settings search on the training rows" >&2
+  choose_tm "$d/features/train.svm" "$d/tune"
+  echo "paper_table: $ds: ours, ${TM[*]}, $EP epochs" >&2
   "$BIN" --train-svm "$d/features/train.svm" --test-svm "$d/features/test.svm" "${TM[@]}" \
     --epochs "$EP" --threads "$THREADS" --seed "$SEED" > "$d/ours.jsonl"
   SKIP_SETUP=1 SKLEARN=1 SKLEARN_TUNED=$TUNED TUNED_TIME_LIMIT=$TUNED_TIME_LIMIT TIME_LIMIT=$LIMIT \
@@ -116,7 +142,8 @@ run_cv() { # the clinical feature set: 10 stratified folds, the same for every m
     --out "$d/folds"
   : > "$d/ours.jsonl"; : > "$d/others.jsonl"
   for k in $(seq 1 10); do
-    echo "paper_table: $ds: fold $k/10" >&2
+    echo "paper_table: $ds: fold $k/10: settings search on its training rows" >&2
+    choose_tm "$d/folds/fold-$k/train.svm" "$d/tune-fold-$k"
     "$BIN" --train-svm "$d/folds/fold-$k/train.svm" --test-svm "$d/folds/fold-$k/test.svm" "${TM[@]}" \
       --epochs "$EP" --threads "$THREADS" --seed "$SEED" | tag_fold "$k" >> "$d/ours.jsonl"
     SKIP_SETUP=1 TIME_LIMIT=$LIMIT bash "$HERE/run_others.sh" \

@@ -50,28 +50,50 @@ def spread(r, field):
 
 def merge_folds(eps):
     """Cross-validation: one line per epoch with fold means (times, scores), the sample standard
-    deviation of the scores and the largest peak RSS. Only epochs that every fold reached."""
+    deviation of the scores and the largest peak RSS. When every fold ran the same epochs, one
+    line per epoch (only epochs that every fold reached); when the folds ran different numbers
+    of epochs (settings chosen per fold), the scores are those after each fold's own last epoch,
+    the times are per-epoch means over the folds that ran that epoch, and "epoch" says the range."""
     from statistics import mean, stdev
-    by_epoch = {}
+    by_epoch, by_fold = {}, {}
     for r in eps:
         by_epoch.setdefault(r["epoch"], []).append(r)
-    n_folds = len({r["fold"] for r in eps})
-    out = []
-    for e in sorted(by_epoch):
-        rs = by_epoch[e]
-        if len(rs) < n_folds:
-            continue
+        by_fold.setdefault(r["fold"], []).append(r)
+    n_folds = len(by_fold)
+    spans = {max(r["epoch"] for r in rs) for rs in by_fold.values()}
+
+    def merged(rs, score_rows):
         m = dict(rs[0])
-        for f in ("fit_s", "predict_s", "accuracy", "macro_f1"):
+        for f in ("fit_s", "predict_s"):
             vals = [r[f] for r in rs if r.get(f) is not None]
             if vals:
                 m[f] = mean(vals)
-                if f in ("accuracy", "macro_f1") and len(vals) > 1:
+        for f in ("accuracy", "macro_f1"):
+            vals = [r[f] for r in score_rows if r.get(f) is not None]
+            if vals:
+                m[f] = mean(vals)
+                if len(vals) > 1:
                     m[f + "_std"] = stdev(vals)
         rss = [r["peak_rss_mb"] for r in rs if r.get("peak_rss_mb") is not None]
         m["peak_rss_mb"] = max(rss) if rss else None
-        out.append(m)
+        return m
+
+    if len(spans) == 1:
+        return [merged(by_epoch[e], by_epoch[e]) for e in sorted(by_epoch) if len(by_epoch[e]) == n_folds]
+    finals = [max(rs, key=lambda r: r["epoch"]) for rs in by_fold.values()]
+    out = [merged(by_epoch[e], by_epoch[e]) for e in sorted(by_epoch)]
+    out[-1] = merged(by_epoch[max(by_epoch)], finals)
+    out[-1]["epoch"] = f"{min(spans)}–{max(spans)} (per fold)"
+    out[-1]["peak_rss_mb"] = max((r["peak_rss_mb"] for r in eps if r.get("peak_rss_mb") is not None), default=None)
     return out
+
+
+def span(rows, field):
+    """The values of `field` over `rows`: one value, or "low–high" when they differ."""
+    vals = sorted({r.get(field) for r in rows if r.get(field) is not None})
+    if not vals:
+        return None
+    return vals[0] if len(vals) == 1 else f"{vals[0]}–{vals[-1]}"
 
 
 def main(paths):
@@ -93,8 +115,11 @@ def main(paths):
                 if "method" in r and "lib" not in r:
                     skl.append(r)
                     continue
-                key = (path, r.get("lib"), r.get("threads"), r.get("clauses"), r.get("T"), r.get("s"),
-                       r.get("green_model"), r.get("green_input"), r.get("weighted"), r.get("boost"))
+                # cross-validation folds may each have their own settings (chosen on the fold's
+                # training rows): they are one run all the same
+                settings = () if "fold" in r else (r.get("clauses"), r.get("T"), r.get("s"),
+                                                   r.get("weighted"), r.get("boost"))
+                key = (path, r.get("lib"), r.get("threads"), r.get("green_model"), r.get("green_input")) + settings
                 if "error" in r:  # attach to the run of that lib in that file if there is one
                     key = next((k for k in order if k[0] == path and k[1] == r.get("lib")), key)
                 if key not in runs:
@@ -110,9 +135,15 @@ def main(paths):
         eps = sorted((r for r in rs if "epoch" in r), key=lambda r: r["epoch"])
         errs = [r for r in rs if "error" in r]
         folds = sorted({r["fold"] for r in eps if "fold" in r})
+        per_fold = bool(folds) and any(span(eps, f) != eps[0].get(f) for f in ("clauses", "T", "s", "weighted"))
+        if per_fold:
+            chosen = {f: span(eps, f) for f in ("clauses", "T", "s")}
+            weighted = sorted({bool(r.get("weighted")) for r in eps})
         if folds:
             eps = merge_folds(eps)
         first = (eps or rs)[0]
+        if per_fold:
+            first = {**first, **chosen, "weighted": weighted == [True]}
         lib = first.get("lib", "?")
         name = NAMES.get(lib, lib)
         clauses = first.get("clauses")
@@ -121,6 +152,9 @@ def main(paths):
         notes = []
         if first.get("seeded") is False:
             notes.append("not seeded")
+        if per_fold:
+            notes.append("settings chosen per fold on its training rows"
+                         + ("; weighted in some folds" if weighted == [False, True] else ""))
         if first.get("weighted"):
             notes.append("weighted")
         if first.get("boost") is False:

@@ -714,6 +714,24 @@ fn bench_and_export_features() {
     assert_eq!(v["rows"][0]["folds"], 3);
     assert!(v["rows"][1]["accuracy_std"].as_f64().is_some());
 
+    // The settings search on the feature rows: it chooses the machine's settings only (the
+    // features are given), which bench/paper_table.sh hands to every Tsetlin library.
+    let mut args = vec![
+        "tune",
+        "--train",
+        &svm_path,
+        "--features-format",
+        "svmlight",
+        "--json",
+    ];
+    args.extend_from_slice(QUICK_AUTO);
+    let t = json(&args);
+    assert_eq!(t["documents"], 600);
+    let chosen = &t["search"]["chosen"];
+    assert_eq!(chosen["ngram_max"], 1, "{chosen}");
+    assert!(chosen["clauses"].as_u64().expect("clauses") >= 2);
+    assert!(t["search"]["trials"].as_array().expect("trials").len() >= 3);
+
     let mut dense = String::new();
     for i in 0..30 {
         let c = i % 2;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use tsetlin::tune::{self, SearchLog};
 
 use crate::args::{AutoArgs, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
+use crate::data::{read_features, FeaturesFormat};
 use crate::output::{Log, Out};
 use crate::search_view::SearchView;
 use crate::training;
@@ -20,6 +21,10 @@ pub struct TuneArgs {
     /// Training corpus (the search holds out its validation data from it).
     #[arg(long)]
     pub train: PathBuf,
+    /// What the training file contains: a text corpus (the search also chooses n-grams and
+    /// feature count) or feature rows (it chooses the machine's settings for those features).
+    #[arg(long, value_enum, default_value = "text")]
+    pub features_format: FeaturesFormat,
     /// Print the search log as one JSON object instead of Markdown.
     #[arg(long)]
     pub json: bool,
@@ -60,22 +65,32 @@ pub fn run(a: TuneArgs, log: &Log) -> Result<()> {
         super::check_writable_parent(out, "output")?;
     }
     let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
-    let train = a.reader.read(&a.train, "training", log)?;
     let stop = training::interrupt_flag(log);
+    let options = a.auto.options(&a.run, Some(stop));
     let mut view = SearchView::new(*log);
-    let search = tune::search_text(
-        &train.texts,
-        &train.labels,
-        &config,
-        &pinned,
-        &a.auto.options(&a.run, Some(stop)),
-        &mut |e| view.on(e),
-    )
-    .context("the settings search failed")?;
+    let (search, documents) = if a.features_format == FeaturesFormat::Text {
+        let train = a.reader.read(&a.train, "training", log)?;
+        let search = tune::search_text(
+            &train.texts,
+            &train.labels,
+            &config,
+            &pinned,
+            &options,
+            &mut |e| view.on(e),
+        );
+        (search, train.len())
+    } else {
+        let d = read_features(&a.train, a.features_format)?;
+        let search = tune::search_rows(&d.x, &d.y, d.labels.len(), &pinned, &options, &mut |e| {
+            view.on(e)
+        });
+        (search, d.y.len())
+    };
+    let search = search.context("the settings search failed")?;
     view.finish();
     let result = TuneOut {
         train: a.train.display().to_string(),
-        documents: train.len(),
+        documents,
         seed: a.run.seed,
         search: &search,
     };
