@@ -306,6 +306,10 @@ pub struct AutoArgs {
     /// Train with the settings saved in this model (flags given still win).
     #[arg(long, value_name = "MODEL", help_heading = "Automatic settings")]
     pub settings_from: Option<PathBuf>,
+    /// Keep the rules as trained. By default, after training, each clause loses the literals
+    /// whose removal makes no training prediction worse (see `tsetlin simplify`).
+    #[arg(long, help_heading = "Automatic settings")]
+    pub no_simplify: bool,
 }
 
 impl AutoArgs {
@@ -336,6 +340,7 @@ impl AutoArgs {
             max_epochs: self.max_epochs,
             stop,
             auto: !self.no_auto,
+            simplify: !self.no_simplify,
             ..SearchOptions::default()
         }
     }

@@ -45,6 +45,8 @@ enum Command {
     Predict(commands::predict::PredictArgs),
     /// Show the learned rules per class, optionally with coverage and precision on data.
     Rules(commands::rules::RulesArgs),
+    /// Shorten the rules of a saved classifier without changing what they decide on given data.
+    Simplify(commands::simplify::SimplifyArgs),
     /// Explain one prediction: the rules that fired and how their votes add up.
     Explain(commands::explain::ExplainArgs),
     /// Train on a built-in synthetic clinical corpus and show the recovered planted rules.
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Tune(a) => commands::tune::run(a, &log),
         Command::Eval(a) => commands::eval::run(a, &log),
         Command::Predict(a) => commands::predict::run(a, &log),
+        Command::Simplify(a) => commands::simplify::run(a, &log),
         Command::Rules(a) => commands::rules::run(a, &log),
         Command::Explain(a) => commands::explain::run(a, &log),
         Command::Demo(a) => commands::demo::run(a, &log),

@@ -171,6 +171,27 @@ impl TsetlinMachine {
         &self.banks[c]
     }
 
+    /// Excludes literal `k` (`k < o`: `x_k`; else `NOT x_{k-o}`) from clause `j` of class `c`:
+    /// its automaton is set to the last exclude state, so the clause no longer tests it (rule
+    /// simplification). Errors if `c`, `j` or `k` is out of range.
+    pub fn exclude_literal(&mut self, c: usize, j: usize, k: usize) -> Result<()> {
+        let (m, n, o) = (
+            self.params.n_classes,
+            self.params.n_clauses,
+            self.params.n_features,
+        );
+        if c >= m || j >= n || k >= 2 * o {
+            return Err(TmError::InvalidData(format!(
+                "no literal {k} of clause {j} of class {c}: the machine has {m} classes, {n} \
+                 clauses per class and {} literals",
+                2 * o
+            )));
+        }
+        let last_exclude = (1u32 << (self.params.state_bits - 1)) - 1;
+        self.banks[c].set_state(j, o, k, last_exclude);
+        Ok(())
+    }
+
     /// Changes the number of threads used from now on (never changes results).
     pub fn set_threads(&mut self, threads: usize) -> Result<()> {
         self.threads = build_thread_pool(threads)?;

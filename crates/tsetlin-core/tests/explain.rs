@@ -59,3 +59,58 @@ fn untrained_machine_votes_nothing() {
     assert!(tm.explain(x.row(0)).expect("explain").fired.is_empty());
     assert!(tm.rules().is_empty());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+    /// Excluding a literal removes it from its rule and nothing else, and the machine then
+    /// predicts with exactly the edited rules.
+    #[test]
+    fn excluding_a_literal_edits_exactly_that_rule(seed in any::<u64>(), o in 5usize..130) {
+        let (x, y) = common::random_rows(80, o, 3, 0.2, seed);
+        let params = Params::builder(3, o)
+            .clauses(8)
+            .threshold(6.0)
+            .specificity(3.0)
+            .seed(seed)
+            .threads(1)
+            .build()
+            .expect("params");
+        let mut tm = TsetlinMachine::new(params).expect("machine");
+        tm.fit(&x, &y, &FitOptions::epochs(2), |_, _| Control::Continue).expect("fit");
+        let before = tm.rules();
+        let Some(target) = before.iter().find(|r| r.len() >= 2).cloned() else {
+            return Ok(());
+        };
+        let (k, positive) = match target.negated.first() {
+            Some(&f) => (o + f as usize, false),
+            None => (target.positive[0] as usize, true),
+        };
+        tm.exclude_literal(target.class, target.clause, k).expect("exclude");
+        let after = tm.rules();
+        prop_assert_eq!(before.len(), after.len());
+        for (b, a) in before.iter().zip(&after) {
+            if (b.class, b.clause) != (target.class, target.clause) {
+                prop_assert_eq!(b, a);
+                continue;
+            }
+            prop_assert_eq!(a.len(), b.len() - 1);
+            if positive {
+                prop_assert!(!a.positive.contains(&(k as u32)));
+            } else {
+                prop_assert!(!a.negated.contains(&((k - o) as u32)));
+            }
+        }
+        // Predictions follow the edited rules exactly.
+        let sums = tm.class_sums(&x).expect("sums");
+        for r in 0..x.n_rows() {
+            let mut from_rules = [0i64; 3];
+            for rule in after.iter().filter(|rule| rule.fires(x.row(r))) {
+                from_rules[rule.class] += rule.vote();
+            }
+            prop_assert_eq!(&from_rules[..], &sums[r * 3..r * 3 + 3]);
+        }
+        prop_assert!(tm.exclude_literal(3, 0, 0).is_err());
+        prop_assert!(tm.exclude_literal(0, 8, 0).is_err());
+        prop_assert!(tm.exclude_literal(0, 0, 2 * o).is_err());
+    }
+}

@@ -12,6 +12,7 @@ use tsetlin_core::{Explanation, ParamsBuilder, Rule, SparseRows, TsetlinMachine}
 
 use crate::error::{Error, Result};
 use crate::featurize::{FeatureMatch, Featurizer, FeaturizerConfig, LabelSet};
+use crate::rules::SimplifyReport;
 use crate::tune::{SearchLog, Settings};
 
 /// Magic bytes of a classifier file.
@@ -40,6 +41,9 @@ struct Header {
     /// Absent in files written before automatic settings existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     search: Option<SearchLog>,
+    /// Absent unless the rules were simplified after training.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    simplified: Option<SimplifyReport>,
 }
 
 /// The label set (sorted names) and class ids of a training corpus of `n_texts` texts; an
@@ -76,6 +80,8 @@ pub struct TextClassifier {
     pub history: Vec<EpochRecord>,
     /// How the settings were chosen, when they were searched (`tune`).
     pub search: Option<SearchLog>,
+    /// What simplifying the rules after training removed, when it was done.
+    pub simplified: Option<SimplifyReport>,
 }
 
 /// The explanation of one text's prediction, in words.
@@ -133,6 +139,7 @@ impl TextClassifier {
                 machine,
                 history: Vec::new(),
                 search: None,
+                simplified: None,
             },
             x,
             y,
@@ -247,6 +254,7 @@ impl TextClassifier {
             labels: self.labels.clone(),
             history: self.history.clone(),
             search: self.search.clone(),
+            simplified: self.simplified.clone(),
         })
         .map_err(|e| Error::InvalidInput(format!("cannot encode the classifier header: {e}")))?;
         let machine = self.machine.to_bytes()?;
@@ -313,6 +321,7 @@ impl TextClassifier {
             machine,
             history: header.history,
             search: header.search,
+            simplified: header.simplified,
         })
     }
 

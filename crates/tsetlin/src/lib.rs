@@ -10,6 +10,7 @@ pub mod featurize;
 pub mod io;
 pub mod metrics;
 pub mod rng;
+pub mod rules;
 pub mod split;
 pub mod synth;
 pub mod tune;

@@ -11,13 +11,15 @@ use clap::Args;
 use serde::Serialize;
 use tsetlin::featurize::FeaturizerConfig;
 use tsetlin::metrics::Metrics;
+use tsetlin::rules::{simplify, Preserve};
 use tsetlin::synth::{self, PlantedRule};
 use tsetlin::TextClassifier;
 use tsetlin_core::Rule;
 
-use super::rules::{sentence, sort_rules};
+use super::rules::sentence;
 use crate::output::{pct, Log, Out};
 use crate::training::{self, Plan, Scored};
+use tsetlin::rules::sort_rules;
 
 /// Arguments of `tsetlin demo`.
 #[derive(Debug, Args)]
@@ -99,8 +101,8 @@ fn planted_text(p: &PlantedRule) -> String {
 }
 
 /// A learned rule recovers a planted one when it requires exactly the planted words and
-/// forbids (at least) the planted blocking words. Extra negated words are allowed: they are
-/// words the class's notes never contain, so they do not change what the rule accepts there.
+/// forbids exactly the planted blocking words: no spurious literal (the rules are simplified
+/// after training, which removes the literals that decide nothing on the training notes).
 fn recovers(clf: &TextClassifier, rule: &Rule, p: &PlantedRule) -> bool {
     let names = clf.featurizer.feature_names();
     let positive: BTreeSet<&str> = rule
@@ -113,7 +115,7 @@ fn recovers(clf: &TextClassifier, rule: &Rule, p: &PlantedRule) -> bool {
         .iter()
         .map(|&f| names[f as usize].as_str())
         .collect();
-    positive == p.present.iter().copied().collect() && p.absent.iter().all(|w| negated.contains(w))
+    positive == p.present.iter().copied().collect() && negated == p.absent.iter().copied().collect()
 }
 
 /// Writes a corpus as JSON lines.
@@ -174,6 +176,9 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
     let mut history = Vec::new();
     let outcome = training::run(&mut clf.machine, &mut history, &x, &y, &plan, log)?;
     clf.history = history;
+    // As `tsetlin train` does by default: drop the literals that decide nothing on the
+    // training notes (no training prediction gets worse).
+    clf.simplified = Some(simplify(&mut clf.machine, &x, Preserve::Decisions(&y), 0)?);
     let pred = clf.machine.predict(&xt)?;
     let m = Metrics::compute(&yt, &pred, clf.class_names());
 

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 use tsetlin::metrics::Metrics;
+use tsetlin::rules::Readability;
 
 use crate::args::ReaderArgs;
 use crate::output::{Log, Out};
@@ -35,6 +36,8 @@ struct Report<'a> {
     documents: usize,
     #[serde(flatten)]
     metrics: &'a Metrics,
+    /// How readable the model's rules are, with their cover measured on this data.
+    readability: &'a Readability,
 }
 
 /// Runs `tsetlin eval`.
@@ -47,16 +50,21 @@ pub fn run(a: EvalArgs, log: &Log) -> Result<()> {
         .labels
         .encode(&data.labels)
         .context("the evaluation data has a label the model was not trained on")?;
-    let pred = clf.predict_ids(&data.texts)?;
+    let x = clf.encode(&data.texts);
+    let pred = clf.machine.predict(&x)?;
     let m = Metrics::compute(&y, &pred, clf.class_names());
+    let readability = Readability::of(&clf.machine, clf.class_names(), Some((&x, &y)));
     let mut out = Out::new();
     if a.json {
         return out.json(&Report {
             documents: y.len(),
             metrics: &m,
+            readability: &readability,
         });
     }
     out.line(format!("{} documents", y.len()))?;
     out.text(m.to_table())?;
-    Ok(())
+    out.line("")?;
+    out.line(readability.to_text())?;
+    out.flush()
 }

@@ -8,9 +8,9 @@ use clap::{Args, ValueEnum};
 use tsetlin::metrics::Metrics;
 use tsetlin_report as rep;
 
-use super::rules::coverage;
 use crate::args::{FieldArgs, FormatArg};
 use crate::output::Log;
+use tsetlin::rules::coverage;
 
 /// Output format of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,8 +79,8 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
             weight: r.weight,
             positive: r.positive.clone(),
             negated: r.negated.clone(),
-            coverage: cov.as_ref().map(|c| c[i].0),
-            precision: cov.as_ref().and_then(|c| c[i].1),
+            coverage: cov.as_ref().map(|c| c[i].covered),
+            precision: cov.as_ref().and_then(|c| c[i].precision),
         })
         .collect();
     let metrics = match (&x, &data) {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use rayon::prelude::*;
 use serde::Serialize;
+use tsetlin::rules::{coverage, order_negations, sort_rules, Readability};
 use tsetlin::TextClassifier;
-use tsetlin_core::{Rule, SparseRows};
+use tsetlin_core::Rule;
 
 use crate::args::ReaderArgs;
 use crate::output::{pct, Log, Out};
@@ -73,71 +73,6 @@ pub fn sentence(clf: &TextClassifier, rule: &Rule, max_negated: Option<usize>) -
     }
 }
 
-/// Heaviest first, then shorter, then by clause number (a total, stable order).
-pub fn sort_rules(rules: &mut [Rule]) {
-    rules.sort_by(|a, b| {
-        b.weight
-            .cmp(&a.weight)
-            .then(a.len().cmp(&b.len()))
-            .then(a.class.cmp(&b.class))
-            .then(a.clause.cmp(&b.clause))
-    });
-}
-
-/// For each rule: the number of rows it fires on and, among those, the share whose label
-/// agrees with its polarity (is its class for a positive rule, is not for a negative one).
-pub fn coverage(rules: &[Rule], x: &SparseRows, y: &[u32]) -> Vec<(usize, Option<f64>)> {
-    rules
-        .par_iter()
-        .map(|r| {
-            let mut covered = 0;
-            let mut agree = 0;
-            for (row, &label) in x.iter().zip(y) {
-                if r.fires(row) {
-                    covered += 1;
-                    if (label as usize == r.class) == (r.polarity > 0) {
-                        agree += 1;
-                    }
-                }
-            }
-            let precision = (covered > 0).then(|| agree as f64 / covered as f64);
-            (covered, precision)
-        })
-        .collect()
-}
-
-/// Reorders each rule's negated terms, for display only, by how many rows of `x` each one rules
-/// out: rows on which all the rule's positive terms hold but that term is present. A clause can
-/// carry hundreds of negations, most of them idle on real text; this puts the ones that do the
-/// work before "+k more". Ties keep feature order. (`Rule::negated` is documented as
-/// increasing; `Rule::fires` does not depend on that, and these copies are only printed.)
-pub fn order_negations(rules: &mut [Rule], x: &SparseRows) {
-    let n_features = x.n_features();
-    rules.par_iter_mut().for_each(|r| {
-        // Feature id -> position in r.negated, so that each matching row costs its length.
-        let mut slot = vec![u32::MAX; n_features];
-        for (i, &f) in r.negated.iter().enumerate() {
-            if let Some(s) = slot.get_mut(f as usize) {
-                *s = i as u32;
-            }
-        }
-        let mut excluded = vec![0usize; r.negated.len()];
-        for row in x.iter() {
-            if r.positive.iter().all(|f| row.binary_search(f).is_ok()) {
-                for &f in row {
-                    let s = slot[f as usize];
-                    if s != u32::MAX {
-                        excluded[s as usize] += 1;
-                    }
-                }
-            }
-        }
-        let mut order: Vec<usize> = (0..r.negated.len()).collect();
-        order.sort_by(|&a, &b| excluded[b].cmp(&excluded[a]));
-        r.negated = order.iter().map(|&i| r.negated[i]).collect();
-    });
-}
-
 #[derive(Serialize)]
 struct RuleOut {
     clause: usize,
@@ -161,6 +96,9 @@ struct ClassOut {
 
 #[derive(Serialize)]
 struct RulesOut {
+    /// Literals per clause, short-vote share, heaviest rules, cover (with --data): of the
+    /// whole model, not only the rules shown.
+    readability: Readability,
     classes: Vec<ClassOut>,
 }
 
@@ -193,6 +131,11 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
     if all.is_empty() {
         bail!("the model has no non-empty clauses (was it trained?)");
     }
+    let readability = Readability::of(
+        &clf.machine,
+        clf.class_names(),
+        data.as_ref().map(|(x, y)| (x, y.as_slice())),
+    );
     let mut classes = Vec::new();
     for c in 0..clf.class_names().len() {
         if class_filter.is_some_and(|f| f != c) {
@@ -223,8 +166,8 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
                 positive: r.positive.iter().map(term).collect(),
                 negated: r.negated.iter().map(term).collect(),
                 text: sentence(&clf, r, max_negated),
-                coverage: cov.as_ref().map(|c| c[i].0),
-                precision: cov.as_ref().and_then(|c| c[i].1),
+                coverage: cov.as_ref().map(|c| c[i].covered),
+                precision: cov.as_ref().and_then(|c| c[i].precision),
             })
             .collect();
         classes.push(ClassOut {
@@ -235,8 +178,13 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
     }
     let mut out = Out::new();
     if a.json {
-        return out.json(&RulesOut { classes });
+        return out.json(&RulesOut {
+            readability,
+            classes,
+        });
     }
+    out.line(readability.to_text())?;
+    out.line("")?;
     for (k, c) in classes.iter().enumerate() {
         if k > 0 {
             out.line("")?;
@@ -257,34 +205,4 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
         }
     }
     out.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn negations_that_rule_out_more_rows_come_first() {
-        let rule = Rule {
-            class: 0,
-            clause: 0,
-            polarity: 1,
-            weight: 1,
-            positive: vec![0],
-            negated: vec![1, 2, 3],
-        };
-        // Feature 1 is present only where the positive term is absent: it rules out nothing.
-        let x = SparseRows::from_rows(4, &[vec![0, 3], vec![0, 3], vec![0, 2], vec![1], vec![0]])
-            .expect("rows");
-        let mut rules = vec![rule.clone()];
-        order_negations(&mut rules, &x);
-        assert_eq!(rules[0].negated, vec![3, 2, 1]);
-        // Only the order changed: every row gets the same answer, and [0] still fires.
-        let fired: Vec<bool> = x.iter().map(|row| rules[0].fires(row)).collect();
-        assert_eq!(
-            fired,
-            x.iter().map(|row| rule.fires(row)).collect::<Vec<_>>()
-        );
-        assert_eq!(fired, [false, false, false, false, true]);
-    }
 }

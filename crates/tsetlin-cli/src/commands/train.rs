@@ -9,6 +9,7 @@ use clap::Args;
 use serde::Serialize;
 use tsetlin::io::Dataset;
 use tsetlin::metrics::Metrics;
+use tsetlin::rules::{simplify, Preserve, Readability, SimplifyReport};
 use tsetlin::TextClassifier;
 
 use tsetlin::tune::{self, SearchLog, Settings};
@@ -96,6 +97,10 @@ struct Summary {
     stopped_early: bool,
     best_epoch: Option<usize>,
     train_seconds: f64,
+    /// What simplifying the rules after training removed (absent with --no-simplify).
+    simplified: Option<SimplifyReport>,
+    /// How readable the saved model's rules are.
+    readability: Readability,
     valid: Option<Score>,
     test: Option<Score>,
 }
@@ -209,6 +214,9 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         let mut history = std::mem::take(&mut clf.history);
         let outcome = training::run(&mut clf.machine, &mut history, &x, &y, &plan, log)?;
         clf.history = history;
+        if !a.auto.no_simplify {
+            clf.simplified = Some(simplify(&mut clf.machine, &x, Preserve::Decisions(&y), 0)?);
+        }
         (clf, y.len(), valid_xy, outcome, None)
     };
     log.info(&format!(
@@ -262,6 +270,8 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         stopped_early: outcome.stopped_early,
         best_epoch: outcome.best_epoch,
         train_seconds: outcome.train_seconds,
+        simplified: clf.simplified.clone(),
+        readability: Readability::of(&clf.machine, clf.class_names(), None),
         valid: score(&valid_xy)?,
         test: score(&test_xy)?,
     };
@@ -301,6 +311,14 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
             ""
         }
     ))?;
+    if let Some(r) = &summary.simplified {
+        out.line(format!(
+            "simplified the rules on the training data: {} of {} literals removed, no training prediction worse (--no-simplify keeps them)",
+            r.literals_before - r.literals_after,
+            r.literals_before
+        ))?;
+    }
+    out.line(summary.readability.to_text())?;
     if let Some(e) = summary.best_epoch {
         out.line(format!(
             "kept the machine of epoch {e} (best validation accuracy)"

@@ -26,6 +26,7 @@ use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
 use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
 use crate::featurize::{Featurizer, FeaturizerConfig};
+use crate::rules::{simplify, Preserve, SimplifyReport};
 use crate::split::{fold_rows, stratified_folds, stratified_holdout};
 
 pub use cost::CostModel;
@@ -186,6 +187,22 @@ pub struct AutoFit<M> {
     pub history: Vec<EpochRecord>,
     /// Whether an interrupt ended the final training early.
     pub interrupted: bool,
+    /// What simplifying the final model's rules removed (when [`SearchOptions::simplify`]).
+    pub simplified: Option<SimplifyReport>,
+}
+
+/// Simplifies `machine`'s rules on its training rows when `options` ask for it: literals go
+/// when no training prediction can get worse (see [`crate::rules::simplify`]).
+fn simplify_final(
+    machine: &mut TsetlinMachine,
+    x: &SparseRows,
+    y: &[u32],
+    options: &SearchOptions,
+) -> Result<Option<SimplifyReport>> {
+    if !options.simplify {
+        return Ok(None);
+    }
+    Ok(Some(simplify(machine, x, Preserve::Decisions(y), 0)?))
 }
 
 /// Fewer training rows than this leave too little to hold out: no search, the data-derived
@@ -248,11 +265,14 @@ pub fn fit_text<S: AsRef<str> + Sync>(
     )?;
     clf.history = history.clone();
     clf.search = Some(log.clone());
+    let simplified = simplify_final(&mut clf.machine, &x, &y, options)?;
+    clf.simplified = simplified.clone();
     Ok(AutoFit {
         model: clf,
         log,
         history,
         interrupted,
+        simplified,
     })
 }
 
@@ -442,11 +462,13 @@ pub fn fit_rows(
         options,
         &mut on_event,
     )?;
+    let simplified = simplify_final(&mut machine, x, y, options)?;
     Ok(AutoFit {
         model: machine,
         log,
         history,
         interrupted,
+        simplified,
     })
 }
 

@@ -152,6 +152,9 @@ pub struct SearchOptions {
     /// Search at all; when false, the settings are the pinned ones over the data-derived
     /// defaults (`--no-auto`).
     pub auto: bool,
+    /// Simplify the final model's rules on its training rows ([`crate::rules::simplify`],
+    /// preserving decisions with no allowance: no training prediction gets worse).
+    pub simplify: bool,
 }
 
 impl Default for SearchOptions {
@@ -164,6 +167,7 @@ impl Default for SearchOptions {
             stop: None,
             cost: CostModel::default(),
             auto: true,
+            simplify: true,
         }
     }
 }

@@ -1,0 +1,122 @@
+//! Where rules fire on labelled rows, and orders that put the rules and literals that matter
+//! first.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tsetlin_core::{Rule, SparseRows};
+
+/// Where one rule fires on labelled rows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RuleCoverage {
+    /// Rows it fires on.
+    pub covered: usize,
+    /// Among those, the share whose label agrees with its polarity (is its class for a
+    /// positive rule, is not for a negative one); `None` when it fires on no row.
+    pub precision: Option<f64>,
+}
+
+/// Heaviest first, then shorter, then by class and clause number (a total, stable order).
+pub fn sort_rules(rules: &mut [Rule]) {
+    rules.sort_by(|a, b| {
+        b.weight
+            .cmp(&a.weight)
+            .then(a.len().cmp(&b.len()))
+            .then(a.class.cmp(&b.class))
+            .then(a.clause.cmp(&b.clause))
+    });
+}
+
+/// For each rule: the rows of `x` it fires on and its precision on labels `y`.
+pub fn coverage(rules: &[Rule], x: &SparseRows, y: &[u32]) -> Vec<RuleCoverage> {
+    rules
+        .par_iter()
+        .map(|r| {
+            let mut covered = 0;
+            let mut agree = 0;
+            for (row, &label) in x.iter().zip(y) {
+                if r.fires(row) {
+                    covered += 1;
+                    if (label as usize == r.class) == (r.polarity > 0) {
+                        agree += 1;
+                    }
+                }
+            }
+            RuleCoverage {
+                covered,
+                precision: (covered > 0).then(|| agree as f64 / covered as f64),
+            }
+        })
+        .collect()
+}
+
+/// For each of `rule.negated`, the rows of `x` it rules out: rows on which all the rule's
+/// positive terms hold but that term is present.
+pub(crate) fn exclusions(rule: &Rule, x: &SparseRows) -> Vec<usize> {
+    // Feature id -> position in rule.negated, so that each matching row costs its length.
+    let mut slot = vec![u32::MAX; x.n_features()];
+    for (i, &f) in rule.negated.iter().enumerate() {
+        if let Some(s) = slot.get_mut(f as usize) {
+            *s = i as u32;
+        }
+    }
+    let mut excluded = vec![0usize; rule.negated.len()];
+    for row in x.iter() {
+        if rule.positive.iter().all(|f| row.binary_search(f).is_ok()) {
+            for &f in row {
+                if let Some(&s) = slot.get(f as usize) {
+                    if s != u32::MAX {
+                        excluded[s as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
+    excluded
+}
+
+/// Reorders each rule's negated terms, for display only, by how many rows of `x` each one rules
+/// out ([`exclusions`]). A clause can carry many negations, most of them idle on real text; this
+/// puts the ones that do the work first. Ties keep feature order. (`Rule::negated` is documented
+/// as increasing; `Rule::fires` does not depend on that, and these copies are only shown.)
+pub fn order_negations(rules: &mut [Rule], x: &SparseRows) {
+    rules.par_iter_mut().for_each(|r| {
+        let excluded = exclusions(r, x);
+        let mut order: Vec<usize> = (0..r.negated.len()).collect();
+        order.sort_by(|&a, &b| excluded[b].cmp(&excluded[a]));
+        r.negated = order.iter().map(|&i| r.negated[i]).collect();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negations_that_rule_out_more_rows_come_first() {
+        let rule = Rule {
+            class: 0,
+            clause: 0,
+            polarity: 1,
+            weight: 1,
+            positive: vec![0],
+            negated: vec![1, 2, 3],
+        };
+        // Feature 1 is present only where the positive term is absent: it rules out nothing.
+        let x = SparseRows::from_rows(4, &[vec![0, 3], vec![0, 3], vec![0, 2], vec![1], vec![0]])
+            .expect("rows");
+        assert_eq!(exclusions(&rule, &x), vec![0, 1, 2]);
+        let mut rules = vec![rule.clone()];
+        order_negations(&mut rules, &x);
+        assert_eq!(rules[0].negated, vec![3, 2, 1]);
+        // Only the order changed: every row gets the same answer, and [0] still fires.
+        let fired: Vec<bool> = x.iter().map(|row| rules[0].fires(row)).collect();
+        assert_eq!(
+            fired,
+            x.iter().map(|row| rule.fires(row)).collect::<Vec<_>>()
+        );
+        assert_eq!(fired, [false, false, false, false, true]);
+        let c = coverage(&rules, &x, &[0, 0, 1, 0, 1]);
+        assert_eq!(c[0].covered, 1);
+        assert_eq!(c[0].precision, Some(0.0));
+    }
+}
