@@ -205,9 +205,30 @@ fn synthetic_report() -> ReportData {
             coverage: None,
             precision: None,
         },
+        // A rule with many negations: the compact view shows 3 and counts the rest.
+        ClauseRule {
+            id: 2,
+            class: 0,
+            polarity: 1,
+            weight: 50,
+            positive: vec![fid(&features, "penicillin")],
+            negated: [
+                "mild",
+                "severe",
+                "noted",
+                "admitted",
+                "discharged",
+                "stable",
+            ]
+            .iter()
+            .map(|w| fid(&features, w))
+            .collect(),
+            coverage: None,
+            precision: None,
+        },
     ];
     let n_clauses = 2000u32;
-    for id in 2..n_clauses {
+    for id in 3..n_clauses {
         let class = rng.below(3);
         let polarity: i8 = if id % 2 == 0 { 1 } else { -1 };
         let mut positive = Vec::new();
@@ -643,6 +664,12 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
     // XSS: the hostile document text never becomes markup.
     assert!(dom.contains("<title>Synthetic clinical notes &lt;test&gt; &amp; \"report\"</title>"));
     assert!(!dom.contains("pwned'</script>"));
+    // The overview says how long the rules are.
+    let cards = text_of(&dom, "id=\"stat-cards\"", "</section>");
+    assert!(
+        cards.contains("Rule length") && cards.contains("of the vote from rules of ≤ 5 literals"),
+        "{cards}"
+    );
 
     // --- Rules of a class: count, a known rule's text, the filter.
     let dom = browser.dump_dom(&format!("{base}#tab=rules&class=0"));
@@ -660,6 +687,22 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
         first.contains("rash AND reaction AND NOT denies → allergy"),
         "rule 0 reads: {first}"
     );
+    // The compact view: three negations shown, the other three counted, not dropped.
+    let long = text_of(&dom, "data-testid=\"rule\" data-clause-id=\"2\"", "</tr>");
+    assert!(
+        long.contains(
+            "penicillin AND NOT mild AND NOT severe AND NOT noted AND +3 more NOT → allergy"
+        ),
+        "rule 2 reads: {long}"
+    );
+    // "all literals" (the auditors' view) shows every one.
+    let all = browser.dump_dom(&format!("{base}#tab=rules&class=0&all=1"));
+    let long = text_of(&all, "data-testid=\"rule\" data-clause-id=\"2\"", "</tr>");
+    assert!(
+        long.contains("NOT noted AND NOT admitted AND NOT discharged AND NOT stable → allergy"),
+        "rule 2 with all literals reads: {long}"
+    );
+    assert!(!all.contains("data-testid=\"hidden-literals\""));
     let neg = text_of(&dom, "data-testid=\"rule\" data-clause-id=\"1\"", "</tr>");
     assert!(
         neg.contains("chest pain → NOT allergy"),

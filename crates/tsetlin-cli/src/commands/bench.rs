@@ -20,6 +20,8 @@ use tsetlin::tune::{self, DataProfile, Settings};
 use crate::args::{
     AutoArgs, DataSplit, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs, SplitArgs,
 };
+use tsetlin::rules::{simplify, Preserve, Readability};
+
 use crate::data::{self, read_features, FeatureData, FeaturesFormat, FoldSource};
 use crate::output::{pct, secs, Log, Out};
 use crate::search_view::SearchView;
@@ -97,6 +99,8 @@ struct Run {
     epochs: Vec<EpochRow>,
     /// The Tsetlin machine's settings on this split (chosen on its training rows).
     settings: Option<Settings>,
+    /// How readable the Tsetlin machine's rules are on this split.
+    readability: Option<Readability>,
 }
 
 impl Run {
@@ -110,6 +114,7 @@ impl Run {
             predict_seconds,
             epochs,
             settings: None,
+            readability: None,
         }
     }
 }
@@ -137,6 +142,15 @@ struct Row {
     /// The Tsetlin machine's settings per split (one per fold in cross-validation).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     settings: Vec<Settings>,
+    /// The Tsetlin machine's mean literals per clause (mean over splits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    literals_mean: Option<f64>,
+    /// The most literals among any class's heaviest 10 rules (largest over splits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heaviest_max_literals: Option<usize>,
+    /// Share of the vote carried by clauses of at most 5 literals (mean over splits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    short_vote_share: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -224,6 +238,7 @@ fn tsetlin(
             Vec::new(),
         );
         run.settings = Some(fit.log.chosen);
+        run.readability = Some(Readability::of(&fit.model, names, None));
         return Ok(run);
     }
     let profile = DataProfile::of_rows(&s.x, names.len(), false);
@@ -273,6 +288,12 @@ fn tsetlin(
             last = Some((m, predict_seconds));
         }
     }
+    if !a.auto.no_simplify {
+        // As `train` does: the final rules lose the literals that decide nothing on the
+        // training rows; the test rows are scored again with them.
+        simplify(&mut tm, &s.x, Preserve::Decisions(&s.y), 0)?;
+        last = None;
+    }
     let (m, predict_seconds) = match last {
         Some(l) => l,
         None => {
@@ -283,6 +304,7 @@ fn tsetlin(
     };
     let mut run = Run::new(&m, fit_seconds, predict_seconds, epochs);
     run.settings = Some(settings);
+    run.readability = Some(Readability::of(&tm, names, None));
     Ok(run)
 }
 
@@ -560,7 +582,21 @@ fn row(method: Method, runs: &[Run]) -> Row {
         folds: cv.then_some(runs.len()),
         epochs: runs.first().map(|r| r.epochs.clone()).unwrap_or_default(),
         settings: runs.iter().filter_map(|r| r.settings.clone()).collect(),
+        literals_mean: readable(runs, |r| r.literals.mean)
+            .map(|v| v.iter().sum::<f64>() / v.len() as f64),
+        heaviest_max_literals: readable(runs, |r| r.heaviest_max_literals as f64)
+            .map(|v| v.iter().fold(0.0f64, |a, &b| a.max(b)) as usize),
+        short_vote_share: readable(runs, |r| r.short_vote_share)
+            .map(|v| v.iter().sum::<f64>() / v.len() as f64),
     }
+}
+
+/// `f` of every split's readability, when every split has one.
+fn readable(runs: &[Run], f: fn(&Readability) -> f64) -> Option<Vec<f64>> {
+    runs.iter()
+        .map(|r| r.readability.as_ref().map(f))
+        .collect::<Option<Vec<f64>>>()
+        .filter(|v| !v.is_empty())
 }
 
 /// `87.3 %` or, in cross-validation, `87.3 % ± 4.1`.

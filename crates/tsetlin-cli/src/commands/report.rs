@@ -10,7 +10,7 @@ use tsetlin_report as rep;
 
 use crate::args::{FieldArgs, FormatArg};
 use crate::output::Log;
-use tsetlin::rules::coverage;
+use tsetlin::rules::{coverage, order_negations, Readability};
 
 /// Output format of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,8 +63,11 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
     };
     let n_clauses = clf.machine.params().n_clauses;
     let id_of = |class: usize, clause: usize| (class * n_clauses + clause) as u32;
-    let rules = clf.machine.rules();
+    let mut rules = clf.machine.rules();
     let x = data.as_ref().map(|(d, _)| clf.encode(&d.texts));
+    // Display order only: the negations that rule out the most documents first, numbers last
+    // (the page's compact view shows the first few and counts the rest).
+    order_negations(&mut rules, x.as_ref(), clf.featurizer.feature_names());
     let cov = match (&x, &data) {
         (Some(x), Some((_, y))) => Some(coverage(&rules, x, y)),
         _ => None,
@@ -211,6 +214,55 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
             "settings chosen by",
             "given when training (no search recorded)",
         )),
+    }
+    if let Some(r) = &clf.simplified {
+        settings.push(rep::Setting::new(
+            "rules simplified after training",
+            format!(
+                "{} of {} literals removed on {} training documents ({} clause outputs changed, {} of them {}; at most {} per clause)",
+                r.literals_before - r.literals_after,
+                r.literals_before,
+                r.documents,
+                r.outputs_changed,
+                r.changes_counted,
+                if r.decisions_only { "against the label" } else { "counted" },
+                r.max_changes
+            ),
+        ));
+    }
+    let readability = Readability::of(
+        &clf.machine,
+        clf.class_names(),
+        x.as_ref().zip(data.as_ref().map(|(_, y)| y.as_slice())),
+    );
+    settings.push(rep::Setting::new(
+        "literals per rule",
+        format!(
+            "mean {:.1}, median {}, 90th percentile {}, longest {}; the heaviest 10 rules of a class have at most {}",
+            readability.literals.mean,
+            readability.literals.median,
+            readability.literals.p90,
+            readability.literals.max,
+            readability.heaviest_max_literals
+        ),
+    ));
+    if readability.classes.iter().any(|c| c.covered.is_some()) {
+        let cover: Vec<String> = readability
+            .classes
+            .iter()
+            .map(|c| match c.rules_for_90 {
+                Some(n) => format!("{} {n}", c.class),
+                None => format!(
+                    "{} (all cover {:.0} %)",
+                    c.class,
+                    100.0 * c.covered.unwrap_or(0.0)
+                ),
+            })
+            .collect();
+        settings.push(rep::Setting::new(
+            "rules to cover 90 % of a class's documents",
+            cover.join(", "),
+        ));
     }
     if let Some(p) = &a.data {
         settings.push(rep::Setting::new("evaluated on", p.display()));

@@ -152,9 +152,7 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
             rules.truncate(a.top);
         }
         let cov = data.as_ref().map(|(x, y)| coverage(&rules, x, y));
-        if let Some((x, _)) = &data {
-            order_negations(&mut rules, x);
-        }
+        order_negations(&mut rules, data.as_ref().map(|(x, _)| x), names);
         let term = |f: &u32| names[*f as usize].clone();
         let rules = rules
             .iter()

@@ -11,6 +11,8 @@
   var TK = D.tokenizer;
   var PAGE = 100;          // rule rows added per "show more"
   var FIRED_CAP = 12;      // fired-clause rows shown before "show more"
+  var COMPACT_NOT = 3;     // negated literals a rule shows before "+k more NOT" (compact view)
+  var SHORT_RULE = 5;      // a rule of at most this many literals counts as short
   var PALETTE = ['#2f5bd3', '#0e9384', '#d97706', '#9e3fd1', '#dc4c64', '#3b8ec4', '#6d9c1f', '#c2410c', '#5b5fc7', '#0f766e'];
 
   function $(id) { return document.getElementById(id); }
@@ -113,6 +115,10 @@
   }
 
   // ---------- Rule rendering ----------
+  // Compact view (the default): the positive literals and the first COMPACT_NOT negated ones
+  // (the producer lists negations most decisive first), the rest counted, never dropped
+  // silently; state.allLits shows every literal (for auditors). A negation that matches the
+  // word filter is always shown.
   function ruleHtml(cl, words) {
     var parts = [];
     function lit(f, neg) {
@@ -121,7 +127,13 @@
       return neg ? '<span class="lit neg"><span class="not">NOT</span> ' + t + '</span>' : '<span class="lit">' + t + '</span>';
     }
     cl.positive.forEach(function (f) { parts.push(lit(f, false)); });
-    cl.negated.forEach(function (f) { parts.push(lit(f, true)); });
+    var hidden = 0;
+    cl.negated.forEach(function (f, i) {
+      var matches = words && words.length && words.some(function (w) { return feat(f).toLowerCase().indexOf(w) >= 0; });
+      if (state.allLits || i < COMPACT_NOT || matches) parts.push(lit(f, true));
+      else hidden += 1;
+    });
+    if (hidden) parts.push('<span class="lit more-lits" data-testid="hidden-literals" title="' + hidden + ' more negated words; tick &quot;all literals&quot; to see them">+' + hidden + ' more NOT</span>');
     var concl = cl.polarity < 0
       ? '<span class="concl against">NOT ' + esc(cname(cl.class)) + '</span>'
       : '<span class="concl for">' + esc(cname(cl.class)) + '</span>';
@@ -150,7 +162,7 @@
   }
 
   // ---------- Tabs & deep links ----------
-  var state = { tab: 'overview', cls: 0, filter: '', polarity: 'all', doc: 0, shownRules: PAGE };
+  var state = { tab: 'overview', cls: 0, filter: '', polarity: 'all', doc: 0, shownRules: PAGE, allLits: false };
   function showTab(name) {
     state.tab = name;
     document.querySelectorAll('.tab').forEach(function (b) { b.setAttribute('aria-selected', String(b.dataset.tab === name)); });
@@ -160,6 +172,7 @@
     var p = new URLSearchParams();
     p.set('tab', state.tab);
     if (state.tab === 'rules') { p.set('class', state.cls); if (state.filter) p.set('filter', state.filter); }
+    if (state.allLits) p.set('all', '1');
     if (state.tab === 'documents') p.set('doc', state.doc);
     try { history.replaceState(null, '', '#' + p.toString()); } catch (e) { /* file:// in some browsers */ }
   }
@@ -171,9 +184,22 @@
   function renderOverview() {
     var M = D.metrics;
     var nRules = byClass.reduce(function (s, l) { return s + l.length; }, 0);
+    // Rule length: literals per non-empty clause, and the vote share of short clauses.
+    var lens = [], wAll = 0, wShort = 0;
+    byClass.forEach(function (l) {
+      l.forEach(function (cl) {
+        var n = cl.positive.length + cl.negated.length;
+        lens.push(n); wAll += cl.weight; if (n <= SHORT_RULE) wShort += cl.weight;
+      });
+    });
+    lens.sort(function (a, b) { return a - b; });
+    var meanLen = lens.length ? lens.reduce(function (s, n) { return s + n; }, 0) / lens.length : 0;
+    var medLen = !lens.length ? 0 : lens.length % 2 ? lens[(lens.length - 1) / 2] : (lens[lens.length / 2 - 1] + lens[lens.length / 2]) / 2;
     var cards = [
       ['Classes', NC, D.classes.slice(0, 4).join(', ') + (NC > 4 ? ', …' : '')],
       ['Rules', nRules, D.features.length + ' features'],
+      ['Rule length', meanLen.toFixed(1), 'literals on average (median ' + medLen + ', longest ' + (lens.length ? lens[lens.length - 1] : 0) + ') · ' +
+        (wAll ? Math.round(100 * wShort / wAll) : 0) + ' % of the vote from rules of ≤ ' + SHORT_RULE + ' literals'],
       ['Documents', D.documents.length, 'with explanations'],
     ];
     if (M) {
@@ -310,6 +336,9 @@
   });
   $('rule-polarity').addEventListener('change', function (e) { state.polarity = e.target.value; renderRules(true); });
   $('rules-more').addEventListener('click', function () { state.shownRules += PAGE; renderRules(false); });
+  $('all-literals').addEventListener('change', function (e) {
+    state.allLits = e.target.checked; renderRules(false); if (D.documents.length) renderDoc(); writeHash();
+  });
 
   // ---------- Document view (shared by data documents and pasted text) ----------
   // Colour each highlighted stretch by the net vote of fired clauses that use
@@ -468,7 +497,7 @@
 
   // ---------- Start: apply the deep link, render the visible parts ----------
   // Deep links: #tab=overview|rules|documents|try, class=<index>,
-  // filter=<words>, doc=<document id or index>, paste=<url-encoded text>.
+  // filter=<words>, doc=<document id or index>, paste=<url-encoded text>, all=1 (every literal).
   var q = new URLSearchParams(location.hash.slice(1) || location.search.slice(1));
   if (q.has('class')) { var cq = parseInt(q.get('class'), 10); if (cq >= 0 && cq < NC) state.cls = cq; }
   if (q.has('filter')) { state.filter = q.get('filter'); $('rule-filter').value = state.filter; }
@@ -476,6 +505,8 @@
     var dq = q.get('doc'), byId = D.documents.findIndex(function (d) { return d.id === dq; }), di = parseInt(dq, 10);
     if (byId >= 0) state.doc = byId; else if (di >= 0 && di < D.documents.length) state.doc = di;
   }
+  state.allLits = q.get('all') === '1';
+  $('all-literals').checked = state.allLits;
   var tab = q.get('tab') || (q.has('paste') ? 'try' : q.has('doc') ? 'documents' : (q.has('class') || q.has('filter')) ? 'rules' : 'overview');
   renderOverview();
   $('class-select').value = String(state.cls);

@@ -74,15 +74,35 @@ pub(crate) fn exclusions(rule: &Rule, x: &SparseRows) -> Vec<usize> {
     excluded
 }
 
-/// Reorders each rule's negated terms, for display only, by how many rows of `x` each one rules
-/// out ([`exclusions`]). A clause can carry many negations, most of them idle on real text; this
-/// puts the ones that do the work first. Ties keep feature order. (`Rule::negated` is documented
-/// as increasing; `Rule::fires` does not depend on that, and these copies are only shown.)
-pub fn order_negations(rules: &mut [Rule], x: &SparseRows) {
+/// Whether a term is only a number (`27`, `3.5`, `10-12`): a negation of one is rarely what a
+/// reader should see first.
+pub fn is_numeric_term(term: &str) -> bool {
+    term.chars().any(|c| c.is_ascii_digit())
+        && term
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c == ' ')
+}
+
+/// Reorders each rule's negated terms, for display only: with rows `x`, by how many of them
+/// each one rules out ([`exclusions`]), most first; then words before numbers (`names` are the
+/// feature names); then feature order. A clause can carry many negations, most of them idle on
+/// real text; this puts the ones that do the work first. (`Rule::negated` is documented as
+/// increasing; `Rule::fires` does not depend on that, and these copies are only shown.)
+pub fn order_negations(rules: &mut [Rule], x: Option<&SparseRows>, names: &[String]) {
+    let numeric = |f: u32| names.get(f as usize).is_some_and(|t| is_numeric_term(t));
     rules.par_iter_mut().for_each(|r| {
-        let excluded = exclusions(r, x);
+        let excluded = match x {
+            Some(x) => exclusions(r, x),
+            None => vec![0; r.negated.len()],
+        };
         let mut order: Vec<usize> = (0..r.negated.len()).collect();
-        order.sort_by(|&a, &b| excluded[b].cmp(&excluded[a]));
+        order.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(excluded[i]),
+                numeric(r.negated[i]),
+                r.negated[i],
+            )
+        });
         r.negated = order.iter().map(|&i| r.negated[i]).collect();
     });
 }
@@ -105,8 +125,9 @@ mod tests {
         let x = SparseRows::from_rows(4, &[vec![0, 3], vec![0, 3], vec![0, 2], vec![1], vec![0]])
             .expect("rows");
         assert_eq!(exclusions(&rule, &x), vec![0, 1, 2]);
+        let names: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
         let mut rules = vec![rule.clone()];
-        order_negations(&mut rules, &x);
+        order_negations(&mut rules, Some(&x), &names);
         assert_eq!(rules[0].negated, vec![3, 2, 1]);
         // Only the order changed: every row gets the same answer, and [0] still fires.
         let fired: Vec<bool> = x.iter().map(|row| rules[0].fires(row)).collect();
@@ -118,5 +139,14 @@ mod tests {
         let c = coverage(&rules, &x, &[0, 0, 1, 0, 1]);
         assert_eq!(c[0].covered, 1);
         assert_eq!(c[0].precision, Some(0.0));
+        // Without rows: words before numbers, then feature order.
+        let names: Vec<String> = ["a", "27", "c", "3.5"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut rules = vec![rule.clone()];
+        order_negations(&mut rules, None, &names);
+        assert_eq!(rules[0].negated, vec![2, 1, 3]);
+        assert!(is_numeric_term("10-12") && !is_numeric_term("covid-19") && !is_numeric_term("-"));
     }
 }

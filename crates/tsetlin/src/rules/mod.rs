@@ -6,6 +6,6 @@ mod coverage;
 mod readability;
 mod simplify;
 
-pub use coverage::{coverage, order_negations, sort_rules, RuleCoverage};
+pub use coverage::{coverage, is_numeric_term, order_negations, sort_rules, RuleCoverage};
 pub use readability::{ClassReadability, LiteralStats, Readability, SHORT_RULE};
 pub use simplify::{simplify, simplify_checked, Preserve, SimplifyReport};
