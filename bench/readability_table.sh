@@ -61,6 +61,22 @@ print(f"| {name} | {100*v['accuracy']:.2f} % | {v['macro_f1']:.3f} | {r['clauses
 PY
 }
 
+settings_line() { # $1: train --json, $2: simplify --json
+  python3 - "$1" "$2" "$SEED" <<'PY'
+import json, sys
+t, simp, seed = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+s, search = t["settings"], t["search"] or {}
+print(f"- Validation: a stratified 20 % of the training file (seed {seed}); fit on the other 80 %. "
+      f"Settings chosen by the search on the 80 % ({search.get('candidates', 0)} candidates, "
+      f"{search.get('seconds', 0):.0f} s{'; ' + search['cut'] if search.get('cut') else ''}): clauses {s['clauses']}, "
+      f"T {s['threshold']:g}, s {s['specificity']:g}, weighted {s['weighted']}, {s['ngram_max']}-grams, "
+      f"{s['max_features'] or 'all'} features, {s['epochs']} epochs; final model {t['train_seconds']:.0f} s.")
+r = simp["report"]
+print(f"- Simplification (`tsetlin simplify`, the default of `tsetlin train`): {r['literals_before'] - r['literals_after']:,} "
+      f"of {r['literals_before']:,} literals removed on the 80 %; {r['outputs_changed']:,} clause outputs changed there, none against the label.")
+PY
+}
+
 one() {
   local ds=$1 d="$OUT/$1" src
   mkdir -p "$d"
@@ -113,7 +129,7 @@ PY
         > "$d/eval-$variant.json"
     done
     {
-      echo "- Validation: a stratified 20 % of the training file (seed $SEED); fit on the other 80 %. Settings: $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["settings"]; print(f"clauses {s[\"clauses\"]}, T {s[\"threshold\"]}, s {s[\"specificity\"]}, weighted {s[\"weighted\"]}, {s[\"ngram_max\"]}-grams, {s[\"max_features\"] or \"all\"} features, {s[\"epochs\"]} epochs")' "$d/train.json")."
+      settings_line "$d/train.json" "$d/simplify.json"
       echo
       echo "| rules | validation accuracy | macro F1 | clauses | literals per clause (mean) | median | 90th pct | max | heaviest 10 per class, most literals | vote share of clauses <= 5 literals | rules to cover 90 % of a class |"
       echo "|---|---|---|---|---|---|---|---|---|---|---|"

@@ -27,6 +27,7 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use tsetlin::featurize::{FeaturizerConfig, Selection};
+use tsetlin::rules::{simplify_checked, Preserve, Readability};
 use tsetlin::tune::{self, Pinned, SearchOptions};
 use tsetlin::{EpochRecord, TextClassifier};
 use tsetlin_core::{Control, FitOptions, Params, ParamsBuilder, Rule, SparseRows, TmError};
@@ -262,6 +263,7 @@ fn parse_pinned(json: &str) -> PyResult<Pinned> {
 /// The search options of a Python call, refused by name when out of range.
 fn search_options(
     auto: bool,
+    simplify: bool,
     budget: f64,
     max_epochs: usize,
     seed: u64,
@@ -283,6 +285,7 @@ fn search_options(
         max_epochs,
         stop: Some(Arc::clone(stop)),
         auto,
+        simplify,
         ..SearchOptions::default()
     })
 }
@@ -502,7 +505,7 @@ impl Machine {
     /// data-derived defaults, on CSR rows and u32 labels: the library's one training path.
     /// Returns the machine and the search log as JSON.
     #[staticmethod]
-    #[pyo3(signature = (n_classes, n_features, indptr, indices, y, pinned = "{}", auto = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
+    #[pyo3(signature = (n_classes, n_features, indptr, indices, y, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_auto(
         py: Python<'_>,
@@ -513,6 +516,7 @@ impl Machine {
         y: &[u8],
         pinned: &str,
         auto: bool,
+        simplify: bool,
         budget: f64,
         max_epochs: usize,
         seed: u64,
@@ -522,11 +526,15 @@ impl Machine {
         let y = read_u32s(y, "labels")?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let options = search_options(auto, budget, max_epochs, seed, threads, &stop)?;
+        let options = search_options(auto, simplify, budget, max_epochs, seed, threads, &stop)?;
+        // A pool of this process for the library's own parallel steps (the rule
+        // simplification): after fork(), the inherited global pool has no threads.
         let (result, signal) = run_interruptible(py, &stop, || {
-            tune::fit_rows(&x, &y, n_classes, &pinned, &options, |_| {})
+            on_local_pool(threads, || {
+                tune::fit_rows(&x, &y, n_classes, &pinned, &options, |_| {})
+            })
         })?;
-        let fit = result.map_err(text_err)?;
+        let fit = result?.map_err(text_err)?;
         if fit.interrupted {
             return Err(interrupted(signal));
         }
@@ -833,6 +841,25 @@ impl TextModel {
         let clf = &self.clf;
         py.detach(|| on_local_pool(threads, || clf.encode(texts)))
     }
+
+    /// Encoded texts and class ids (every label must be a class of the model).
+    fn labelled(
+        &self,
+        py: Python<'_>,
+        texts: &[String],
+        labels: &[String],
+        threads: usize,
+    ) -> PyResult<(SparseRows, Vec<u32>)> {
+        if texts.len() != labels.len() {
+            return Err(value_error(format!(
+                "{} texts but {} labels",
+                texts.len(),
+                labels.len()
+            )));
+        }
+        let y = self.clf.labels.encode(labels).map_err(text_err)?;
+        Ok((self.encode(py, texts, threads)?, y))
+    }
 }
 
 #[pymethods]
@@ -865,7 +892,7 @@ impl TextModel {
     /// model; its `search_json()` says how the settings were chosen. Ctrl-C stops the search
     /// and the final training alike (`KeyboardInterrupt`).
     #[staticmethod]
-    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", auto = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
+    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_auto(
         py: Python<'_>,
@@ -874,6 +901,7 @@ impl TextModel {
         featurizer: Option<&Bound<'_, PyDict>>,
         pinned: &str,
         auto: bool,
+        simplify: bool,
         budget: f64,
         max_epochs: usize,
         seed: u64,
@@ -882,7 +910,7 @@ impl TextModel {
         let config = featurizer_config(featurizer)?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let options = search_options(auto, budget, max_epochs, seed, threads, &stop)?;
+        let options = search_options(auto, simplify, budget, max_epochs, seed, threads, &stop)?;
         let (result, signal) = run_interruptible(py, &stop, || {
             on_local_pool(threads, || {
                 tune::fit_text(&texts, &labels, &config, &pinned, &options, |_| {})
@@ -929,6 +957,115 @@ impl TextModel {
     /// The settings the model was trained with, as JSON (reusable as `pinned`).
     fn settings_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.clf.settings()).map_err(|e| value_error(e.to_string()))
+    }
+
+    /// What simplifying the rules after training removed, as JSON, or None.
+    fn simplified_json(&self) -> PyResult<Option<String>> {
+        self.clf
+            .simplified
+            .as_ref()
+            .map(|s| serde_json::to_string(s).map_err(|e| value_error(e.to_string())))
+            .transpose()
+    }
+
+    /// How readable the rules are, as JSON: literals per clause, the vote share of short
+    /// clauses, the heaviest rules' length and, with labelled texts, the rules needed to cover
+    /// 90 % of each class.
+    #[pyo3(signature = (texts = None, labels = None, threads = 1))]
+    fn readability_json(
+        &self,
+        py: Python<'_>,
+        texts: Option<Vec<String>>,
+        labels: Option<Vec<String>>,
+        threads: usize,
+    ) -> PyResult<String> {
+        let data = match (texts, labels) {
+            (Some(t), Some(l)) => Some(self.labelled(py, &t, &l, threads)?),
+            (None, None) => None,
+            _ => return Err(value_error("give both texts and labels, or neither")),
+        };
+        let clf = &self.clf;
+        let r = py.detach(|| {
+            on_local_pool(threads, || {
+                Readability::of(
+                    &clf.machine,
+                    clf.class_names(),
+                    data.as_ref().map(|(x, y)| (x, y.as_slice())),
+                )
+            })
+        })?;
+        serde_json::to_string(&r).map_err(|e| value_error(e.to_string()))
+    }
+
+    /// Simplifies the rules in place (see `tsetlin simplify`): literals go from each clause
+    /// when its output changes, in the way `preserve` counts ("decisions": only against the
+    /// label; "outputs": every change), on at most `max_changes` of the labelled texts; the
+    /// allowance is halved until the accuracy on the check texts (default: the same texts)
+    /// drops by at most `tolerance` points. Returns the report as JSON.
+    #[pyo3(signature = (texts, labels, check_texts = None, check_labels = None, max_changes = 0, tolerance = 0.5, preserve = "decisions", threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
+    fn simplify(
+        &mut self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        labels: Vec<String>,
+        check_texts: Option<Vec<String>>,
+        check_labels: Option<Vec<String>>,
+        max_changes: usize,
+        tolerance: f64,
+        preserve: &str,
+        threads: usize,
+    ) -> PyResult<String> {
+        if !(tolerance.is_finite() && (0.0..=100.0).contains(&tolerance)) {
+            return Err(value_error(format!(
+                "tolerance = {tolerance}: must be between 0 and 100 points"
+            )));
+        }
+        let (x, y) = self.labelled(py, &texts, &labels, threads)?;
+        let check = match (check_texts, check_labels) {
+            (Some(t), Some(l)) => Some(self.labelled(py, &t, &l, threads)?),
+            (None, None) => None,
+            _ => {
+                return Err(value_error(
+                    "give both check_texts and check_labels, or neither",
+                ))
+            }
+        };
+        let preserve = match preserve {
+            "decisions" => Preserve::Decisions(&y),
+            "outputs" => Preserve::Outputs,
+            other => {
+                return Err(value_error(format!(
+                    "preserve = {other:?}: must be \"decisions\" or \"outputs\""
+                )))
+            }
+        };
+        let (cx, cy) = check.as_ref().map_or((&x, &y), |(cx, cy)| (cx, cy));
+        // The accuracy check predicts with the machine's own pool: alive in this process.
+        ready_machine(
+            &mut self.clf.machine,
+            &mut self.pid,
+            &mut self.threads,
+            threads,
+        )?;
+        let machine = &self.clf.machine;
+        let (simplified, report) = py
+            .detach(|| {
+                on_local_pool(threads, || {
+                    simplify_checked(
+                        machine,
+                        &x,
+                        preserve,
+                        (cx, cy),
+                        max_changes,
+                        tolerance / 100.0,
+                    )
+                })
+            })?
+            .map_err(text_err)?;
+        self.clf.machine = simplified;
+        self.clf.simplified = Some(report.clone());
+        serde_json::to_string(&report).map_err(|e| value_error(e.to_string()))
     }
 
     /// How the settings were chosen (the search log) as JSON, or None.

@@ -55,6 +55,9 @@ class TsetlinClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
         Training epochs of ``fit``.
     auto, budget, max_epochs : bool, float, int, default=True, 900.0, 60
         The settings search, its time budget in seconds and its epoch ceiling.
+    simplify : bool, default=True
+        After training, each clause loses the literals whose removal makes no training
+        prediction worse (shorter rules; see ``tsetlin simplify``).
     binarize : "auto", None, float or "quantile", default="auto"
         How input values become Boolean features: "auto" keeps 0/1 input and thermometer-
         encodes anything else; None requires 0/1 input; a number ``t`` uses ``x > t``;
@@ -86,6 +89,7 @@ class TsetlinClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
         *,
         epochs: Optional[int] = None,
         auto: bool = True,
+        simplify: bool = True,
         budget: float = 900.0,
         max_epochs: int = 60,
         binarize: Any = "auto",
@@ -104,6 +108,7 @@ class TsetlinClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
         self.s = s
         self.epochs = epochs
         self.auto = auto
+        self.simplify = simplify
         self.budget = budget
         self.max_epochs = max_epochs
         self.binarize = binarize

@@ -90,16 +90,18 @@ def settings_params(est: Any, settings: Dict[str, Any]) -> Dict[str, Any]:
     return params
 
 
-def search_args(est: Any) -> Tuple[bool, float, int]:
-    """``(auto, budget, max_epochs)`` of an estimator, checked."""
+def search_args(est: Any) -> Tuple[bool, bool, float, int]:
+    """``(auto, simplify, budget, max_epochs)`` of an estimator, checked."""
     if not isinstance(est.auto, (bool, np.bool_)):
         raise ValueError(f"auto = {est.auto!r}: must be True or False")
+    if not isinstance(est.simplify, (bool, np.bool_)):
+        raise ValueError(f"simplify = {est.simplify!r}: must be True or False")
     if isinstance(est.budget, bool) or not isinstance(est.budget, numbers.Real):
         raise ValueError(f"budget = {est.budget!r}: must be a number of seconds")
     if isinstance(est.max_epochs, bool) or not isinstance(est.max_epochs, numbers.Integral) \
             or est.max_epochs < 1:
         raise ValueError(f"max_epochs = {est.max_epochs!r}: must be a positive integer")
-    return bool(est.auto), float(est.budget), int(est.max_epochs)
+    return bool(est.auto), bool(est.simplify), float(est.budget), int(est.max_epochs)
 
 
 def warn_if_cut(log: Optional[Dict[str, Any]]) -> None:

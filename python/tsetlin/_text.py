@@ -106,7 +106,10 @@ class TextClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
     laptop), then the final model trains on all of ``X``. Settings given are used exactly.
     After ``fit``: ``best_params_`` (the settings used, as constructor arguments) and
     ``search_log_`` (one dict per candidate). With ``auto=False``, the settings left at None
-    take defaults derived from the data (the corpus size and density).
+    take defaults derived from the data (the corpus size and density). ``simplify=True`` (the
+    default): after training, each clause loses the literals whose removal makes no training
+    prediction worse (``tsetlin train`` does the same); :meth:`simplify_rules` goes further on
+    request and :meth:`readability` measures the rules.
 
     Text parameters: ``lowercase``, ``ngram_max`` (1: words, 2: words and word pairs),
     ``stop_words`` (None or "english"), ``stem`` (English Snowball), ``min_df``,
@@ -123,6 +126,7 @@ class TextClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
         *,
         epochs: Optional[int] = None,
         auto: bool = True,
+        simplify: bool = True,
         budget: float = 900.0,
         max_epochs: int = 60,
         lowercase: bool = True,
@@ -148,6 +152,7 @@ class TextClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
         self.s = s
         self.epochs = epochs
         self.auto = auto
+        self.simplify = simplify
         self.budget = budget
         self.max_epochs = max_epochs
         self.lowercase = lowercase
@@ -331,6 +336,58 @@ class TextClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
             ],
             "matches": e["matches"],
         }
+
+    def readability(self, X: Any = None, y: Any = None) -> Dict[str, Any]:
+        """How readable the rules are: literals per clause (all, positive, negated), the share
+        of the vote carried by clauses of at most 5 literals, the longest of each class's
+        heaviest 10 rules and, with labelled texts ``X``, ``y``, how many rules cover 90 % of
+        each class's texts."""
+        check_is_fitted(self, "model_")
+        if (X is None) != (y is None):
+            raise ValueError("give both X and y, or neither")
+        if X is None:
+            return json.loads(self.model_.readability_json(threads=resolve_n_jobs(self.n_jobs)))
+        texts = _texts(X)
+        labels = self._names(np.asarray(y))
+        return json.loads(self.model_.readability_json(texts, labels, threads=resolve_n_jobs(self.n_jobs)))
+
+    def simplify_rules(
+        self,
+        X: Any,
+        y: Any,
+        X_check: Any = None,
+        y_check: Any = None,
+        *,
+        max_changes: int = 0,
+        tolerance: float = 0.5,
+        preserve: str = "decisions",
+    ) -> Dict[str, Any]:
+        """Shortens the rules in place without changing what they decide on ``X`` (usually the
+        training texts): a clause loses a literal when that changes its output, in the way
+        ``preserve`` counts ("decisions": only against the label, so no prediction on ``X``
+        gets worse with ``max_changes=0``; "outputs": every change), on at most
+        ``max_changes`` texts. The allowance is halved until the accuracy on ``X_check``,
+        ``y_check`` (default: ``X``, ``y``) drops by at most ``tolerance`` points; a
+        ``ValueError`` when even 0 does not hold it (the model is then unchanged). Returns the
+        report: literals before and after, outputs changed, accuracies."""
+        check_is_fitted(self, "model_")
+        if (X_check is None) != (y_check is None):
+            raise ValueError("give both X_check and y_check, or neither")
+        check = (None, None) if X_check is None else (_texts(X_check), self._names(np.asarray(y_check)))
+        report = self.model_.simplify(
+            _texts(X), self._names(np.asarray(y)), check[0], check[1],
+            max_changes=int(max_changes), tolerance=float(tolerance), preserve=str(preserve),
+            threads=resolve_n_jobs(self.n_jobs),
+        )
+        return json.loads(report)
+
+    @property
+    def simplified_(self) -> Optional[Dict[str, Any]]:
+        """What simplifying the rules removed (after ``fit`` with ``simplify=True`` or a
+        :meth:`simplify_rules` call), or None."""
+        check_is_fitted(self, "model_")
+        s = self.model_.simplified_json()
+        return None if s is None else json.loads(s)
 
     @property
     def history_(self) -> List[Dict[str, Any]]:

@@ -68,6 +68,7 @@ class TextModel:
         featurizer: Optional[Dict[str, Any]] = None,
         pinned: str = "{}",
         auto: bool = True,
+        simplify: bool = True,
         budget: float = 900.0,
         max_epochs: int = 60,
         seed: int = 42,
@@ -84,6 +85,24 @@ class TextModel:
     ) -> "TextModel": ...
     def settings_json(self) -> str: ...
     def search_json(self) -> Optional[str]: ...
+    def simplified_json(self) -> Optional[str]: ...
+    def readability_json(
+        self,
+        texts: Optional[Sequence[str]] = None,
+        labels: Optional[Sequence[str]] = None,
+        threads: int = 1,
+    ) -> str: ...
+    def simplify(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        check_texts: Optional[Sequence[str]] = None,
+        check_labels: Optional[Sequence[str]] = None,
+        max_changes: int = 0,
+        tolerance: float = 0.5,
+        preserve: str = "decisions",
+        threads: int = 1,
+    ) -> str: ...
     def partial_fit(
         self,
         texts: Sequence[str],

@@ -68,13 +68,14 @@ pub struct ClassReadability {
     pub mean_literals: f64,
     /// The most literals among the class's heaviest 10 rules (the order of `tsetlin rules`).
     pub heaviest_max_literals: usize,
-    /// With labelled rows: how many of the class's positive rules (greedily, the one covering
-    /// the most uncovered documents first) cover 90 % of its documents; `None` when all of
-    /// them together cover less.
+    /// With labelled rows: how many of the class's positive rules that require a word (at
+    /// least one positive literal; a rule of negations only fires on almost anything) cover
+    /// 90 % of its documents, picked greedily (the one covering the most uncovered documents
+    /// first); `None` when all of them together cover less.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules_for_90: Option<usize>,
-    /// With labelled rows: the share of the class's documents that at least one of its
-    /// positive rules covers.
+    /// With labelled rows: the share of the class's documents that at least one of those
+    /// rules covers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub covered: Option<f64>,
 }
@@ -204,8 +205,8 @@ impl Readability {
     }
 }
 
-/// Per class: the positive rules needed (greedy set cover) to cover 90 % of its rows in `x`,
-/// and the share that all of them cover.
+/// Per class: the positive rules with a positive literal needed (greedy set cover) to cover
+/// 90 % of its rows in `x`, and the share that all of them cover.
 fn cover_counts(
     rules: &[Rule],
     n_classes: usize,
@@ -235,7 +236,7 @@ fn cover_counts(
             // For each positive rule of the class, the documents it covers (a bitset).
             let sets: Vec<Vec<u64>> = rules
                 .iter()
-                .filter(|r| r.class == c && r.polarity > 0)
+                .filter(|r| r.class == c && r.polarity > 0 && !r.positive.is_empty())
                 .map(|r| {
                     let mut set = vec![0u64; docs.len().div_ceil(64)];
                     for (d, bits) in docs.iter().enumerate() {
