@@ -306,6 +306,10 @@ pub struct AutoArgs {
     /// Train with the settings saved in this model (flags given still win).
     #[arg(long, value_name = "MODEL", help_heading = "Automatic settings")]
     pub settings_from: Option<PathBuf>,
+    /// Never cut the search on the wall clock: the plan made from --budget alone decides, so
+    /// the same seed gives the same choice however slow or loaded the machine is.
+    #[arg(long, help_heading = "Automatic settings")]
+    pub no_time_limit: bool,
     /// Keep the rules as trained. By default, after training, each clause loses the literals
     /// whose removal makes no training prediction worse (see `tsetlin simplify`).
     #[arg(long, help_heading = "Automatic settings")]
@@ -341,6 +345,7 @@ impl AutoArgs {
             stop,
             auto: !self.no_auto,
             simplify: !self.no_simplify,
+            time_limit: !self.no_time_limit,
             ..SearchOptions::default()
         }
     }

@@ -246,22 +246,10 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
             readability.heaviest_max_literals
         ),
     ));
-    if readability.classes.iter().any(|c| c.covered.is_some()) {
-        let cover: Vec<String> = readability
-            .classes
-            .iter()
-            .map(|c| match c.rules_for_90 {
-                Some(n) => format!("{} {n}", c.class),
-                None => format!(
-                    "{} (all cover {:.0} %)",
-                    c.class,
-                    100.0 * c.covered.unwrap_or(0.0)
-                ),
-            })
-            .collect();
+    if let Some(cover) = readability.cover_text() {
         settings.push(rep::Setting::new(
             "rules to cover 90 % of a class's documents",
-            cover.join(", "),
+            cover,
         ));
     }
     if let Some(p) = &a.data {

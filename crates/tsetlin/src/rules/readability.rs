@@ -183,25 +183,33 @@ impl Readability {
             100.0 * self.short_vote_share,
             self.heaviest_max_literals
         );
-        if self.classes.iter().any(|c| c.covered.is_some()) {
-            let cover: Vec<String> = self
-                .classes
-                .iter()
-                .map(|c| match c.rules_for_90 {
-                    Some(n) => format!("{} {n}", c.class),
-                    None => format!(
-                        "{} (all cover {:.0} %)",
-                        c.class,
-                        100.0 * c.covered.unwrap_or(0.0)
-                    ),
-                })
-                .collect();
+        if let Some(cover) = self.cover_text() {
             out.push_str(&format!(
-                "\nrules to cover 90 % of a class's documents: {}",
-                cover.join(", ")
+                "\nrules to cover 90 % of a class's documents: {cover}"
             ));
         }
         out
+    }
+
+    /// Per class, the rules needed to cover 90 % of its documents (`allergy 2, other (all
+    /// cover 84 %)`); `None` when no labelled rows were given.
+    pub fn cover_text(&self) -> Option<String> {
+        if self.classes.iter().all(|c| c.covered.is_none()) {
+            return None;
+        }
+        let cover: Vec<String> = self
+            .classes
+            .iter()
+            .map(|c| match c.rules_for_90 {
+                Some(n) => format!("{} {n}", c.class),
+                None => format!(
+                    "{} (all cover {:.0} %)",
+                    c.class,
+                    100.0 * c.covered.unwrap_or(0.0)
+                ),
+            })
+            .collect();
+        Some(cover.join(", "))
     }
 }
 

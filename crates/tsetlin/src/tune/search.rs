@@ -137,8 +137,12 @@ pub struct FeatureView {
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
     /// Reference seconds for the whole job (search and final model); also the wall-clock
-    /// limit after which the search stops with the best candidate so far.
+    /// limit after which the search stops with the best candidate so far (unless
+    /// `time_limit` is off).
     pub budget_seconds: f64,
+    /// Cut a search that overruns `budget_seconds` on the wall clock. Off: the plan alone
+    /// decides, so the same seed gives the same choice however slow or loaded the machine.
+    pub time_limit: bool,
     /// Seed of every machine and split.
     pub seed: u64,
     /// Engine threads (never changes the result).
@@ -161,6 +165,7 @@ impl Default for SearchOptions {
     fn default() -> Self {
         Self {
             budget_seconds: DEFAULT_BUDGET_SECONDS,
+            time_limit: true,
             seed: 42,
             threads: 0,
             max_epochs: DEFAULT_MAX_EPOCHS,
@@ -418,10 +423,16 @@ pub fn search(
                 .max_features
                 .map_or(f.x_train.n_features(), |k| k.min(f.x_train.n_features()));
             let mean_present = f.x_train.nnz() as f64 / f.x_train.n_rows().max(1) as f64;
-            let epoch_cost = folds as f64
+            let mut epoch_cost = folds as f64
                 * options
                     .cost
                     .epoch_seconds(f.x_train.n_rows(), features, mean_present, &settings);
+            if options.simplify {
+                epoch_cost += folds as f64
+                    * options
+                        .cost
+                        .simplify_seconds(f.x_train.n_rows(), n_classes, &settings);
+            }
             let bytes = folds as f64
                 * n_classes as f64
                 * settings.clauses as f64
@@ -463,7 +474,7 @@ pub fn search(
                 cut = Some("interrupted: kept the best candidate so far".to_string());
                 break 'rungs;
             }
-            if started.elapsed().as_secs_f64() > options.budget_seconds {
+            if options.time_limit && started.elapsed().as_secs_f64() > options.budget_seconds {
                 cut = Some(format!(
                     "the wall-clock budget ({:.0} s) ran out: kept the best candidate so far",
                     options.budget_seconds
@@ -672,7 +683,12 @@ fn train_to<'a>(
             if summary.interrupted {
                 return Ok(Trained::Interrupted);
             }
-            l.per_fold[f].push(machine.accuracy(x_valid, &fold.y_valid)?);
+            l.per_fold[f].push(valid_accuracy(
+                machine,
+                (x_train, &fold.y_train),
+                (x_valid, &fold.y_valid),
+                options.simplify,
+            )?);
         }
         epoch += 1;
         let acc = *mean_curve_of(&l.per_fold).last().unwrap_or(&0.0);
@@ -688,6 +704,28 @@ fn train_to<'a>(
         }
     }
     Ok(Trained::Done)
+}
+
+/// A candidate's validation accuracy as the final model would have it: when the final model's
+/// rules are simplified ([`SearchOptions::simplify`]), a copy simplified on the fold's training
+/// rows is scored, so that the choice (and the epoch count) is made on the model delivered.
+fn valid_accuracy(
+    machine: &TsetlinMachine,
+    train: (&SparseRows, &[u32]),
+    valid: (&SparseRows, &[u32]),
+    simplify: bool,
+) -> Result<f64> {
+    if !simplify {
+        return Ok(machine.accuracy(valid.0, valid.1)?);
+    }
+    let mut copy = machine.clone();
+    crate::rules::simplify(
+        &mut copy,
+        train.0,
+        crate::rules::Preserve::Decisions(train.1),
+        0,
+    )?;
+    Ok(copy.accuracy(valid.0, valid.1)?)
 }
 
 /// Accuracy per epoch averaged over the folds (as far as every fold has it).
