@@ -178,6 +178,14 @@ fn train_with_no_settings_chooses_them_on_training_data_and_saves_them() {
     assert!(v["test"]["accuracy"].as_f64().expect("acc") > 0.8, "{v:#}");
     let chosen = v["settings"].clone();
     assert_eq!(v["epochs"], chosen["epochs"]);
+    // The rules were simplified on the training data (none against a label), and measured.
+    let simplified = &v["simplified"];
+    assert_eq!(simplified["changes_counted"], 0, "{v:#}");
+    assert!(simplified["literals_after"].as_u64() <= simplified["literals_before"].as_u64());
+    assert!(
+        v["readability"]["literals"]["mean"].as_f64().is_some(),
+        "{v:#}"
+    );
 
     // The text summary says what was chosen, and the report's settings panel shows it.
     let mut args = vec!["train", "--train", &train, "--model", &model];
@@ -187,6 +195,11 @@ fn train_with_no_settings_chooses_them_on_training_data_and_saves_them() {
         text.contains("settings chosen on the training data"),
         "{text}"
     );
+    assert!(
+        text.contains("simplified the rules on the training data"),
+        "{text}"
+    );
+    assert!(text.contains("literals per clause mean"), "{text}");
     let report = p("auto/r.json");
     ok(&[
         "report", "--model", &model, "--out", &report, "--format", "json",
@@ -196,6 +209,21 @@ fn train_with_no_settings_chooses_them_on_training_data_and_saves_them() {
         r.contains("automatic search on the training data only"),
         "{r}"
     );
+    assert!(r.contains("rules simplified after training"), "{r}");
+    // --no-simplify keeps the rules as trained.
+    let raw = p("auto/raw.tsetlin");
+    let mut args = vec![
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &raw,
+        "--json",
+        "--no-simplify",
+    ];
+    args.extend_from_slice(QUICK_AUTO);
+    let w = json(&args);
+    assert!(w["simplified"].is_null(), "{w:#}");
 
     // --settings-from reuses them exactly: no search, the same settings and the same model.
     let again = p("auto/again.tsetlin");
