@@ -25,9 +25,6 @@ pub struct CostModel {
     /// clause fires and learns at first: BENCHMARKS.md §4 measured 3-3.5x on 20 Newsgroups and
     /// OHSUMED, 1.2x on IMDb at a small margin).
     pub warmup_factor: f64,
-    /// Seconds per (training row x clause of every class) to simplify a candidate's rules
-    /// before scoring it ([`super::SearchOptions::simplify`]).
-    pub simplify_per_clause_row: f64,
 }
 
 /// Epochs of a fresh machine that cost [`CostModel::warmup_factor`] times more.
@@ -40,7 +37,6 @@ impl Default for CostModel {
             feedback_factor: 3.0,
             words_per_doubling: 75.0,
             warmup_factor: 3.0,
-            simplify_per_clause_row: 3e-9,
         }
     }
 }
@@ -67,14 +63,6 @@ impl CostModel {
             * (1.0 + words / self.words_per_doubling)
             * (1.0 + 4.0 * density)
             * (1.0 + self.feedback_factor * ratio)
-    }
-}
-
-impl CostModel {
-    /// Estimated seconds to simplify a machine of `classes` classes on `rows` training rows
-    /// (every clause of every class counts each row's violations once).
-    pub fn simplify_seconds(&self, rows: usize, classes: usize, s: &Settings) -> f64 {
-        rows as f64 * classes as f64 * s.clauses as f64 * self.simplify_per_clause_row
     }
 }
 
