@@ -141,39 +141,9 @@ pub(crate) fn type_i(
             scratch.dec[w] = ex.zeros[w] & hit;
         }
     }
-    cap_inclusions(clause, stride, &mut scratch.inc, settings.literal_budget);
     planes::step(clause, stride, &scratch.inc, &scratch.dec);
     crate::bank::refresh_summary(&clause[(clause.len() / stride - 1) * stride..], summary);
     true
-}
-
-/// Keeps a clause within its literal budget: when the increments in `inc` would carry more
-/// automata across the include boundary than the budget has room for, none of them cross
-/// (they stay at the last exclude state `N`); every other automaton still moves. So no step
-/// ever takes a clause past `budget` included literals (a clause is only shortened by
-/// forgetting).
-fn cap_inclusions(clause: &[u64], stride: usize, inc: &mut [u64], budget: Option<u32>) {
-    let Some(budget) = budget else { return };
-    let bits = clause.len() / stride;
-    let top = (bits - 1) * stride;
-    // An increment crosses where the automaton stores N - 1: top plane 0, every lower plane 1.
-    let edge = |inc: u64, w: usize| -> u64 {
-        let mut at = inc & !clause[top + w];
-        for p in 0..bits - 1 {
-            at &= clause[p * stride + w];
-        }
-        at
-    };
-    let crossing: u32 = (0..stride).map(|w| edge(inc[w], w).count_ones()).sum();
-    if crossing == 0 {
-        return;
-    }
-    let included = eval::count_included(&clause[top..top + stride]);
-    if included + crossing > budget {
-        for (w, word) in inc.iter_mut().enumerate().take(stride) {
-            *word &= !edge(*word, w);
-        }
-    }
 }
 
 /// Type I feedback to a clause that did not fire: every automaton steps down with
@@ -337,12 +307,6 @@ pub(crate) fn type_ii(
         scratch.inc[w] = ex.zeros[w] & !clause[top + w];
         scratch.dec[w] = 0;
     }
-    cap_inclusions(
-        clause,
-        stride,
-        &mut scratch.inc,
-        ctx.settings.literal_budget,
-    );
     planes::step(clause, stride, &scratch.inc, &scratch.dec);
     crate::bank::refresh_summary(&clause[top..], summary);
     true
