@@ -42,7 +42,7 @@ pub struct Params {
     /// Type I includes new literals only while a clause includes fewer than this many.
     /// Type II (the negations that block false positives) is not limited, as in TM-SPEC, so a
     /// clause can exceed it: a hard cap on both was tried and made clauses that cannot stop
-    /// firing on other classes (OHSUMED: 39.6 % at 32 literals, against 46.1 % with this
+    /// firing on other classes (OHSUMED: 39.6 % at 32 literals, against 51.9 % with this
     /// rule; BENCHMARKS.md §9).
     pub literal_budget: Option<u32>,
     /// Probability that a clause is dropped for a whole epoch.
