@@ -55,7 +55,11 @@ name, path = sys.argv[1], sys.argv[2]
 v = json.load(open(path))
 r = v["readability"]
 cover = [c.get("rules_for_90") for c in r["classes"]]
-cover_txt = "–" if any(c is None for c in cover) else f"{min(cover)}–{max(cover)}"
+reached = sorted(c for c in cover if c is not None)
+shares = [c.get("covered") or 0.0 for c in r["classes"]]
+cover_txt = (f"{len(reached)} of {len(cover)} classes reach 90 %"
+             + (f" (median {reached[len(reached) // 2]} rules)" if reached else "")
+             + f"; all rules cover {100 * sum(shares) / len(shares):.0f} % on average")
 print(f"| {name} | {100*v['accuracy']:.2f} % | {v['macro_f1']:.3f} | {r['clauses']:,} | {r['literals']['mean']:.1f} "
       f"| {r['literals']['median']:g} | {r['literals']['p90']} | {r['literals']['max']} "
       f"| {r['heaviest_max_literals']} | {100*r['short_vote_share']:.0f} % | {cover_txt} |")
