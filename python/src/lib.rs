@@ -156,6 +156,50 @@ fn on_local_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> PyRes
     Ok(pool.install(f))
 }
 
+/// `simplify_checked` on a process-local pool, with its Python arguments checked by name:
+/// `tolerance` in points, `preserve` "decisions" or "outputs", the check rows defaulting to
+/// the kept ones. The caller has readied the machine's own pool (the accuracy check uses it).
+#[allow(clippy::too_many_arguments)] // the Python call's values, passed through
+fn simplify_in_pool(
+    py: Python<'_>,
+    machine: &TsetlinMachine,
+    keep: (&SparseRows, &[u32]),
+    check: Option<(&SparseRows, &[u32])>,
+    max_changes: usize,
+    tolerance: f64,
+    preserve: &str,
+    threads: usize,
+) -> PyResult<(TsetlinMachine, tsetlin::rules::SimplifyReport)> {
+    if !(tolerance.is_finite() && (0.0..=100.0).contains(&tolerance)) {
+        return Err(value_error(format!(
+            "tolerance = {tolerance}: must be between 0 and 100 points"
+        )));
+    }
+    let preserve = match preserve {
+        "decisions" => Preserve::Decisions(keep.1),
+        "outputs" => Preserve::Outputs,
+        other => {
+            return Err(value_error(format!(
+                "preserve = {other:?}: must be \"decisions\" or \"outputs\""
+            )))
+        }
+    };
+    let check = check.unwrap_or(keep);
+    py.detach(|| {
+        on_local_pool(threads, || {
+            simplify_checked(
+                machine,
+                keep.0,
+                preserve,
+                check,
+                max_changes,
+                tolerance / 100.0,
+            )
+        })
+    })?
+    .map_err(text_err)
+}
+
 /// Gives `machine` a thread pool of `threads` threads that is alive in this process.
 ///
 /// After `fork()`, the inherited pool's worker threads do not exist in the child: using the
@@ -639,6 +683,79 @@ impl Machine {
         self.tm.rules().iter().map(|r| rule_dict(py, r)).collect()
     }
 
+    /// How readable the rules are, as JSON (see `TextModel.readability_json`); `names` are
+    /// the class names; with CSR rows and u32 labels, also the cover of each class.
+    #[pyo3(signature = (names, indptr = None, indices = None, y = None, threads = 1))]
+    fn readability_json(
+        &self,
+        py: Python<'_>,
+        names: Vec<String>,
+        indptr: Option<&[u8]>,
+        indices: Option<&[u8]>,
+        y: Option<&[u8]>,
+        threads: usize,
+    ) -> PyResult<String> {
+        let data = match (indptr, indices, y) {
+            (Some(p), Some(i), Some(y)) => {
+                Some((rows_from(self.tm.n_features(), p, i)?, read_u32s(y, "y")?))
+            }
+            (None, None, None) => None,
+            _ => return Err(value_error("give rows and labels together, or neither")),
+        };
+        let tm = &self.tm;
+        let r = py.detach(|| {
+            on_local_pool(threads, || {
+                Readability::of(tm, &names, data.as_ref().map(|(x, y)| (x, y.as_slice())))
+            })
+        })?;
+        serde_json::to_string(&r).map_err(|e| value_error(e.to_string()))
+    }
+
+    /// Simplifies the rules in place on CSR rows and u32 labels (see `TextModel.simplify`);
+    /// the check rows default to the same. Returns the report as JSON.
+    #[pyo3(signature = (indptr, indices, y, check_indptr = None, check_indices = None, check_y = None, max_changes = 0, tolerance = 0.5, preserve = "decisions", threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
+    fn simplify(
+        &mut self,
+        py: Python<'_>,
+        indptr: &[u8],
+        indices: &[u8],
+        y: &[u8],
+        check_indptr: Option<&[u8]>,
+        check_indices: Option<&[u8]>,
+        check_y: Option<&[u8]>,
+        max_changes: usize,
+        tolerance: f64,
+        preserve: &str,
+        threads: usize,
+    ) -> PyResult<String> {
+        let o = self.tm.n_features();
+        let x = rows_from(o, indptr, indices)?;
+        let y = read_u32s(y, "y")?;
+        let check = match (check_indptr, check_indices, check_y) {
+            (Some(p), Some(i), Some(cy)) => Some((rows_from(o, p, i)?, read_u32s(cy, "check_y")?)),
+            (None, None, None) => None,
+            _ => {
+                return Err(value_error(
+                    "give the check rows and labels together, or neither",
+                ))
+            }
+        };
+        ready_machine(&mut self.tm, &mut self.pid, &mut self.threads, threads)?;
+        let (tm, report) = simplify_in_pool(
+            py,
+            &self.tm,
+            (&x, &y),
+            check.as_ref().map(|(cx, cy)| (cx, cy.as_slice())),
+            max_changes,
+            tolerance,
+            preserve,
+            threads,
+        )?;
+        self.tm = tm;
+        serde_json::to_string(&report).map_err(|e| value_error(e.to_string()))
+    }
+
     /// Explains one row given as its present feature ids: class sums, predicted class and
     /// the fired clauses (class, clause, vote).
     fn explain<'py>(&self, py: Python<'py>, row: Vec<u32>) -> PyResult<Bound<'py, PyDict>> {
@@ -1016,11 +1133,6 @@ impl TextModel {
         preserve: &str,
         threads: usize,
     ) -> PyResult<String> {
-        if !(tolerance.is_finite() && (0.0..=100.0).contains(&tolerance)) {
-            return Err(value_error(format!(
-                "tolerance = {tolerance}: must be between 0 and 100 points"
-            )));
-        }
         let (x, y) = self.labelled(py, &texts, &labels, threads)?;
         let check = match (check_texts, check_labels) {
             (Some(t), Some(l)) => Some(self.labelled(py, &t, &l, threads)?),
@@ -1031,16 +1143,6 @@ impl TextModel {
                 ))
             }
         };
-        let preserve = match preserve {
-            "decisions" => Preserve::Decisions(&y),
-            "outputs" => Preserve::Outputs,
-            other => {
-                return Err(value_error(format!(
-                    "preserve = {other:?}: must be \"decisions\" or \"outputs\""
-                )))
-            }
-        };
-        let (cx, cy) = check.as_ref().map_or((&x, &y), |(cx, cy)| (cx, cy));
         // The accuracy check predicts with the machine's own pool: alive in this process.
         ready_machine(
             &mut self.clf.machine,
@@ -1048,21 +1150,16 @@ impl TextModel {
             &mut self.threads,
             threads,
         )?;
-        let machine = &self.clf.machine;
-        let (simplified, report) = py
-            .detach(|| {
-                on_local_pool(threads, || {
-                    simplify_checked(
-                        machine,
-                        &x,
-                        preserve,
-                        (cx, cy),
-                        max_changes,
-                        tolerance / 100.0,
-                    )
-                })
-            })?
-            .map_err(text_err)?;
+        let (simplified, report) = simplify_in_pool(
+            py,
+            &self.clf.machine,
+            (&x, &y),
+            check.as_ref().map(|(cx, cy)| (cx, cy.as_slice())),
+            max_changes,
+            tolerance,
+            preserve,
+            threads,
+        )?;
         self.clf.machine = simplified;
         self.clf.simplified = Some(report.clone());
         serde_json::to_string(&report).map_err(|e| value_error(e.to_string()))

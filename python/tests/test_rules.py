@@ -65,3 +65,25 @@ def test_simplify_keeps_every_clause_output_when_asked(raw):
         copy.deepcopy(raw).simplify_rules(*TRAIN, preserve="everything")
     with pytest.raises(ValueError, match="tolerance"):
         copy.deepcopy(raw).simplify_rules(*TRAIN, tolerance=-1)
+
+
+def test_tsetlin_classifier_measures_and_simplifies_its_rules():
+    from tsetlin import TsetlinClassifier
+
+    rng = np.random.default_rng(5)
+    X = (rng.random((400, 30)) < 0.2).astype(np.uint8)
+    y = (X[:, 0] & ~X[:, 1]) | X[:, 2]
+    params = {"auto": False, "n_clauses": 20, "T": 10, "s": 6.0, "epochs": 5, "random_state": 2}
+    raw = TsetlinClassifier(simplify=False, **params).fit(X, y)
+    r = raw.readability(X, y)
+    assert r["clauses"] == len(raw.rules()) and len(r["classes"]) == 2
+    assert raw.readability()["literals"]["max"] == r["literals"]["max"]
+    before = raw.class_sums(X)
+    report = raw.simplify_rules(X, y, preserve="outputs")
+    assert report["outputs_changed"] == 0
+    np.testing.assert_array_equal(raw.class_sums(X), before)
+    was_right = TsetlinClassifier(simplify=False, **params).fit(X, y).predict(X) == y
+    simple = TsetlinClassifier(**params).fit(X, y)
+    assert (simple.predict(X)[was_right] == y[was_right]).all()
+    with pytest.raises(ValueError, match="both"):
+        raw.simplify_rules(X, y, X_check=X)

@@ -33,6 +33,27 @@ class Machine:
     ) -> List[float]: ...
     def class_sums(self, indptr: bytes, indices: bytes, threads: int = 1) -> bytes: ...
     def rules(self) -> List[Dict[str, Any]]: ...
+    def readability_json(
+        self,
+        names: Sequence[str],
+        indptr: Optional[bytes] = None,
+        indices: Optional[bytes] = None,
+        y: Optional[bytes] = None,
+        threads: int = 1,
+    ) -> str: ...
+    def simplify(
+        self,
+        indptr: bytes,
+        indices: bytes,
+        y: bytes,
+        check_indptr: Optional[bytes] = None,
+        check_indices: Optional[bytes] = None,
+        check_y: Optional[bytes] = None,
+        max_changes: int = 0,
+        tolerance: float = 0.5,
+        preserve: str = "decisions",
+        threads: int = 1,
+    ) -> str: ...
     def explain(self, row: Sequence[int]) -> Dict[str, Any]: ...
     def to_bytes(self) -> bytes: ...
     @staticmethod
