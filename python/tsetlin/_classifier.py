@@ -16,6 +16,7 @@ from . import _tsetlin
 from ._binarize import Encoding, fit_encoding
 from ._common import (
     AutoSettingsMixin,
+    ReadableRulesMixin,
     as_frame,
     pack_csr,
     pinned_json,
@@ -28,7 +29,7 @@ from ._common import (
 )
 
 
-class TsetlinClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
+class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, BaseEstimator):
     """Multiclass Tsetlin machine (Granmo 2018; Berge et al. 2019) on Boolean features.
 
     The engine's input is Boolean. With the default ``binarize="auto"``, 0/1 (or bool) input
@@ -308,52 +309,25 @@ class TsetlinClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
 
     # -- persistence ---------------------------------------------------------------------
 
-    def readability(self, X: Any = None, y: Any = None) -> Dict[str, Any]:
-        """How readable the rules are (as :meth:`tsetlin.TextClassifier.readability`): literals
-        per clause, the vote share of clauses of at most 5 literals, the longest of each class's
-        heaviest 10 rules and, with labelled rows, the rules needed to cover 90 % of a class."""
+    def _readability_json(self, X: Any, y: Any) -> str:
         check_is_fitted(self, "_machine")
-        if (X is None) != (y is None):
-            raise ValueError("give both X and y, or neither")
         names = [str(c) for c in self.classes_]
         threads = resolve_n_jobs(self.n_jobs)
         if X is None:
-            return json.loads(self._machine.readability_json(names, threads=threads))
-        X, y = self._validate(X, y, reset=False)
-        indptr, indices = self._rows(X)
-        report = self._machine.readability_json(
-            names, indptr, indices, self._encode_labels(np.asarray(y)), threads=threads
-        )
-        return json.loads(report)
+            return self._machine.readability_json(names, threads=threads)
+        return self._machine.readability_json(names, *self._labelled_rows(X, y), threads=threads)
 
-    def simplify_rules(
-        self,
-        X: Any,
-        y: Any,
-        X_check: Any = None,
-        y_check: Any = None,
-        *,
-        max_changes: int = 0,
-        tolerance: float = 0.5,
-        preserve: str = "decisions",
-    ) -> Dict[str, Any]:
-        """Shortens the rules in place without changing what they decide on ``(X, y)``, as
-        :meth:`tsetlin.TextClassifier.simplify_rules` does; returns the report."""
+    def _simplify_json(self, X: Any, y: Any, check: Any, **options: Any) -> str:
         check_is_fitted(self, "_machine")
-        if (X_check is None) != (y_check is None):
-            raise ValueError("give both X_check and y_check, or neither")
-        X, y = self._validate(X, y, reset=False)
-        indptr, indices = self._rows(X)
-        check = (None, None, None)
-        if X_check is not None:
-            Xc, yc = self._validate(X_check, y_check, reset=False)
-            check = (*self._rows(Xc), self._encode_labels(np.asarray(yc)))
-        report = self._machine.simplify(
-            indptr, indices, self._encode_labels(np.asarray(y)), *check,
-            max_changes=int(max_changes), tolerance=float(tolerance), preserve=str(preserve),
-            threads=resolve_n_jobs(self.n_jobs),
+        checked = (None, None, None) if check is None else self._labelled_rows(*check)
+        return self._machine.simplify(
+            *self._labelled_rows(X, y), *checked, threads=resolve_n_jobs(self.n_jobs), **options
         )
-        return json.loads(report)
+
+    def _labelled_rows(self, X: Any, y: Any):  # type: ignore[no-untyped-def]
+        """``(indptr, indices, labels)`` bytes of labelled rows, for the bindings."""
+        X, y = self._validate(X, y, reset=False)
+        return (*self._rows(X), self._encode_labels(np.asarray(y)))
 
     def save(self, path: Any) -> None:
         """Pickles the estimator (its machine travels as the engine's model bytes)."""

@@ -110,6 +110,49 @@ def warn_if_cut(log: Optional[Dict[str, Any]]) -> None:
         warnings.warn(f"settings search: {log['cut']}", RuntimeWarning, stacklevel=3)
 
 
+class ReadableRulesMixin:
+    """``readability`` and ``simplify_rules`` for an estimator that answers
+    ``_readability_json(X, y)`` (X, y: both None or both given) and
+    ``_simplify_json(X, y, check, **options)`` (check: None or ``(X_check, y_check)``)."""
+
+    def readability(self, X: Any = None, y: Any = None) -> Dict[str, Any]:
+        """How readable the rules are: literals per clause (all, positive, negated), the share
+        of the vote carried by clauses of at most 5 literals, the longest of each class's
+        heaviest 10 rules and, with labelled data ``X``, ``y``, how many rules cover 90 % of
+        each class."""
+        if (X is None) != (y is None):
+            raise ValueError("give both X and y, or neither")
+        return json.loads(self._readability_json(X, y))  # type: ignore[attr-defined]
+
+    def simplify_rules(
+        self,
+        X: Any,
+        y: Any,
+        X_check: Any = None,
+        y_check: Any = None,
+        *,
+        max_changes: int = 0,
+        tolerance: float = 0.5,
+        preserve: str = "decisions",
+    ) -> Dict[str, Any]:
+        """Shortens the rules in place without changing what they decide on ``X`` (usually the
+        training data): a clause loses a literal when that changes its output, in the way
+        ``preserve`` counts ("decisions": only against the label, so no prediction on ``X``
+        gets worse with ``max_changes=0``; "outputs": every change), on at most
+        ``max_changes`` rows. The allowance is halved until the accuracy on ``X_check``,
+        ``y_check`` (default: ``X``, ``y``) drops by at most ``tolerance`` points; a
+        ``ValueError`` when even 0 does not hold it (the model is then unchanged). Returns the
+        report: literals before and after, outputs changed, accuracies."""
+        if (X_check is None) != (y_check is None):
+            raise ValueError("give both X_check and y_check, or neither")
+        check = None if X_check is None else (X_check, y_check)
+        report = self._simplify_json(  # type: ignore[attr-defined]
+            X, y, check,
+            max_changes=int(max_changes), tolerance=float(tolerance), preserve=str(preserve),
+        )
+        return json.loads(report)
+
+
 class AutoSettingsMixin:
     """``best_params_``, ``search_log_`` and ``search_log`` for an estimator whose fitted
     model answers ``_settings_json()`` and ``_search_json()``."""

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from . import _tsetlin
 from ._common import (
     AutoSettingsMixin,
+    ReadableRulesMixin,
     as_frame,
     pinned_json,
     search_args,
@@ -90,7 +91,7 @@ def _csr(indptr: bytes, indices: bytes, n_features: int) -> sp.csr_matrix:
     return sp.csr_matrix((data, i, p), shape=(len(p) - 1, n_features))
 
 
-class TextClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
+class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, BaseEstimator):
     """Tsetlin machine text classifier: raw strings in, labels and readable rules out.
 
     The Rust featurizer (tokenizer, n-grams, document-frequency cut, chi-squared or mutual
@@ -337,49 +338,20 @@ class TextClassifier(AutoSettingsMixin, ClassifierMixin, BaseEstimator):
             "matches": e["matches"],
         }
 
-    def readability(self, X: Any = None, y: Any = None) -> Dict[str, Any]:
-        """How readable the rules are: literals per clause (all, positive, negated), the share
-        of the vote carried by clauses of at most 5 literals, the longest of each class's
-        heaviest 10 rules and, with labelled texts ``X``, ``y``, how many rules cover 90 % of
-        each class's texts."""
+    def _readability_json(self, X: Any, y: Any) -> str:
         check_is_fitted(self, "model_")
-        if (X is None) != (y is None):
-            raise ValueError("give both X and y, or neither")
+        threads = resolve_n_jobs(self.n_jobs)
         if X is None:
-            return json.loads(self.model_.readability_json(threads=resolve_n_jobs(self.n_jobs)))
-        texts = _texts(X)
-        labels = self._names(np.asarray(y))
-        return json.loads(self.model_.readability_json(texts, labels, threads=resolve_n_jobs(self.n_jobs)))
+            return self.model_.readability_json(threads=threads)
+        return self.model_.readability_json(_texts(X), self._names(np.asarray(y)), threads=threads)
 
-    def simplify_rules(
-        self,
-        X: Any,
-        y: Any,
-        X_check: Any = None,
-        y_check: Any = None,
-        *,
-        max_changes: int = 0,
-        tolerance: float = 0.5,
-        preserve: str = "decisions",
-    ) -> Dict[str, Any]:
-        """Shortens the rules in place without changing what they decide on ``X`` (usually the
-        training texts): a clause loses a literal when that changes its output, in the way
-        ``preserve`` counts ("decisions": only against the label, so no prediction on ``X``
-        gets worse with ``max_changes=0``; "outputs": every change), on at most
-        ``max_changes`` texts. The allowance is halved until the accuracy on ``X_check``,
-        ``y_check`` (default: ``X``, ``y``) drops by at most ``tolerance`` points; a
-        ``ValueError`` when even 0 does not hold it (the model is then unchanged). Returns the
-        report: literals before and after, outputs changed, accuracies."""
+    def _simplify_json(self, X: Any, y: Any, check: Any, **options: Any) -> str:
         check_is_fitted(self, "model_")
-        if (X_check is None) != (y_check is None):
-            raise ValueError("give both X_check and y_check, or neither")
-        check = (None, None) if X_check is None else (_texts(X_check), self._names(np.asarray(y_check)))
-        report = self.model_.simplify(
-            _texts(X), self._names(np.asarray(y)), check[0], check[1],
-            max_changes=int(max_changes), tolerance=float(tolerance), preserve=str(preserve),
-            threads=resolve_n_jobs(self.n_jobs),
+        checked = (None, None) if check is None else (_texts(check[0]), self._names(np.asarray(check[1])))
+        return self.model_.simplify(
+            _texts(X), self._names(np.asarray(y)), *checked,
+            threads=resolve_n_jobs(self.n_jobs), **options,
         )
-        return json.loads(report)
 
     @property
     def simplified_(self) -> Optional[Dict[str, Any]]:

@@ -20,7 +20,7 @@ use tsetlin::tune::{self, DataProfile, Settings};
 use crate::args::{
     AutoArgs, DataSplit, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs, SplitArgs,
 };
-use tsetlin::rules::{simplify, Preserve, Readability};
+use tsetlin::rules::{simplify_trained, Readability};
 
 use crate::data::{self, read_features, FeatureData, FeaturesFormat, FoldSource};
 use crate::output::{pct, secs, Log, Out};
@@ -291,7 +291,7 @@ fn tsetlin(
     if !a.auto.no_simplify {
         // As `train` does: the final rules lose the literals that decide nothing on the
         // training rows; the test rows are scored again with them.
-        simplify(&mut tm, &s.x, Preserve::Decisions(&s.y), 0)?;
+        simplify_trained(&mut tm, &s.x, &s.y)?;
         last = None;
     }
     let (m, predict_seconds) = match last {

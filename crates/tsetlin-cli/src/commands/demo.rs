@@ -11,7 +11,7 @@ use clap::Args;
 use serde::Serialize;
 use tsetlin::featurize::FeaturizerConfig;
 use tsetlin::metrics::Metrics;
-use tsetlin::rules::{simplify, Preserve};
+use tsetlin::rules::simplify_trained;
 use tsetlin::synth::{self, PlantedRule};
 use tsetlin::TextClassifier;
 use tsetlin_core::Rule;
@@ -178,7 +178,7 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
     clf.history = history;
     // As `tsetlin train` does by default: drop the literals that decide nothing on the
     // training notes (no training prediction gets worse).
-    clf.simplified = Some(simplify(&mut clf.machine, &x, Preserve::Decisions(&y), 0)?);
+    clf.simplified = Some(simplify_trained(&mut clf.machine, &x, &y)?);
     let pred = clf.machine.predict(&xt)?;
     let m = Metrics::compute(&yt, &pred, clf.class_names());
 

@@ -9,7 +9,7 @@ use clap::Args;
 use serde::Serialize;
 use tsetlin::io::Dataset;
 use tsetlin::metrics::Metrics;
-use tsetlin::rules::{simplify, Preserve, Readability, SimplifyReport};
+use tsetlin::rules::{simplify_trained, Readability, SimplifyReport};
 use tsetlin::TextClassifier;
 
 use tsetlin::tune::{self, SearchLog, Settings};
@@ -215,7 +215,7 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         let outcome = training::run(&mut clf.machine, &mut history, &x, &y, &plan, log)?;
         clf.history = history;
         if !a.auto.no_simplify {
-            clf.simplified = Some(simplify(&mut clf.machine, &x, Preserve::Decisions(&y), 0)?);
+            clf.simplified = Some(simplify_trained(&mut clf.machine, &x, &y)?);
         }
         (clf, y.len(), valid_xy, outcome, None)
     };

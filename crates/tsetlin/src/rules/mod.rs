@@ -8,4 +8,4 @@ mod simplify;
 
 pub use coverage::{coverage, is_numeric_term, order_negations, sort_rules, RuleCoverage};
 pub use readability::{ClassReadability, LiteralStats, Readability, SHORT_RULE};
-pub use simplify::{simplify, simplify_checked, Preserve, SimplifyReport};
+pub use simplify::{simplify, simplify_checked, simplify_trained, Preserve, SimplifyReport};

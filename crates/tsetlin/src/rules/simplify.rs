@@ -138,6 +138,16 @@ pub fn simplify(
     Ok(report)
 }
 
+/// The simplification every training path applies to its final model by default: on the
+/// training rows, preserving decisions, with no allowance (no training prediction gets worse).
+pub fn simplify_trained(
+    machine: &mut TsetlinMachine,
+    x: &SparseRows,
+    y: &[u32],
+) -> Result<SimplifyReport> {
+    simplify(machine, x, Preserve::Decisions(y), 0)
+}
+
 /// [`simplify`] with an accuracy guard: the allowance `max_changes` is tried first, then halved
 /// down to 0 until the accuracy on the labelled check rows `check` drops by at most `max_drop`
 /// (a fraction, e.g. 0.005 for half a point) against the machine as it was. Returns the

@@ -26,7 +26,7 @@ use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
 use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
 use crate::featurize::{Featurizer, FeaturizerConfig};
-use crate::rules::{simplify, Preserve, SimplifyReport};
+use crate::rules::{simplify_trained, SimplifyReport};
 use crate::split::{fold_rows, stratified_folds, stratified_holdout};
 
 pub use cost::CostModel;
@@ -191,8 +191,8 @@ pub struct AutoFit<M> {
     pub simplified: Option<SimplifyReport>,
 }
 
-/// Simplifies `machine`'s rules on its training rows when `options` ask for it: literals go
-/// when no training prediction can get worse (see [`crate::rules::simplify`]).
+/// Simplifies `machine`'s rules on its training rows when `options` ask for it
+/// ([`simplify_trained`]).
 fn simplify_final(
     machine: &mut TsetlinMachine,
     x: &SparseRows,
@@ -202,7 +202,7 @@ fn simplify_final(
     if !options.simplify {
         return Ok(None);
     }
-    Ok(Some(simplify(machine, x, Preserve::Decisions(y), 0)?))
+    Ok(Some(simplify_trained(machine, x, y)?))
 }
 
 /// Fewer training rows than this leave too little to hold out: no search, the data-derived

@@ -156,7 +156,7 @@ pub struct SearchOptions {
     /// Search at all; when false, the settings are the pinned ones over the data-derived
     /// defaults (`--no-auto`).
     pub auto: bool,
-    /// Simplify the final model's rules on its training rows ([`crate::rules::simplify`],
+    /// Simplify the final model's rules on its training rows ([`crate::rules::simplify_trained`]:
     /// preserving decisions with no allowance: no training prediction gets worse).
     pub simplify: bool,
 }
