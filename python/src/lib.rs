@@ -947,7 +947,7 @@ impl TextModel {
             .history
             .extend(seconds.into_iter().enumerate().map(|(i, s)| EpochRecord {
                 epoch: start + i + 1,
-                seconds: s,
+                seconds: Some(s),
                 train_accuracy: None,
                 valid_accuracy: None,
             }));

@@ -184,16 +184,19 @@ def test_vectorizer_in_a_pipeline():
 
 
 def _cli():
+    if os.environ.get("TSETLIN_CLI"):
+        return os.environ["TSETLIN_CLI"]
     root = Path(__file__).resolve().parents[2]
-    for candidate in (
-        os.environ.get("TSETLIN_CLI"),
-        root / "target" / "release" / "tsetlin",
-        root / "target" / "debug" / "tsetlin",
-        shutil.which("tsetlin"),
-    ):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return None
+    # The most recently built of the workspace's binaries: a stale release build must not
+    # be tested against today's file format.
+    built = [
+        p
+        for p in (root / "target" / "release" / "tsetlin", root / "target" / "debug" / "tsetlin")
+        if p.is_file() and os.access(p, os.X_OK)
+    ]
+    if built:
+        return str(max(built, key=lambda p: p.stat().st_mtime))
+    return shutil.which("tsetlin")
 
 
 CLI = _cli()

@@ -44,11 +44,11 @@ fn unwrap_stream(
     }
     let lower = name.to_lowercase();
     if let Some(inner) = lower.strip_suffix(".tgz") {
-        let gz = Box::new(flate2::read::MultiGzDecoder::new(stream));
+        let gz = tsetlin::io::gunzip(stream);
         return unwrap_stream(origin, &format!("{inner}.tar"), gz, depth + 1);
     }
     if lower.ends_with(".gz") {
-        let gz = Box::new(flate2::read::MultiGzDecoder::new(stream));
+        let gz = tsetlin::io::gunzip(stream);
         return unwrap_stream(origin, &name[..name.len() - 3], gz, depth + 1);
     }
     if !lower.ends_with(".tar") {

@@ -91,7 +91,7 @@ pub fn run(
             let epoch = offset + info.epoch;
             history.push(EpochRecord {
                 epoch,
-                seconds: info.seconds,
+                seconds: Some(info.seconds),
                 train_accuracy: train_acc,
                 valid_accuracy: valid_acc,
             });

@@ -990,3 +990,36 @@ fn simplify_shortens_the_rules_and_keeps_what_it_promises() {
     ]);
     assert!(err.contains("--tolerance"), "{err}");
 }
+
+/// The README's promise: the same seed gives the same model file, byte for byte, on any
+/// number of threads — with the automatic settings and with early stopping alike.
+#[test]
+fn the_model_file_does_not_depend_on_the_thread_count() {
+    let train = demo_head(200);
+    let file_for = |name: &str, threads: &str, extra: &[&str]| -> Vec<u8> {
+        let model = p(name);
+        let mut args = vec!["train", "--train", &train, "--model", &model];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--threads", threads, "-q", "--no-time-limit"]);
+        ok(&args);
+        std::fs::read(&model).expect("model")
+    };
+    let auto = ["--budget", "20s", "--max-epochs", "4"];
+    let one = file_for("auto/threads-auto-1.tsetlin", "1", &auto);
+    let four = file_for("auto/threads-auto-4.tsetlin", "4", &auto);
+    assert!(one == four, "automatic settings: the files differ");
+    let manual = [
+        "--no-auto",
+        "--clauses",
+        "20",
+        "--epochs",
+        "6",
+        "--early-stop",
+        "2",
+        "--min-df",
+        "1",
+    ];
+    let one = file_for("auto/threads-manual-1.tsetlin", "1", &manual);
+    let four = file_for("auto/threads-manual-4.tsetlin", "4", &manual);
+    assert!(one == four, "--no-auto: the files differ");
+}

@@ -40,17 +40,8 @@ pub struct Deferred {
 }
 
 impl Deferred {
-    /// Number of `u32` words in the model file's encoding.
+    /// Number of `u32` words in a format-v1 model file's record.
     pub(crate) const WORDS: usize = 2 + 2 * MAX_EXCEPTIONS;
-
-    pub(crate) fn to_words(self) -> [u32; Self::WORDS] {
-        let mut out = [0u32; Self::WORDS];
-        out[0] = self.pending;
-        out[1] = self.len;
-        out[2..2 + MAX_EXCEPTIONS].copy_from_slice(&self.bit);
-        out[2 + MAX_EXCEPTIONS..].copy_from_slice(&self.since);
-        out
-    }
 
     pub(crate) fn from_words(w: &[u32]) -> Option<Self> {
         if w.len() != Self::WORDS || w[1] as usize > MAX_EXCEPTIONS {
@@ -182,9 +173,26 @@ impl ClauseBank {
         self.weights[j]
     }
 
+    /// The signed vote clause `j` casts when it fires: `polarity(j) * weight`.
+    #[inline]
+    pub fn vote(&self, j: usize) -> i64 {
+        i64::from(polarity(j)) * i64::from(self.weights[j])
+    }
+
     /// Number of clauses.
     pub fn n_clauses(&self) -> usize {
         self.n_clauses
+    }
+}
+
+/// The polarity of clause `j` of any class (TM-SPEC): even clauses vote for their class
+/// (+1), odd ones against (-1). The one place that rule is written.
+#[inline]
+pub fn polarity(j: usize) -> i8 {
+    if j % 2 == 0 {
+        1
+    } else {
+        -1
     }
 }
 

@@ -9,12 +9,10 @@ use crate::bank::{Deferred, MAX_EXCEPTIONS};
 use crate::bernoulli::BernoulliPool;
 use crate::binomial::{self, BinomialPools};
 use crate::bits::{eval, planes};
-use crate::rng::mix;
+use crate::rng::{mix, stream::FLUSH as FLUSH_KEY};
 
 /// Planes of the deferred-amount accumulator: room for any amount short of a certain floor.
 const ACC_PLANES: usize = 16;
-/// Key separating a flush's random values from the clause's other draws.
-const FLUSH_KEY: u64 = 0xF1A5_11ED_F1A5_11ED;
 
 /// One example's literal values as words, built once per training step.
 #[derive(Debug, Clone)]
@@ -215,6 +213,18 @@ fn forget(
             summary[w / 64] &= !(1 << (w % 64));
         }
     }
+}
+
+/// Applies a clause's deferred forget steps, if any, outside any feedback: the end-of-pass
+/// settlement that leaves a machine in its canonical state (no step owed to any automaton).
+pub(crate) fn settle(
+    clause: &mut [u64],
+    ctx: &StepContext<'_>,
+    deferred: &mut Deferred,
+    r: u64,
+    scratch: &mut Scratch,
+) {
+    flush_pending(clause, ctx, deferred, r, scratch);
 }
 
 /// Applies the deferred forget steps, if any, before a move up.

@@ -5,12 +5,21 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `TSETLINM` |
-//! | 4 | format version (currently 1) |
+//! | 4 | format version (currently 2) |
 //! | 4 | CRC-32 of every byte after this field |
 //! | 4 | header length `h` |
 //! | h | header: postcard-encoded [`Params`] and training clocks |
-//! | ... | per class: the state planes as `u64`, the clause weights as `u32`, then each clause's
-//! deferred forget steps (`bank::Deferred`) as `u32`s |
+//! | ... | per class: the state planes as `u64`, then the clause weights as `u32` |
+//!
+//! Version 1 also stored, per clause, the deferred forget steps (`bank::Deferred`, a
+//! training-time optimisation whose size depended on a constant) after the weights. Version 2
+//! stores the canonical state instead: training settles every deferred step at the end of a
+//! pass, so the file is the automata themselves and equal machines give equal bytes. Version 1
+//! files still load; their deferred steps are settled on loading.
+//!
+//! The checksum only proves the file was not damaged by accident, so the decoder also checks
+//! what a crafted file could lie about: the sizes the header declares must match the bytes that
+//! follow before anything is allocated, and no padding bit of a state plane may be set.
 
 use std::io::Write;
 use std::path::Path;
@@ -25,7 +34,9 @@ use crate::params::Params;
 /// Magic bytes at the start of every model file.
 pub const MAGIC: &[u8; 8] = b"TSETLINM";
 /// The format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The first version, with deferred-step records; still read.
+const VERSION_WITH_DEFERRED: u32 = 1;
 const PREFIX: usize = 8 + 4 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -36,8 +47,13 @@ struct Header {
 }
 
 impl TsetlinMachine {
-    /// Encodes the machine in the model format.
+    /// Encodes the machine in the model format (its canonical state).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        if self.has_deferred_steps() {
+            return Err(TmError::Format(
+                "the machine owes deferred forget steps (saved mid-pass?)".to_string(),
+            ));
+        }
         let header = postcard::to_stdvec(&Header {
             params: self.params.clone(),
             steps: self.steps,
@@ -56,46 +72,17 @@ impl TsetlinMachine {
             for w in &bank.weights {
                 body.extend_from_slice(&w.to_le_bytes());
             }
-            for d in &bank.deferred {
-                for w in d.to_words() {
-                    body.extend_from_slice(&w.to_le_bytes());
-                }
-            }
         }
-        let mut out = Vec::with_capacity(PREFIX + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        out.extend_from_slice(&body);
-        Ok(out)
+        Ok(frame(MAGIC, FORMAT_VERSION, &body))
     }
 
     /// Decodes a machine; a truncated, corrupted or future-version file is an error.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() < PREFIX + 4 {
-            return Err(TmError::Format(format!(
-                "{} bytes is too short to be a tsetlin model",
-                bytes.len()
-            )));
-        }
-        if &bytes[..8] != MAGIC {
+        let Frame { version, body } =
+            unframe(bytes, MAGIC, "tsetlin machine model", FORMAT_VERSION)?;
+        if body.len() < 4 {
             return Err(TmError::Format(
-                "not a tsetlin machine model (bad magic bytes)".to_string(),
-            ));
-        }
-        let version = read_u32(bytes, 8);
-        if version > FORMAT_VERSION {
-            return Err(TmError::Format(format!(
-                "format version {version} is newer than this build reads ({FORMAT_VERSION}); upgrade tsetlin"
-            )));
-        }
-        if version == 0 {
-            return Err(TmError::Format("format version 0 is not valid".to_string()));
-        }
-        let body = &bytes[PREFIX..];
-        if crc32fast::hash(body) != read_u32(bytes, 12) {
-            return Err(TmError::Format(
-                "checksum mismatch: the file is truncated or corrupted".to_string(),
+                "the file ends before its header".to_string(),
             ));
         }
         let header_len = read_u32(body, 0) as usize;
@@ -107,36 +94,47 @@ impl TsetlinMachine {
         header.params.validate()?;
         let params = header.params;
         let mut rest = &body[4 + header_len..];
+        let with_deferred = version == VERSION_WITH_DEFERRED;
+        check_declared_size(&params, with_deferred, rest.len())?;
+        let valid = crate::bank::valid_mask(params.n_features);
         let mut banks = Vec::with_capacity(params.n_classes);
         for _ in 0..params.n_classes {
             let mut bank = ClauseBank::new(params.n_clauses, params.n_features, params.state_bits);
             let plane_bytes = bank.planes.len() * 8;
             let weight_bytes = bank.weights.len() * 4;
-            let pending_bytes = bank.deferred.len() * Deferred::WORDS * 4;
-            if rest.len() < plane_bytes + weight_bytes + pending_bytes {
-                return Err(TmError::Format(
-                    "state planes end before the header says they should".to_string(),
-                ));
-            }
             for (w, chunk) in bank.planes.iter_mut().zip(rest.chunks_exact(8)) {
                 *w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            }
+            let f = valid.len();
+            // Every plane is `x` words then `NOT x` words, each with the same valid mask.
+            let padding_set = bank
+                .planes
+                .chunks_exact(f)
+                .any(|half| half.iter().zip(&valid).any(|(&w, &v)| w & !v != 0));
+            if padding_set {
+                return Err(TmError::Format(
+                    "a state plane sets a bit beyond the last feature".to_string(),
+                ));
             }
             rest = &rest[plane_bytes..];
             for (w, chunk) in bank.weights.iter_mut().zip(rest.chunks_exact(4)) {
                 *w = read_u32(chunk, 0);
             }
             rest = &rest[weight_bytes..];
-            for (d, chunk) in bank
-                .deferred
-                .iter_mut()
-                .zip(rest.chunks_exact(Deferred::WORDS * 4))
-            {
-                let words: Vec<u32> = chunk.chunks_exact(4).map(|c| read_u32(c, 0)).collect();
-                *d = Deferred::from_words(&words).ok_or_else(|| {
-                    TmError::Format("inconsistent deferred-step record".to_string())
-                })?;
+            if with_deferred {
+                let pending_bytes = bank.deferred.len() * Deferred::WORDS * 4;
+                for (d, chunk) in bank
+                    .deferred
+                    .iter_mut()
+                    .zip(rest.chunks_exact(Deferred::WORDS * 4))
+                {
+                    let words: Vec<u32> = chunk.chunks_exact(4).map(|c| read_u32(c, 0)).collect();
+                    *d = Deferred::from_words(&words).ok_or_else(|| {
+                        TmError::Format("inconsistent deferred-step record".to_string())
+                    })?;
+                }
+                rest = &rest[pending_bytes..];
             }
-            rest = &rest[pending_bytes..];
             bank.refresh_summaries();
             banks.push(bank);
         }
@@ -160,6 +158,58 @@ impl TsetlinMachine {
     }
 }
 
+/// A decoded frame: the format version and the checksummed body.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// Format version (at least 1, at most the newest the caller reads).
+    pub version: u32,
+    /// The bytes after the checksum, checked against it.
+    pub body: &'a [u8],
+}
+
+/// The one framing of the project's files: `magic` (8 bytes), `version` (u32), the CRC-32 of
+/// the body (u32), then the body.
+pub fn frame(magic: &[u8; 8], version: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(PREFIX + body.len());
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// Checks a frame written by [`frame`]: the magic, a version in `1..=newest`, the checksum.
+/// `kind` names the file type in the error messages ("tsetlin machine model").
+pub fn unframe<'a>(bytes: &'a [u8], magic: &[u8; 8], kind: &str, newest: u32) -> Result<Frame<'a>> {
+    if bytes.len() < PREFIX || &bytes[..8] != magic {
+        return Err(TmError::Format(
+            if bytes.len() < PREFIX && magic.starts_with(&bytes[..bytes.len().min(8)]) {
+                format!("{} bytes is too short to be a {kind}", bytes.len())
+            } else {
+                format!("not a {kind} (bad magic bytes)")
+            },
+        ));
+    }
+    let version = read_u32(bytes, 8);
+    if version == 0 {
+        return Err(TmError::Format(format!(
+            "{kind}: format version 0 is not valid"
+        )));
+    }
+    if version > newest {
+        return Err(TmError::Format(format!(
+            "{kind} format version {version} is newer than this build reads ({newest}); upgrade tsetlin"
+        )));
+    }
+    let body = &bytes[PREFIX..];
+    if crc32fast::hash(body) != read_u32(bytes, 12) {
+        return Err(TmError::Format(
+            "checksum mismatch: the file is truncated or corrupted".to_string(),
+        ));
+    }
+    Ok(Frame { version, body })
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();
@@ -169,6 +219,28 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Refuses a header whose declared sizes do not match the `available` bytes after it, before
+/// anything is allocated (a crafted `n_classes = 10^9` must not reach the allocator).
+fn check_declared_size(params: &Params, with_deferred: bool, available: usize) -> Result<()> {
+    let words = crate::bits::words_for(params.n_features) as u128;
+    let per_clause_bytes = u128::from(params.state_bits) * 2 * words * 8
+        + 4
+        + if with_deferred {
+            (Deferred::WORDS * 4) as u128
+        } else {
+            0
+        };
+    let declared = params.n_classes as u128 * params.n_clauses as u128 * per_clause_bytes;
+    if declared != available as u128 {
+        return Err(TmError::Format(format!(
+            "the header declares {} classes x {} clauses over {} features ({declared} bytes of \
+             state), but {available} bytes follow",
+            params.n_classes, params.n_clauses, params.n_features
+        )));
+    }
     Ok(())
 }
 

@@ -21,12 +21,15 @@ mod feedback;
 pub mod format;
 pub mod machine;
 pub mod params;
-mod predict;
 pub mod rng;
 pub mod rules;
+pub mod scorer;
+pub mod task;
 
 pub use data::{DenseRows, SparseRows};
 pub use error::{Result, TmError};
-pub use machine::{argmax, Control, EpochInfo, FitOptions, FitSummary, TsetlinMachine};
+pub use machine::{Control, EpochInfo, FitOptions, FitSummary, TsetlinMachine};
 pub use params::{Params, ParamsBuilder};
 pub use rules::{Explanation, FiredClause, Rule};
+pub use scorer::{RowScratch, Scorer};
+pub use task::decide;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::bank::{valid_mask, ClauseBank};
+use crate::bank::{polarity, valid_mask, ClauseBank};
 use crate::bernoulli::{BernoulliPool, REFRESH_STEPS};
 use crate::binomial::BinomialPools;
 use crate::bits::eval;
@@ -14,12 +14,12 @@ use crate::data::SparseRows;
 use crate::error::{Result, TmError};
 use crate::feedback::{self, ExampleLiterals, Scratch, StepContext, TypeISettings};
 use crate::params::Params;
-use crate::rng::{mix, mix_all, threshold_u32, Xoshiro256};
+use crate::rng::{mix, mix_all, stream, threshold_u32, Xoshiro256, GOLDEN};
+use crate::scorer::Scorer;
+use crate::task;
 
 /// Steps between two checks of the stop flag.
 const STOP_CHECK_STEPS: usize = 64;
-/// Golden-ratio increment: clause `j`'s random value is the `j`-th SplitMix64 output.
-const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Training steps between redraws of the (larger, slower to draw) binomial pools.
 const BINOMIAL_REFRESH_STEPS: u64 = 16_384;
 
@@ -127,6 +127,8 @@ impl TsetlinMachine {
         Self::from_parts(params, banks, 0, 0)
     }
 
+    /// A machine from decoded parts; any deferred forget steps they carry (format v1 files)
+    /// are settled, so the result is canonical.
     pub(crate) fn from_parts(
         params: Params,
         banks: Vec<ClauseBank>,
@@ -134,7 +136,7 @@ impl TsetlinMachine {
         passes: u64,
     ) -> Result<Self> {
         let threads = build_thread_pool(params.threads)?;
-        Ok(Self {
+        let mut machine = Self {
             valid: valid_mask(params.n_features),
             params,
             banks,
@@ -143,7 +145,69 @@ impl TsetlinMachine {
             pool: None,
             binomial: None,
             threads,
-        })
+        };
+        if machine.has_deferred_steps() {
+            let threads = machine.threads.clone();
+            match threads {
+                Some(pool) => pool.install(|| machine.settle()),
+                None => machine.settle(),
+            }
+        }
+        Ok(machine)
+    }
+
+    /// Whether some automaton is still owed deferred forget steps (never true outside a
+    /// training pass).
+    pub(crate) fn has_deferred_steps(&self) -> bool {
+        self.banks
+            .iter()
+            .any(|b| b.deferred.iter().any(|d| d.pending > 0))
+    }
+
+    /// Applies every deferred forget step (TM-SPEC's forgetting, postponed by
+    /// [`crate::binomial`] for speed), so that the machine is in its canonical state: the
+    /// same automata a step-by-step machine would hold in distribution, and nothing owed.
+    /// Run at the end of every training pass, interrupted or not; each clause's draws are
+    /// keyed by `(seed, pass, class, clause)`, so the result does not depend on threads.
+    fn settle(&mut self) {
+        self.refresh_pool();
+        let (Some((_, pool)), Some((_, binomial))) = (&self.pool, &self.binomial) else {
+            return;
+        };
+        let ex = ExampleLiterals::new(&self.valid);
+        let ctx = StepContext {
+            stride: self.banks[0].stride,
+            ex: &ex,
+            pool,
+            binomial,
+            settings: TypeISettings {
+                boost_true_positive: self.params.boost_true_positive,
+                literal_budget: self.params.literal_budget,
+            },
+            weighted: self.params.weighted,
+        };
+        let (seed, pass) = (self.params.seed, self.passes);
+        for (c, bank) in self.banks.iter_mut().enumerate() {
+            let ch = chunk_clauses(bank.n_clauses);
+            let len = bank.clause_len();
+            let stride = bank.stride;
+            bank.planes
+                .par_chunks_mut(ch * len)
+                .zip(bank.deferred.par_chunks_mut(ch))
+                .enumerate()
+                .for_each(|(ci, (planes, deferred))| {
+                    let mut scratch = Scratch::new(stride);
+                    for (k, (clause, deferred)) in planes.chunks_mut(len).zip(deferred).enumerate()
+                    {
+                        if deferred.pending == 0 {
+                            continue;
+                        }
+                        let j = (ci * ch + k) as u64;
+                        let r = mix_all(&[seed, stream::SETTLE, pass, c as u64, j]);
+                        feedback::settle(clause, &ctx, deferred, r, &mut scratch);
+                    }
+                });
+        }
     }
 
     /// The hyper-parameters.
@@ -217,7 +281,7 @@ impl TsetlinMachine {
             let started = Instant::now();
             if options.shuffle {
                 order.sort_unstable();
-                Xoshiro256::new(mix_all(&[self.params.seed, 0x5348_5546, self.passes]))
+                Xoshiro256::new(mix_all(&[self.params.seed, stream::SHUFFLE, self.passes]))
                     .shuffle(&mut order);
             }
             let completed = self.train_pass(x, y, &order, options.stop.as_deref())?;
@@ -303,14 +367,17 @@ impl TsetlinMachine {
         let run = |this: &mut Self| -> bool {
             let mut ex = ExampleLiterals::new(&this.valid);
             let mut outputs = vec![vec![false; this.params.n_clauses]; this.params.n_classes];
+            let mut completed = true;
             for (i, &row) in order.iter().enumerate() {
                 if i % STOP_CHECK_STEPS == 0 && stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
-                    return false;
+                    completed = false;
+                    break;
                 }
                 ex.load(x.row(row));
                 this.train_step(&ex, y[row] as usize, &active, &mut outputs);
             }
-            true
+            this.settle();
+            completed
         };
         let completed = match threads {
             Some(pool) => pool.install(|| run(self)),
@@ -323,7 +390,11 @@ impl TsetlinMachine {
     /// Clause drop: which clauses take part in this pass, per class.
     fn draw_active_clauses(&self) -> Vec<Vec<bool>> {
         let p = self.params.clause_drop;
-        let mut rng = Xoshiro256::new(mix_all(&[self.params.seed, 0x4452_4F50, self.passes]));
+        let mut rng = Xoshiro256::new(mix_all(&[
+            self.params.seed,
+            stream::CLAUSE_DROP,
+            self.passes,
+        ]));
         (0..self.params.n_classes)
             .map(|_| {
                 (0..self.params.n_clauses)
@@ -342,12 +413,12 @@ impl TsetlinMachine {
             self.params.seed,
         );
         refresh(&mut self.pool, self.steps / REFRESH_STEPS, |id| {
-            BernoulliPool::new(p, stride, mix_all(&[seed, 0x504F_4F4C, id]))
+            BernoulliPool::new(p, stride, mix_all(&[seed, stream::BERNOULLI_POOL, id]))
         });
         refresh(
             &mut self.binomial,
             self.steps / BINOMIAL_REFRESH_STEPS,
-            |id| BinomialPools::new(p, stride, mix_all(&[seed, 0x4249_4E4F, id])),
+            |id| BinomialPools::new(p, stride, mix_all(&[seed, stream::BINOMIAL_POOL, id])),
         );
     }
 
@@ -365,41 +436,22 @@ impl TsetlinMachine {
         self.steps += 1;
 
         let mut sums = vec![0.0f64; m];
+        let mut rng = Xoshiro256::new(mix(base ^ stream::NEGATIVE_CLASS));
         let q = if self.params.focused_negative_sampling {
             for (c, (bank, out)) in self.banks.iter().zip(outputs.iter_mut()).enumerate() {
-                sums[c] = clip(evaluate_bank(bank, ex, &active[c], out) as f64, t);
+                sums[c] = task::clip(evaluate_bank(bank, ex, &active[c], out), t);
             }
-            let weights: Vec<f64> = (0..m)
-                .map(|c| if c == y { 0.0 } else { sums[c] + t })
-                .collect();
-            let total: f64 = weights.iter().sum();
-            let mut rng = Xoshiro256::new(mix(base ^ 0x5155_4555));
-            if total <= 0.0 {
-                uniform_other(&mut rng, m, y)
-            } else {
-                let mut u = rng.unit() * total;
-                let mut chosen = if y == 0 { 1 } else { 0 };
-                for (c, &w) in weights.iter().enumerate() {
-                    if w > 0.0 {
-                        chosen = c;
-                        if u < w {
-                            break;
-                        }
-                        u -= w;
-                    }
-                }
-                chosen
-            }
+            task::focused_negative(&mut rng, &sums, y, t)
         } else {
-            let q = uniform_other(&mut Xoshiro256::new(mix(base ^ 0x5155_4555)), m, y);
+            let q = task::uniform_negative(&mut rng, m, y);
             let (by, bq) = (&self.banks[y], &self.banks[q]);
             let (oy, oq) = two_mut(outputs, y, q);
             let (vy, vq) = rayon::join(
                 || evaluate_bank(by, ex, &active[y], oy),
                 || evaluate_bank(bq, ex, &active[q], oq),
             );
-            sums[y] = clip(vy as f64, t);
-            sums[q] = clip(vq as f64, t);
+            sums[y] = task::clip(vy, t);
+            sums[q] = task::clip(vq, t);
             q
         };
 
@@ -417,8 +469,8 @@ impl TsetlinMachine {
             },
             weighted: self.params.weighted,
         };
-        let p_y = (t - sums[y]) / (2.0 * t);
-        let p_q = (t + sums[q]) / (2.0 * t);
+        let p_y = task::positive_probability(sums[y], t);
+        let p_q = task::negative_probability(sums[q], t);
         let (bank_y, bank_q) = two_mut(&mut self.banks, y, q);
         let (out_y, out_q) = (&outputs[y], &outputs[q]);
         rayon::join(
@@ -447,22 +499,34 @@ impl TsetlinMachine {
         );
     }
 
-    /// Class sums of every row with the predicting semantics, row-major (`n_rows x m`).
-    pub fn class_sums(&self, x: &SparseRows) -> Result<Vec<i64>> {
-        self.check_rows(x)?;
-        let predictor = crate::predict::Predictor::new(self);
-        let run = || predictor.class_sums(x);
-        Ok(match &self.threads {
-            Some(pool) => pool.install(run),
-            None => run(),
-        })
+    /// The machine compiled for scoring: built once, immutable, shared by any number of
+    /// threads. Use it to score many batches or single documents; [`TsetlinMachine::class_sums`]
+    /// and [`TsetlinMachine::predict`] compile afresh on every call.
+    pub fn compile(&self) -> Scorer {
+        Scorer::new(&self.banks, self.params.n_features)
     }
 
-    /// The predicted class of every row: argmax of the class sums, ties to the lowest index.
+    /// Class sums of every row with the predicting semantics, row-major (`n_rows x m`), on
+    /// the machine's threads.
+    pub fn class_sums(&self, x: &SparseRows) -> Result<Vec<i64>> {
+        self.check_rows(x)?;
+        let scorer = self.compile();
+        self.on_threads(|| scorer.class_sums(x))
+    }
+
+    /// The predicted class of every row (see [`crate::task::decide`]).
     pub fn predict(&self, x: &SparseRows) -> Result<Vec<u32>> {
-        let m = self.params.n_classes;
-        let sums = self.class_sums(x)?;
-        Ok(sums.chunks(m).map(argmax).collect())
+        self.check_rows(x)?;
+        let scorer = self.compile();
+        self.on_threads(|| scorer.predict(x))
+    }
+
+    /// Runs `f` on the machine's thread pool (or the global one).
+    fn on_threads<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.threads {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
     }
 
     /// Fraction of rows predicted as their label.
@@ -484,30 +548,6 @@ impl TsetlinMachine {
 fn refresh<T>(slot: &mut Option<(u64, T)>, id: u64, draw: impl FnOnce(u64) -> T) {
     if slot.as_ref().is_none_or(|(drawn_for, _)| *drawn_for != id) {
         *slot = Some((id, draw(id)));
-    }
-}
-
-/// Index of the largest value; ties go to the lowest index.
-pub fn argmax(sums: &[i64]) -> u32 {
-    let mut best = 0;
-    for (c, &s) in sums.iter().enumerate() {
-        if s > sums[best] {
-            best = c;
-        }
-    }
-    best as u32
-}
-
-fn clip(v: f64, t: f64) -> f64 {
-    v.clamp(-t, t)
-}
-
-fn uniform_other(rng: &mut Xoshiro256, m: usize, y: usize) -> usize {
-    let q = rng.below(m - 1);
-    if q >= y {
-        q + 1
-    } else {
-        q
     }
 }
 
@@ -566,8 +606,7 @@ fn evaluate_bank(
                 *o =
                     active[j] && eval::clause_fires_sparse(bank.include(j), bank.summary(j), &ex.x);
                 if *o {
-                    let w = i64::from(bank.weights[j]);
-                    sum += if j % 2 == 0 { w } else { -w };
+                    sum += bank.vote(j);
                 }
             }
             sum
@@ -608,12 +647,13 @@ fn feedback_bank(
                 if !active[j] {
                     continue;
                 }
+                // Clause j's value is the j-th SplitMix64 output from the class's key.
                 let r = mix(base.wrapping_add((j as u64).wrapping_mul(GOLDEN)));
                 if r & 0xFFFF_FFFF >= threshold {
                     continue;
                 }
                 let fired = outputs[j];
-                let positive_clause = j % 2 == 0;
+                let positive_clause = polarity(j) > 0;
                 if positive_clause == positive_target {
                     let grew = feedback::type_i(
                         clause,

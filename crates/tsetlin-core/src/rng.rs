@@ -6,10 +6,35 @@
 //! generators are implemented here (SplitMix64 and xoshiro256++, both public-domain
 //! algorithms by Vigna) so that their streams can never change under us with a dependency.
 
+/// The golden-ratio increment of SplitMix64: `mix(base + j * GOLDEN)` is the `j`-th output of
+/// the SplitMix64 stream started at `base`.
+pub const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Keys that separate the random streams drawn from one seed: every stream is keyed by
+/// `mix_all(&[seed, KEY, clock...])`, so two streams never coincide. The values are ASCII
+/// tags (readable in a hex dump) and are part of the model's reproducibility: changing one
+/// changes every model trained with it.
+pub mod stream {
+    /// The order in which an epoch visits the rows ("SHUF").
+    pub const SHUFFLE: u64 = 0x5348_5546;
+    /// Which clauses sit out a pass ("DROP").
+    pub const CLAUSE_DROP: u64 = 0x4452_4F50;
+    /// The pool of `1/s` Bernoulli words ("POOL").
+    pub const BERNOULLI_POOL: u64 = 0x504F_4F4C;
+    /// The pools of binomial amounts of deferred forgetting ("BINO").
+    pub const BINOMIAL_POOL: u64 = 0x4249_4E4F;
+    /// The negative class of a training step ("QUEU").
+    pub const NEGATIVE_CLASS: u64 = 0x5155_4555;
+    /// A clause's flush of deferred forget steps within a feedback.
+    pub const FLUSH: u64 = 0xF1A5_11ED_F1A5_11ED;
+    /// The flush that settles every deferred step at the end of a pass ("SETL").
+    pub const SETTLE: u64 = 0x5345_544C;
+}
+
 /// The SplitMix64 finaliser: a bijective, well-mixing hash of a 64-bit value.
 #[inline]
 pub fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = z.wrapping_add(GOLDEN);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -35,7 +60,7 @@ impl Xoshiro256 {
         let mut z = seed;
         let mut s = [0u64; 4];
         for w in &mut s {
-            z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            z = z.wrapping_add(GOLDEN);
             *w = mix(z);
         }
         Self { s }

@@ -2,9 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bank::polarity;
 use crate::bits::eval;
 use crate::error::{Result, TmError};
-use crate::machine::{argmax, TsetlinMachine};
+use crate::machine::TsetlinMachine;
+use crate::task::decide;
 
 /// One clause as a rule: `if positive... AND NOT negated... then (not) class`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +96,7 @@ impl TsetlinMachine {
         Rule {
             class: c,
             clause: j,
-            polarity: if j % 2 == 0 { 1 } else { -1 },
+            polarity: polarity(j),
             weight: bank.weights[j],
             positive: collect(&include[..f]),
             negated: collect(&include[f..]),
@@ -133,8 +135,7 @@ impl TsetlinMachine {
             for j in 0..bank.n_clauses {
                 let include = bank.include(j);
                 if !eval::is_empty(include) && eval::clause_fires(include, &x) {
-                    let w = i64::from(bank.weights[j]);
-                    let vote = if j % 2 == 0 { w } else { -w };
+                    let vote = bank.vote(j);
                     class_sums[c] += vote;
                     fired.push(FiredClause {
                         class: c,
@@ -145,7 +146,7 @@ impl TsetlinMachine {
             }
         }
         Ok(Explanation {
-            predicted: argmax(&class_sums),
+            predicted: decide(&class_sums),
             class_sums,
             fired,
         })

@@ -30,6 +30,7 @@ proptest! {
         let sums = tm.class_sums(&x).expect("sums");
         let predicted = tm.predict(&x).expect("predict");
         let rules = tm.rules();
+        let scorer = tm.compile();
         for r in 0..x.n_rows() {
             let e = tm.explain(x.row(r)).expect("explain");
             prop_assert_eq!(&e.class_sums[..], &sums[r * m as usize..(r + 1) * m as usize]);
@@ -46,8 +47,72 @@ proptest! {
                 .collect();
             let fired: Vec<(usize, usize)> = e.fired.iter().map(|f| (f.class, f.clause)).collect();
             prop_assert_eq!(fired_by_rules, fired);
+            // The compiled scorer's explanation (inverted index) equals the reference one.
+            prop_assert_eq!(&scorer.explain(x.row(r)).expect("explain"), &e);
+            prop_assert_eq!(scorer.row_class_sums(x.row(r)).expect("sums"), e.class_sums);
         }
     }
+}
+
+/// The compiled scorer is shared by 8 threads at once and gives each the single-threaded
+/// sums; it does not change when the machine trains on.
+#[test]
+fn one_scorer_serves_many_threads() {
+    let (x, y) = common::random_rows(400, 150, 4, 0.06, 11);
+    let params = Params::builder(4, 150)
+        .clauses(40)
+        .threshold(20.0)
+        .weighted(true)
+        .threads(1)
+        .build()
+        .expect("params");
+    let mut tm = TsetlinMachine::new(params).expect("machine");
+    tm.fit(&x, &y, &FitOptions::epochs(3), |_, _| Control::Continue)
+        .expect("fit");
+    let scorer = std::sync::Arc::new(tm.compile());
+    let expected = tm.class_sums(&x).expect("sums");
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let (scorer, x) = (scorer.clone(), x.clone());
+            std::thread::spawn(move || {
+                let mut scratch = scorer.scratch();
+                let mut sums = vec![0i64; 4];
+                let mut all = Vec::with_capacity(x.n_rows() * 4);
+                // Each thread walks the rows from a different start.
+                for k in 0..x.n_rows() {
+                    let r = (k + t * 50) % x.n_rows();
+                    scorer.row_sums_into(x.row(r), &mut scratch, &mut sums);
+                    all.push((r, sums.clone()));
+                }
+                all
+            })
+        })
+        .collect();
+    for h in handles {
+        for (r, sums) in h.join().expect("thread") {
+            assert_eq!(&sums[..], &expected[r * 4..r * 4 + 4], "row {r}");
+        }
+    }
+    let before = scorer.class_sums(&x).expect("sums");
+    tm.fit(&x, &y, &FitOptions::epochs(1), |_, _| Control::Continue)
+        .expect("fit");
+    assert_eq!(scorer.class_sums(&x).expect("sums"), before);
+    assert_eq!(
+        tm.compile().class_sums(&x).expect("sums"),
+        tm.class_sums(&x).expect("sums")
+    );
+}
+
+#[test]
+fn scorer_refuses_rows_it_cannot_score() {
+    let params = Params::builder(2, 10).clauses(4).build().expect("params");
+    let scorer = TsetlinMachine::new(params).expect("machine").compile();
+    assert!(scorer.row_class_sums(&[3, 10]).is_err());
+    assert_eq!(scorer.row_class_sums(&[3, 3, 1]).expect("sums"), vec![0, 0]);
+    let wide = SparseRows::from_rows(11, &[vec![1u32]]).expect("rows");
+    assert!(scorer.class_sums(&wide).is_err());
+    fn shared<T: Send + Sync>(_: &T) {}
+    shared(&scorer);
 }
 
 #[test]

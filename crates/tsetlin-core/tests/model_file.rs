@@ -76,3 +76,69 @@ fn future_version_and_foreign_files_are_refused() {
         TsetlinMachine::from_bytes(b"{\"json\": \"not a model at all\"}").expect_err("foreign");
     assert!(err.to_string().contains("magic"), "{err}");
 }
+
+/// A format-v1 file (deferred-step records included) written by the code of 2026-12-01 still
+/// loads: same predictions, its deferred steps settled, and it saves as the current version.
+#[test]
+fn version_1_files_still_load() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let v1 = std::fs::read(dir.join("v1_machine.tsetlin")).expect("fixture");
+    assert_eq!(u32::from_le_bytes([v1[8], v1[9], v1[10], v1[11]]), 1);
+    let tm = TsetlinMachine::from_bytes(&v1).expect("v1 loads");
+    let expected = std::fs::read_to_string(dir.join("v1_machine.sums.json")).expect("sums");
+    let expected: Vec<i64> = expected
+        .trim_matches(|c| c == '[' || c == ']' || c == '\n')
+        .split(", ")
+        .map(|v| v.parse().expect("number"))
+        .collect();
+    let (x, _) = common::random_rows(100, 90, 3, 0.08, 3);
+    assert_eq!(tm.class_sums(&x).expect("sums"), expected);
+    for c in 0..3 {
+        assert!((0..20).all(|j| tm.bank(c).pending(j) == 0));
+    }
+    let v2 = tm.to_bytes().expect("bytes");
+    assert_eq!(u32::from_le_bytes([v2[8], v2[9], v2[10], v2[11]]), 2);
+    assert!(v2.len() < v1.len());
+    assert_eq!(TsetlinMachine::from_bytes(&v2).expect("v2 loads"), tm);
+}
+
+/// A machine outside training owes no deferred step, so equal machines are equal bytes.
+#[test]
+fn trained_machines_are_canonical() {
+    let tm = trained();
+    for c in 0..3 {
+        assert!((0..20).all(|j| tm.bank(c).pending(j) == 0));
+    }
+}
+
+/// Re-encodes `bytes` with a fresh checksum, as an attacker would.
+fn with_valid_checksum(mut bytes: Vec<u8>) -> Vec<u8> {
+    let crc = crc32fast::hash(&bytes[16..]);
+    bytes[12..16].copy_from_slice(&crc.to_le_bytes());
+    bytes
+}
+
+/// Crafted files with a valid checksum are refused, not allocated or indexed out of bounds.
+#[test]
+fn crafted_files_are_refused() {
+    let tm = trained();
+    let bytes = tm.to_bytes().expect("bytes");
+    // A header claiming a huge machine over the same body.
+    let mut big = tm.params().clone();
+    big.n_classes = 1_000_000_000;
+    let header = postcard::to_stdvec(&(big, tm.steps(), 3u64)).expect("header");
+    let old_len = u32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]) as usize;
+    let mut crafted = bytes[..16].to_vec();
+    crafted.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    crafted.extend_from_slice(&header);
+    crafted.extend_from_slice(&bytes[20 + old_len..]);
+    let err = TsetlinMachine::from_bytes(&with_valid_checksum(crafted)).expect_err("refused");
+    assert!(err.to_string().contains("declares"), "{err}");
+    // A padding bit set in the include plane of a 90-feature machine (bit 60 of word 1).
+    let mut padded = bytes.clone();
+    let top_plane = 20 + old_len + (8 - 1) * 4 * 8;
+    let word = top_plane + 8;
+    padded[word + 7] |= 0x10;
+    let err = TsetlinMachine::from_bytes(&with_valid_checksum(padded)).expect_err("refused");
+    assert!(err.to_string().contains("beyond the last feature"), "{err}");
+}

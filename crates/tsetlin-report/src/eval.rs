@@ -200,15 +200,9 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// Index of the largest sum, ties to the lowest index (0 when empty).
+/// Index of the largest sum, ties to the lowest index (0 when empty): the engine's decision.
 pub fn argmax(sums: &[i64]) -> usize {
-    let mut best = 0;
-    for (i, &s) in sums.iter().enumerate() {
-        if s > sums[best] {
-            best = i;
-        }
-    }
-    best
+    tsetlin_core::decide(sums) as usize
 }
 
 /// Class sums and predicted class index of `text` under the report's rules

@@ -137,8 +137,9 @@ pub struct EpochPoint {
     pub train_accuracy: Option<f64>,
     /// Accuracy on the validation data after this epoch, if measured.
     pub valid_accuracy: Option<f64>,
-    /// Wall-clock seconds the epoch took.
-    pub seconds: f64,
+    /// Wall-clock seconds the epoch took, when known (a saved model does not keep them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
 }
 
 /// One document and how the model decided on it.

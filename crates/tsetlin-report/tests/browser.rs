@@ -19,15 +19,13 @@ use tsetlin_report::*;
 
 // ---------- deterministic synthetic report ----------
 
-/// SplitMix64: tiny, deterministic, good enough to make test data.
+/// SplitMix64 (the engine's mixer): tiny, deterministic, good enough to make test data.
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        let z = self.0;
+        self.0 = self.0.wrapping_add(tsetlin_core::rng::GOLDEN);
+        tsetlin_core::rng::mix(z)
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
@@ -288,7 +286,7 @@ fn synthetic_report() -> ReportData {
                     epoch: e,
                     train_accuracy: Some(0.98 - 0.5 * (-x / 4.0).exp()),
                     valid_accuracy: Some(0.91 - 0.5 * (-x / 5.0).exp() + 0.01 * (x * 1.3).sin()),
-                    seconds: 1.5 + 0.1 * (x * 0.7).cos(),
+                    seconds: Some(1.5 + 0.1 * (x * 0.7).cos()),
                 }
             })
             .collect(),

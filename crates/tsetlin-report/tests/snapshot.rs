@@ -72,7 +72,7 @@ fn small_report() -> ReportData {
             epoch: 1,
             train_accuracy: Some(0.9),
             valid_accuracy: None,
-            seconds: 0.5,
+            seconds: Some(0.5),
         }],
         documents: vec![],
         settings: vec![Setting::new("clauses", 2), Setting::new("T", 15)],

@@ -25,8 +25,10 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct EpochRecord {
     /// 1-based epoch over the whole training history.
     pub epoch: usize,
-    /// Seconds the epoch took.
-    pub seconds: f64,
+    /// Wall-clock seconds the epoch took, in the run that trained it. Never saved in the model
+    /// file (timings would make equal models differ in bytes), so `None` after loading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
     /// Accuracy on the training rows after the epoch, when measured.
     pub train_accuracy: Option<f64>,
     /// Accuracy on the validation or test rows after the epoch, when measured.
@@ -252,7 +254,15 @@ impl TextClassifier {
         let header = serde_json::to_vec(&Header {
             featurizer: self.featurizer.clone(),
             labels: self.labels.clone(),
-            history: self.history.clone(),
+            // The bytes cover what was learned, never how long it took.
+            history: self
+                .history
+                .iter()
+                .map(|h| EpochRecord {
+                    seconds: None,
+                    ..h.clone()
+                })
+                .collect(),
             search: self.search.clone(),
             simplified: self.simplified.clone(),
         })
@@ -262,12 +272,7 @@ impl TextClassifier {
         body.extend_from_slice(&(header.len() as u32).to_le_bytes());
         body.extend_from_slice(&header);
         body.extend_from_slice(&machine);
-        let mut out = Vec::with_capacity(16 + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        out.extend_from_slice(&body);
-        Ok(out)
+        Ok(tsetlin_core::format::frame(MAGIC, FORMAT_VERSION, &body))
     }
 
     /// Decodes a classifier file; `origin` names it in errors.
@@ -282,25 +287,21 @@ impl TextClassifier {
                     .to_string(),
             ));
         }
-        if bytes.len() < 20 || &bytes[..8] != MAGIC {
-            return Err(fail(
-                "not a tsetlin text classifier file (bad magic bytes)".to_string(),
-            ));
-        }
-        let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if version > FORMAT_VERSION {
-            return Err(fail(format!(
-                "classifier format version {version} is newer than this build reads ({FORMAT_VERSION}); upgrade tsetlin"
-            )));
-        }
-        let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
-        let body = &bytes[16..];
-        if crc32fast::hash(body) != crc {
-            return Err(fail(
-                "checksum mismatch: the file is truncated or corrupted".to_string(),
-            ));
-        }
-        let header_len = u32::from_le_bytes([body[0], body[1], body[2], body[3]]) as usize;
+        let body = tsetlin_core::format::unframe(
+            bytes,
+            MAGIC,
+            "tsetlin text classifier file",
+            FORMAT_VERSION,
+        )
+        .map_err(|e| match e {
+            tsetlin_core::TmError::Format(message) => fail(message),
+            other => Error::Core(other),
+        })?
+        .body;
+        let header_len = body
+            .get(..4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or_else(|| fail("the file ends before its header".to_string()))?;
         let header_bytes = body
             .get(4..4 + header_len)
             .ok_or_else(|| fail("header runs past the end of the file".to_string()))?;
@@ -408,5 +409,31 @@ mod tests {
         bytes[n / 2] ^= 1;
         let err = TextClassifier::from_bytes(&bytes, Path::new("m.bin")).expect_err("flip");
         assert!(err.to_string().contains("checksum"), "{err}");
+    }
+
+    /// A classifier file written by the code of 2026-12-01 (engine format v1, with deferred
+    /// steps and epoch timings) still loads and predicts as it did then.
+    #[test]
+    fn files_of_the_first_format_still_load() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1_classifier.tsetlin");
+        let clf = TextClassifier::load(&path).expect("loads");
+        let texts = [
+            "rash and hives after penicillin",
+            "chest pain troponin",
+            "fever sepsis culture",
+        ];
+        assert_eq!(
+            clf.class_sums(&texts).expect("sums"),
+            vec![6, 0, -5, -4, 12, -8, 0, 0, 0]
+        );
+        assert!(clf.history.iter().all(|h| h.seconds.is_some()));
+        // Saved again: the current formats, no timings, and the same predictions.
+        let back = TextClassifier::from_bytes(&clf.to_bytes().expect("bytes"), &path).expect("v2");
+        assert!(back.history.iter().all(|h| h.seconds.is_none()));
+        assert_eq!(
+            back.class_sums(&texts).expect("sums"),
+            clf.class_sums(&texts).expect("sums")
+        );
     }
 }

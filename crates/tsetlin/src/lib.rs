@@ -13,8 +13,10 @@ pub mod rng;
 pub mod rules;
 pub mod split;
 pub mod synth;
+pub mod text_scorer;
 pub mod tune;
 
 pub use classifier::{EpochRecord, TextClassifier, TextExplanation};
 pub use error::{Error, Result};
+pub use text_scorer::TextScorer;
 pub use tsetlin_core::SparseRows;

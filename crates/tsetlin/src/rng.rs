@@ -14,13 +14,12 @@ impl SplitMix64 {
         Self { state: seed }
     }
 
-    /// The next 64 random bits.
+    /// The next 64 random bits: the engine's SplitMix64 finaliser ([`tsetlin_core::rng::mix`])
+    /// of the state before the golden-ratio step.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        let z = self.state;
+        self.state = self.state.wrapping_add(tsetlin_core::rng::GOLDEN);
+        tsetlin_core::rng::mix(z)
     }
 
     /// A uniform integer in `0..n` (`n > 0`), by Lemire's multiply-shift without rejection

@@ -2,8 +2,8 @@
 //! words that made them fire, and the check that the votes add up to the class sums.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
@@ -77,19 +77,11 @@ struct ExplainOut {
 }
 
 /// Reads line `n` (1-based) of a file, decompressing `.gz`.
-fn nth_line(path: &PathBuf, n: usize) -> Result<String> {
+fn nth_line(path: &Path, n: usize) -> Result<String> {
     if n == 0 {
         bail!("--line is 1-based");
     }
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let reader: Box<dyn BufRead> = if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
-    {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(f)))
-    } else {
-        Box::new(BufReader::new(f))
-    };
+    let reader = tsetlin::io::open(path)?;
     match reader.lines().nth(n - 1) {
         Some(line) => line.with_context(|| format!("{}:{n}: cannot read the line", path.display())),
         None => bail!("{} has fewer than {n} lines", path.display()),

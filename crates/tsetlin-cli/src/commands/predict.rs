@@ -51,23 +51,15 @@ const BATCH: usize = 2048;
 /// Runs `tsetlin predict`.
 pub fn run(a: PredictArgs, _log: &Log) -> Result<()> {
     crate::args::set_threads(a.threads);
-    let mut clf = super::load_model(&a.model)?;
-    clf.machine.set_threads(a.threads)?;
+    // Compiled once: every batch reuses the same scorer.
+    let clf = super::load_model(&a.model)?.compile();
     let origin = a
         .file
         .as_ref()
         .map_or("<stdin>".to_string(), |p| p.display().to_string());
     let input: Box<dyn BufRead> = match &a.file {
         None => Box::new(BufReader::new(std::io::stdin().lock())),
-        Some(p) => {
-            let f =
-                std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
-            if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) {
-                Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(f)))
-            } else {
-                Box::new(BufReader::new(f))
-            }
-        }
+        Some(p) => tsetlin::io::open(p)?,
     };
     let encoding = if a.latin1 {
         Encoding::Latin1
@@ -88,7 +80,7 @@ pub fn run(a: PredictArgs, _log: &Log) -> Result<()> {
         let m = names.len();
         for (i, (line, id, _)) in batch.drain(..).enumerate() {
             let row = &sums[i * m..(i + 1) * m];
-            let best = tsetlin_core::argmax(row) as usize;
+            let best = tsetlin_core::decide(row) as usize;
             out.json_line(&Prediction {
                 line,
                 id,

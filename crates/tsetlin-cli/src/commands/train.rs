@@ -162,7 +162,7 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
             interrupted: fit.interrupted,
             best_epoch: None,
             stopped_early: false,
-            train_seconds: fit.history.iter().map(|h| h.seconds).sum(),
+            train_seconds: fit.history.iter().filter_map(|h| h.seconds).sum(),
         };
         let seconds = started.elapsed().as_secs_f64() - outcome.train_seconds;
         (clf, train.len(), None, outcome, Some((fit.log, seconds)))

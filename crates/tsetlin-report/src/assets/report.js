@@ -265,7 +265,7 @@
       pts.forEach(function (p) {
         if (p[k[0]] == null) return;
         d += (d ? 'L' : 'M') + x(p.epoch).toFixed(1) + ' ' + y(p[k[0]]).toFixed(1);
-        dots += '<circle cx="' + x(p.epoch).toFixed(1) + '" cy="' + y(p[k[0]]).toFixed(1) + '" r="2.5" fill="' + k[1] + '"><title>epoch ' + p.epoch + ': ' + pct(p[k[0]]) + ' ' + k[2] + ' (' + p.seconds.toFixed(1) + ' s)</title></circle>';
+        dots += '<circle cx="' + x(p.epoch).toFixed(1) + '" cy="' + y(p[k[0]]).toFixed(1) + '" r="2.5" fill="' + k[1] + '"><title>epoch ' + p.epoch + ': ' + pct(p[k[0]]) + ' ' + k[2] + (p.seconds == null ? '' : ' (' + p.seconds.toFixed(1) + ' s)') + '</title></circle>';
       });
       if (d) s += '<path d="' + d + '" fill="none" stroke="' + k[1] + '" stroke-width="2"/>' + (pts.length <= 60 ? dots : '');
     });

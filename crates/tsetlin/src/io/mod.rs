@@ -146,16 +146,24 @@ pub fn read_dataset(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Dat
     Ok(data)
 }
 
-/// Opens a file for reading, decompressing it when the name ends in `.gz`.
-pub(crate) fn open(path: &Path) -> Result<Box<dyn BufRead>> {
+/// Whether a file name says gzip (`.gz`, any case).
+pub fn is_gzip_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// The decompressed bytes of a gzip stream (every member of a multi-member file): the one
+/// gzip decoder of the project.
+pub fn gunzip<R: Read + 'static>(stream: R) -> Box<dyn Read> {
+    Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(stream)))
+}
+
+/// Opens a file for reading, decompressing it when the name ends in `.gz`; errors name the
+/// file.
+pub fn open(path: &Path) -> Result<Box<dyn BufRead>> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let gz = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    Ok(if gz {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
-            BufReader::new(file),
-        )))
+    Ok(if is_gzip_name(path) {
+        Box::new(BufReader::new(gunzip(file)))
     } else {
         Box::new(BufReader::new(file))
     })

@@ -24,10 +24,7 @@ pub fn write_svmlight(path: impl AsRef<Path>, rows: &SparseRows, labels: &[u32])
         )));
     }
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let gz = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let mut out: Box<dyn Write> = if gz {
+    let mut out: Box<dyn Write> = if super::is_gzip_name(path) {
         Box::new(BufWriter::new(flate2::write::GzEncoder::new(
             file,
             flate2::Compression::default(),

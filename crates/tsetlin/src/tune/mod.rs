@@ -543,7 +543,7 @@ fn final_fit(
     let summary = machine.fit(x, y, &fit, |_, info| {
         history.push(EpochRecord {
             epoch: info.epoch,
-            seconds: info.seconds,
+            seconds: Some(info.seconds),
             train_accuracy: None,
             valid_accuracy: None,
         });

@@ -1,8 +1,9 @@
-//! Prediction: class sums with the predicting semantics (an empty clause outputs 0).
+//! The compiled scorer: class sums with the predicting semantics (an empty clause outputs 0),
+//! built once from a trained machine and shared by any number of threads.
 //!
 //! Evaluating every clause of every class word by word costs `m * n * 2F` word operations per
-//! row. Text rows set 1-3 % of their features, so the predictor inverts the model once per
-//! call instead: per feature, the set of clauses that include its negation (a bitset over all
+//! row. Text rows set 1-3 % of their features, so [`Scorer`] inverts the model once (at
+//! [`crate::TsetlinMachine::compile`]) instead: per feature, the set of clauses that include its negation (a bitset over all
 //! clauses) and the list of clauses that include it positively. A row then costs
 //!
 //! * one OR of a clause bitset per present feature: the clauses *killed* by a present feature
@@ -17,14 +18,21 @@
 
 use rayon::prelude::*;
 
+use crate::bank::ClauseBank;
 use crate::bits::eval;
 use crate::data::SparseRows;
-use crate::machine::TsetlinMachine;
+use crate::error::{Result, TmError};
+use crate::rules::{Explanation, FiredClause};
+use crate::task;
 
-/// A machine inverted for scoring many rows.
-pub(crate) struct Predictor {
+/// A trained machine compiled for scoring: immutable, `Send + Sync`, built once and reused
+/// (per batch, per request, from many threads at once). It holds no reference to the machine,
+/// so training the machine further does not change a scorer compiled before.
+#[derive(Debug, Clone)]
+pub struct Scorer {
     n_classes: usize,
     n_clauses: usize,
+    n_features: usize,
     /// Words of a bitset over all `m * n` clauses.
     words: usize,
     /// Feature-major: `neg[f * words..]` = clauses that include `NOT x_f`.
@@ -40,18 +48,21 @@ pub(crate) struct Predictor {
     vote: Vec<i64>,
 }
 
-/// Per-thread buffers of [`Predictor::row_sums`].
-pub(crate) struct RowScratch {
+/// Per-thread buffers of [`Scorer::row_sums_into`]: make one per thread with
+/// [`Scorer::scratch`] and reuse it for every row.
+#[derive(Debug, Clone)]
+pub struct RowScratch {
     alive: Vec<u64>,
     count: Vec<u32>,
     candidates: Vec<u32>,
 }
 
-impl Predictor {
-    pub fn new(machine: &TsetlinMachine) -> Self {
-        let m = machine.n_classes();
-        let n = machine.params.n_clauses;
-        let o = machine.n_features();
+impl Scorer {
+    /// Inverts the banks of a machine with `n_features` features.
+    pub(crate) fn new(banks: &[ClauseBank], n_features: usize) -> Self {
+        let m = banks.len();
+        let n = banks.first().map_or(0, |b| b.n_clauses);
+        let o = n_features;
         let total = m * n;
         let words = total.div_ceil(64);
         let mut neg = vec![0u64; o * words];
@@ -59,15 +70,14 @@ impl Predictor {
         let mut pos_count = vec![0u32; total];
         let mut no_pos = vec![0u64; words];
         let mut vote = vec![0i64; total];
-        for (c, bank) in machine.banks.iter().enumerate() {
+        for (c, bank) in banks.iter().enumerate() {
             for j in 0..n {
                 let g = c * n + j;
                 let include = bank.include(j);
                 if eval::is_empty(include) {
                     continue;
                 }
-                let w = i64::from(bank.weights[j]);
-                vote[g] = if j % 2 == 0 { w } else { -w };
+                vote[g] = bank.vote(j);
                 let f_words = include.len() / 2;
                 for (w, &word) in include[..f_words].iter().enumerate() {
                     for_each_bit(word, |b| {
@@ -95,6 +105,7 @@ impl Predictor {
         Self {
             n_classes: m,
             n_clauses: n,
+            n_features: o,
             words,
             neg,
             pos_indptr,
@@ -105,6 +116,17 @@ impl Predictor {
         }
     }
 
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Number of features a row may use.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Fresh buffers for [`Scorer::row_sums_into`].
     pub fn scratch(&self) -> RowScratch {
         RowScratch {
             alive: vec![0; self.words],
@@ -113,8 +135,13 @@ impl Predictor {
         }
     }
 
-    /// Class sums of one row (sorted present features) into `sums` (`m` entries).
-    pub fn row_sums(&self, row: &[u32], s: &mut RowScratch, sums: &mut [i64]) {
+    /// Class sums of one row into `sums` (`n_classes` entries), allocating nothing: the hot
+    /// path of single-document serving.
+    ///
+    /// Invariant relied on: `row` lists distinct feature ids below `n_features` (as every
+    /// [`SparseRows`] row does; [`Scorer::row_class_sums`] checks an arbitrary row), and
+    /// `scratch` came from this scorer.
+    pub fn row_sums_into(&self, row: &[u32], s: &mut RowScratch, sums: &mut [i64]) {
         let words = self.words;
         // Clauses not killed by a present feature whose negation they include.
         s.alive.iter_mut().for_each(|w| *w = !0);
@@ -157,15 +184,92 @@ impl Predictor {
         }
     }
 
-    /// Class sums of every row, row-major.
-    pub fn class_sums(&self, rows: &SparseRows) -> Vec<i64> {
+    /// Class sums of every row, row-major (`n_rows x n_classes`), on the current rayon pool.
+    pub fn class_sums(&self, rows: &SparseRows) -> Result<Vec<i64>> {
+        self.check_width(rows)?;
+        Ok(self.class_sums_unchecked(rows))
+    }
+
+    /// The predicted class of every row (see [`task::decide`]).
+    pub fn predict(&self, rows: &SparseRows) -> Result<Vec<u32>> {
+        let sums = self.class_sums(rows)?;
+        Ok(sums.chunks(self.n_classes).map(task::decide).collect())
+    }
+
+    /// Class sums of one row of present feature ids (any order, duplicates allowed).
+    pub fn row_class_sums(&self, row: &[u32]) -> Result<Vec<i64>> {
+        let row = self.checked_row(row)?;
+        let mut sums = vec![0; self.n_classes];
+        self.row_sums_into(&row, &mut self.scratch(), &mut sums);
+        Ok(sums)
+    }
+
+    /// The clauses that fire on one row (any order, duplicates allowed), with the class sums
+    /// and the decision: the same sums as [`Scorer::row_class_sums`], itemised.
+    pub fn explain(&self, row: &[u32]) -> Result<Explanation> {
+        let row = self.checked_row(row)?;
+        let mut s = self.scratch();
+        let mut class_sums = vec![0; self.n_classes];
+        self.row_sums_into(&row, &mut s, &mut class_sums);
+        let mut fired: Vec<FiredClause> = Vec::new();
+        let mut push = |g: usize| {
+            fired.push(FiredClause {
+                class: g / self.n_clauses,
+                clause: g % self.n_clauses,
+                vote: self.vote[g],
+            })
+        };
+        for (w, (&alive, &no_pos)) in s.alive.iter().zip(&self.no_pos).enumerate() {
+            for_each_bit(alive & no_pos, |b| push(w * 64 + b));
+        }
+        for &g in &s.candidates {
+            let g = g as usize;
+            if (s.alive[g / 64] >> (g % 64)) & 1 == 1 {
+                push(g);
+            }
+        }
+        fired.sort_unstable_by_key(|f| (f.class, f.clause));
+        Ok(Explanation {
+            predicted: task::decide(&class_sums),
+            class_sums,
+            fired,
+        })
+    }
+
+    fn check_width(&self, rows: &SparseRows) -> Result<()> {
+        if rows.n_features() != self.n_features {
+            return Err(TmError::InvalidData(format!(
+                "rows have {} features, the machine has {}",
+                rows.n_features(),
+                self.n_features
+            )));
+        }
+        Ok(())
+    }
+
+    /// `row` sorted and deduplicated, or the first out-of-range id as an error.
+    fn checked_row(&self, row: &[u32]) -> Result<Vec<u32>> {
+        let mut sorted = row.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if let Some(&bad) = sorted.iter().find(|&&k| k as usize >= self.n_features) {
+            return Err(TmError::FeatureOutOfRange {
+                row: 0,
+                feature: bad,
+                n_features: self.n_features,
+            });
+        }
+        Ok(sorted)
+    }
+
+    fn class_sums_unchecked(&self, rows: &SparseRows) -> Vec<i64> {
         let m = self.n_classes;
         let mut out = vec![0i64; rows.n_rows() * m];
         out.par_chunks_mut(m * 64).enumerate().for_each_init(
             || self.scratch(),
             |scratch, (ci, chunk)| {
                 for (k, sums) in chunk.chunks_mut(m).enumerate() {
-                    self.row_sums(rows.row(ci * 64 + k), scratch, sums);
+                    self.row_sums_into(rows.row(ci * 64 + k), scratch, sums);
                 }
             },
         );
