@@ -1344,6 +1344,17 @@ fn clinical_notes(n: usize, seed: u64) -> (Vec<String>, Vec<String>) {
     (data.texts, data.labels)
 }
 
+/// Resolves a device name against this build: `(device that runs, note)`; a ValueError for an
+/// unknown name, a RuntimeError for `cuda` in a build without a CUDA backend.
+#[pyfunction]
+fn resolve_device(name: &str) -> PyResult<(String, Option<String>)> {
+    let device: tsetlin_core::Device = name.parse().map_err(core_err)?;
+    let resolved = device
+        .resolve()
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    Ok((resolved.device.to_string(), resolved.note))
+}
+
 /// The number of threads `threads = 0` stands for (every available core).
 #[pyfunction]
 fn available_threads() -> usize {
@@ -1357,6 +1368,7 @@ fn _tsetlin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TextModel>()?;
     m.add_function(wrap_pyfunction!(clinical_notes, m)?)?;
     m.add_function(wrap_pyfunction!(available_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_device, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

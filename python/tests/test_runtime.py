@@ -164,3 +164,17 @@ def test_raw_fork_uses_the_inherited_model():
         os.waitpid(pid, 0)
         pytest.fail("the forked child hung")
     assert os.read(r, 16) == b"ok"
+
+
+def test_device_choice():
+    """``device``: "auto" and "cpu" train on the CPU; "cuda" says this build has no CUDA
+    backend; an unknown name is a ValueError naming it."""
+    X = np.array([[1, 0], [0, 1]] * 20, dtype=np.uint8)
+    y = np.array([1, 0] * 20)
+    for device in ("auto", "cpu"):
+        clf = TsetlinClassifier(10, 5.0, 3.0, epochs=3, auto=False, device=device, random_state=1)
+        assert clf.fit(X, y).score(X, y) == 1.0
+    with pytest.raises(RuntimeError, match="no CUDA backend"):
+        TsetlinClassifier(10, 5.0, 3.0, epochs=1, auto=False, device="cuda").fit(X, y)
+    with pytest.raises(ValueError, match="tpu"):
+        TextClassifier(device="tpu").fit(["a b", "c d"], ["x", "y"])

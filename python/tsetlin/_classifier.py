@@ -22,6 +22,7 @@ from ._common import (
     pinned_json,
     search_args,
     warn_if_cut,
+    resolve_device,
     resolve_n_jobs,
     resolve_seed,
     rule_sentence,
@@ -73,6 +74,9 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         whatever ``n_jobs``.
     n_jobs : int or None, default=None
         Threads: None is 1, -1 every core, -2 all but one.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        Where the machine runs. "auto" is the CPU in this build (which has no CUDA backend);
+        "cuda" raises RuntimeError saying so.
 
     Attributes
     ----------
@@ -103,6 +107,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         focused_negative_sampling: bool = False,
         random_state: Any = None,
         n_jobs: Optional[int] = None,
+        device: str = "auto",
     ) -> None:
         self.n_clauses = n_clauses
         self.T = T
@@ -122,6 +127,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         self.focused_negative_sampling = focused_negative_sampling
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.device = device
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
@@ -160,6 +166,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
     def fit(self, X: Any, y: Any) -> "TsetlinClassifier":
         """Chooses the settings left at None on ``(X, y)`` (unless ``auto=False``) and trains
         the final machine on all of it. Ctrl-C stops it (KeyboardInterrupt)."""
+        resolve_device(self.device)
         X, y = self._validate(X, y, reset=True)
         check_classification_targets(y)
         self.classes_ = np.unique(y)

@@ -27,6 +27,15 @@ def resolve_n_jobs(n_jobs: Optional[int]) -> int:
     return max(1, _tsetlin.available_threads() + 1 + int(n_jobs))
 
 
+def resolve_device(device: Any) -> str:
+    """The device an estimator's ``device`` resolves to in this build ("cpu" today): a
+    ValueError for an unknown name, a RuntimeError for "cuda" without a CUDA backend."""
+    if not isinstance(device, str):
+        raise ValueError(f"device = {device!r}: must be 'auto', 'cpu' or 'cuda'")
+    resolved, _note = _tsetlin.resolve_device(device)
+    return str(resolved)
+
+
 def resolve_seed(random_state: Any) -> int:
     """An int is the engine's seed as it is (the CLI's --seed); None or a RandomState draws one."""
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):

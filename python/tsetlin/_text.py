@@ -21,6 +21,7 @@ from ._common import (
     pinned_json,
     search_args,
     warn_if_cut,
+    resolve_device,
     resolve_n_jobs,
     resolve_seed,
     unpack_csr,
@@ -147,6 +148,7 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         focused_negative_sampling: bool = False,
         random_state: Any = None,
         n_jobs: Optional[int] = None,
+        device: str = "auto",
     ) -> None:
         self.n_clauses = n_clauses
         self.T = T
@@ -173,6 +175,7 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         self.focused_negative_sampling = focused_negative_sampling
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.device = device
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
@@ -201,6 +204,7 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
     def fit(self, X: Any, y: Any) -> "TextClassifier":
         """Chooses the settings left at None on ``X`` (unless ``auto=False``), fits the
         featurizer and trains the final machine on all of ``X``."""
+        resolve_device(self.device)
         texts, labels = self._start(X, y, None)
         self.model_ = _tsetlin.TextModel.train_auto(
             texts, labels, _featurizer_config(self), pinned_json(self), *search_args(self),
@@ -240,6 +244,7 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         """One pass over the texts in the given order (no settings search). The first call
         fits the featurizer on its texts, with the given settings over the data-derived
         defaults, and needs ``classes`` (and every class present in the batch)."""
+        resolve_device(self.device)
         if not hasattr(self, "model_"):
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")

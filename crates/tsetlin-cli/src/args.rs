@@ -234,36 +234,31 @@ pub struct MachineArgs {
 }
 
 impl MachineArgs {
-    /// Checks the values the engine would refuse, with the flag's name.
+    /// Checks the values by handing them to the engine's own validation (the one place a
+    /// range is written), and names the flag in the error.
     pub fn validate(&self) -> Result<()> {
+        let mut b = tsetlin_core::Params::builder(2, 1)
+            .state_bits(self.state_bits)
+            .literal_budget(self.literal_budget)
+            .clause_drop(self.clause_drop);
         if let Some(c) = self.clauses {
-            if c < 2 || c % 2 != 0 {
-                bail!("--clauses must be an even number of at least 2, got {c}");
-            }
+            b = b.clauses(c);
         }
         if let Some(t) = self.threshold {
-            if !(t.is_finite() && t > 0.0) {
-                bail!("--threshold must be positive, got {t}");
-            }
+            b = b.threshold(t);
         }
         if let Some(s) = self.specificity {
-            if !(s.is_finite() && s > 1.0) {
-                bail!("--specificity must be greater than 1, got {s}");
-            }
+            b = b.specificity(s);
         }
-        if !(2..=16).contains(&self.state_bits) {
-            bail!(
-                "--state-bits must be between 2 and 16, got {}",
-                self.state_bits
-            );
+        match b.build() {
+            Ok(_) => Ok(()),
+            Err(tsetlin_core::TmError::InvalidParameter {
+                name,
+                value,
+                reason,
+            }) => bail!("--{} = {value}: {reason}", flag_of(name)),
+            Err(other) => Err(other.into()),
         }
-        if self.literal_budget == Some(0) {
-            bail!("--literal-budget must be at least 1");
-        }
-        if !(0.0..1.0).contains(&self.clause_drop) {
-            bail!("--clause-drop must be in [0, 1), got {}", self.clause_drop);
-        }
-        Ok(())
     }
 
     /// What the command line fixes: every flag given, and the features' and epochs' flags.
@@ -287,6 +282,14 @@ impl MachineArgs {
             clause_drop: Some(self.clause_drop),
             focused_negatives: Some(self.focused_negatives),
         }
+    }
+}
+
+/// The command-line flag of an engine parameter (the builder's name).
+fn flag_of(parameter: &str) -> String {
+    match parameter {
+        "n_clauses" => "clauses".to_string(),
+        other => other.replace('_', "-"),
     }
 }
 
@@ -393,13 +396,29 @@ pub struct RunArgs {
     /// Seed of every random choice (shuffling, splits, the machine).
     #[arg(long, default_value_t = 42, help_heading = "Run")]
     pub seed: u64,
+    /// Where the machine runs: cpu, cuda, or auto (CUDA when this build has it and a GPU is
+    /// present, else the CPU; given explicitly, it says which). Default: auto. This build has
+    /// no CUDA backend.
+    #[arg(long, value_parser = parse_device, help_heading = "Run")]
+    pub device: Option<tsetlin_core::Device>,
+}
+
+/// `--device` as the engine spells it (one list of names, the engine's).
+fn parse_device(s: &str) -> std::result::Result<tsetlin_core::Device, String> {
+    s.parse().map_err(|e: tsetlin_core::TmError| e.to_string())
 }
 
 impl RunArgs {
-    /// Checks the values and sizes the global thread pool used by the featurizer.
-    pub fn validate(&self) -> Result<()> {
+    /// Checks the values, resolves the device (an error for `cuda` in a build without it; a
+    /// note when `auto` falls back) and sizes the global thread pool used by the featurizer.
+    pub fn validate(&self, log: &Log) -> Result<()> {
         if self.epochs == Some(0) {
             bail!("--epochs must be at least 1");
+        }
+        let device = self.device.unwrap_or_default();
+        let resolved = device.resolve().context("--device")?;
+        if let (Some(note), Some(_)) = (resolved.note, self.device) {
+            log.info(&format!("device: {note}"));
         }
         set_threads(self.threads);
         Ok(())

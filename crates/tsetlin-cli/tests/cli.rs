@@ -1023,3 +1023,77 @@ fn the_model_file_does_not_depend_on_the_thread_count() {
     let four = file_for("auto/threads-manual-4.tsetlin", "4", &manual);
     assert!(one == four, "--no-auto: the files differ");
 }
+
+/// `--device cuda` is a clear error in a build without CUDA; `auto` (the default) falls back
+/// to the CPU and says so.
+#[test]
+fn the_device_choice_is_resolved_before_training() {
+    let train = demo_head(120);
+    let model = p("auto/device.tsetlin");
+    let err = fails(&[
+        "train", "--train", &train, "--model", &model, "--device", "cuda",
+    ]);
+    assert!(err.contains("no CUDA backend"), "{err}");
+    let mut args = vec!["train", "--train", &train, "--model", &model];
+    args.extend_from_slice(&FAST[..FAST.len() - 1]);
+    args.extend_from_slice(&["--device", "auto"]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("device: using the CPU"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Every hyper-parameter the engine declares is offered by `train` (under its flag), and the
+/// CLI's ranges are the engine's: the CLI forwards its values to the engine's validation.
+#[test]
+fn the_cli_offers_the_engine_parameters_and_their_ranges() {
+    let params = tsetlin_core::Params::builder(2, 1)
+        .build()
+        .expect("defaults");
+    let declared = serde_json::to_value(&params).expect("json");
+    let help = ok(&["train", "--help"]);
+    for name in declared.as_object().expect("object").keys() {
+        let flag = match name.as_str() {
+            // Sized by the data, not by a flag.
+            "n_classes" | "n_features" => continue,
+            "n_clauses" => "--clauses".to_string(),
+            "boost_true_positive" => "--boost".to_string(),
+            "focused_negative_sampling" => "--focused-negatives".to_string(),
+            other => format!("--{}", other.replace('_', "-")),
+        };
+        assert!(help.contains(&flag), "train offers no {flag} for `{name}`");
+    }
+    let train = demo_head(60);
+    let model = p("auto/ranges.tsetlin");
+    for (flag, value, accepted) in [
+        ("--state-bits", "1", false),
+        ("--state-bits", "17", false),
+        ("--state-bits", "2", true),
+        ("--clause-drop", "1", false),
+        ("--clauses", "7", false),
+        ("--specificity", "1", false),
+        ("--literal-budget", "0", false),
+    ] {
+        let mut args = vec!["train", "--train", &train, "--model", &model];
+        args.extend_from_slice(FAST);
+        args.extend_from_slice(&[flag, value]);
+        let o = run(&args);
+        assert_eq!(
+            o.status.success(),
+            accepted,
+            "{flag} {value}: {}",
+            stderr(&o)
+        );
+        let engine = match flag {
+            "--state-bits" => tsetlin_core::Params::builder(2, 1)
+                .state_bits(value.parse().expect("n"))
+                .build()
+                .is_ok(),
+            _ => accepted,
+        };
+        assert_eq!(engine, accepted, "{flag} {value}: the engine disagrees");
+    }
+}

@@ -48,6 +48,9 @@ pub enum TmError {
     /// Reading or writing a model file failed.
     #[error("model file I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// The requested device cannot run here (e.g. CUDA in a build without it).
+    #[error("device unavailable: {0}")]
+    DeviceUnavailable(String),
     /// Training was stopped by the caller (a callback or an interrupt).
     #[error("training interrupted")]
     Interrupted,

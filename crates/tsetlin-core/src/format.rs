@@ -26,9 +26,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::backend::CpuBackend;
 use crate::bank::{ClauseBank, Deferred};
 use crate::error::{Result, TmError};
 use crate::machine::TsetlinMachine;
+use crate::model::Model;
 use crate::params::Params;
 
 /// Magic bytes at the start of every model file.
@@ -46,7 +48,7 @@ struct Header {
     passes: u64,
 }
 
-impl TsetlinMachine {
+impl Model {
     /// Encodes the machine in the model format (its canonical state).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         if self.has_deferred_steps() {
@@ -144,7 +146,13 @@ impl TsetlinMachine {
                 rest.len()
             )));
         }
-        Self::from_parts(params, banks, header.steps, header.passes)
+        let mut model = Self::from_parts(params, banks, header.steps, header.passes);
+        if model.has_deferred_steps() {
+            // A format-v1 file: settle its deferred steps so the model is canonical.
+            let mut backend = CpuBackend::new(0)?;
+            backend.settle(&mut model);
+        }
+        Ok(model)
     }
 
     /// Writes the model file (to a temporary file first, so a crash never leaves half a model).
@@ -155,6 +163,28 @@ impl TsetlinMachine {
     /// Reads a model file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         Self::from_bytes(&std::fs::read(path)?)
+    }
+}
+
+impl TsetlinMachine {
+    /// See [`Model::to_bytes`].
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        self.model().to_bytes()
+    }
+
+    /// [`Model::from_bytes`], on all cores.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        Self::from_model(Model::from_bytes(bytes)?, 0)
+    }
+
+    /// See [`Model::save`].
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.model().save(path)
+    }
+
+    /// [`Model::load`], on all cores.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        Self::from_model(Model::load(path)?, 0)
     }
 }
 

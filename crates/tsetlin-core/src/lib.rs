@@ -11,24 +11,30 @@
 //! assert_eq!(tm.predict(&x).unwrap(), vec![1, 0, 1, 0]);
 //! ```
 
+pub mod backend;
 pub mod bank;
 pub mod bernoulli;
 pub mod binomial;
 pub mod bits;
 pub mod data;
+pub mod device;
 pub mod error;
 mod feedback;
 pub mod format;
 pub mod machine;
+pub mod model;
 pub mod params;
 pub mod rng;
 pub mod rules;
 pub mod scorer;
 pub mod task;
 
+pub use backend::CpuBackend;
 pub use data::{DenseRows, SparseRows};
+pub use device::Device;
 pub use error::{Result, TmError};
 pub use machine::{Control, EpochInfo, FitOptions, FitSummary, TsetlinMachine};
+pub use model::Model;
 pub use params::{Params, ParamsBuilder};
 pub use rules::{Explanation, FiredClause, Rule};
 pub use scorer::{RowScratch, Scorer};

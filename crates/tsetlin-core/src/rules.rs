@@ -6,6 +6,7 @@ use crate::bank::polarity;
 use crate::bits::eval;
 use crate::error::{Result, TmError};
 use crate::machine::TsetlinMachine;
+use crate::model::Model;
 use crate::task::decide;
 
 /// One clause as a rule: `if positive... AND NOT negated... then (not) class`.
@@ -72,7 +73,7 @@ pub struct Explanation {
     pub fired: Vec<FiredClause>,
 }
 
-impl TsetlinMachine {
+impl Model {
     /// Clause `j` of class `c` as a rule.
     pub fn rule(&self, c: usize, j: usize) -> Rule {
         let bank = &self.banks[c];
@@ -150,5 +151,22 @@ impl TsetlinMachine {
             class_sums,
             fired,
         })
+    }
+}
+
+impl TsetlinMachine {
+    /// See [`Model::rule`].
+    pub fn rule(&self, c: usize, j: usize) -> Rule {
+        self.model().rule(c, j)
+    }
+
+    /// See [`Model::rules`].
+    pub fn rules(&self) -> Vec<Rule> {
+        self.model().rules()
+    }
+
+    /// See [`Model::explain`].
+    pub fn explain(&self, row: &[u32]) -> Result<Explanation> {
+        self.model().explain(row)
     }
 }

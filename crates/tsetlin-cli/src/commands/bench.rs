@@ -370,7 +370,7 @@ fn mean_std(v: &[f64]) -> (f64, f64) {
 /// Runs `tsetlin bench`.
 pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
     a.machine.validate()?;
-    a.run.validate()?;
+    a.run.validate(log)?;
     a.auto.validate()?;
     let config = a.features.config()?;
     if a.methods.is_empty() {

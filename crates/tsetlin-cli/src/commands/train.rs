@@ -108,7 +108,7 @@ struct Summary {
 /// Runs `tsetlin train`.
 pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     a.machine.validate()?;
-    a.run.validate()?;
+    a.run.validate(log)?;
     a.auto.validate()?;
     let config = a.features.config()?;
     let auto = !a.auto.no_auto;

@@ -55,7 +55,7 @@ struct TuneOut<'a> {
 /// Runs `tsetlin tune`.
 pub fn run(a: TuneArgs, log: &Log) -> Result<()> {
     a.machine.validate()?;
-    a.run.validate()?;
+    a.run.validate(log)?;
     a.auto.validate()?;
     if a.auto.no_auto {
         anyhow::bail!("tune is the settings search; --no-auto leaves nothing to do");

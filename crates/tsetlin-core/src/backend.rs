@@ -1,0 +1,435 @@
+//! The CPU backend: runs training passes over a [`Model`] with rayon, owning what execution
+//! needs and the model must not carry: the thread pool and the random pools (caches that
+//! depend only on the seed and the step clock, so they are redrawn identically anywhere).
+//!
+//! Determinism across thread counts comes from never sharing a random stream between work
+//! items (see [`crate::rng`]); the feedback policy (which classes get feedback, with which
+//! probability) is [`crate::task`]; the per-clause kernels are [`crate::feedback`].
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::bank::{polarity, valid_mask, ClauseBank};
+use crate::bernoulli::{BernoulliPool, REFRESH_STEPS};
+use crate::binomial::BinomialPools;
+use crate::bits::eval;
+use crate::data::SparseRows;
+use crate::error::{Result, TmError};
+use crate::feedback::{self, ExampleLiterals, Scratch, StepContext, TypeISettings};
+use crate::model::Model;
+use crate::rng::{mix, mix_all, stream, threshold_u32, Xoshiro256, GOLDEN};
+use crate::task;
+
+/// Steps between two checks of the stop flag.
+const STOP_CHECK_STEPS: usize = 64;
+/// Training steps between redraws of the (larger, slower to draw) binomial pools.
+const BINOMIAL_REFRESH_STEPS: u64 = 16_384;
+
+/// What a random pool was drawn for: a pool is valid only for the same seed, specificity,
+/// layout and refresh period, so one backend can train several models in turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PoolKey {
+    seed: u64,
+    specificity_bits: u64,
+    stride: usize,
+    period: u64,
+}
+
+/// Trains [`Model`]s on the CPU: a rayon pool of a chosen size (0: rayon's global pool, all
+/// cores) and the random pools of the current refresh period.
+#[derive(Debug)]
+pub struct CpuBackend {
+    threads: usize,
+    pool: Option<Arc<rayon::ThreadPool>>,
+    bernoulli: Option<(PoolKey, BernoulliPool)>,
+    binomial: Option<(PoolKey, BinomialPools)>,
+}
+
+impl Clone for CpuBackend {
+    /// Shares the thread pool; the random pools are caches and are redrawn when needed.
+    fn clone(&self) -> Self {
+        Self {
+            threads: self.threads,
+            pool: self.pool.clone(),
+            bernoulli: None,
+            binomial: None,
+        }
+    }
+}
+
+impl CpuBackend {
+    /// A backend on `threads` threads (0: all cores, through rayon's global pool).
+    pub fn new(threads: usize) -> Result<Self> {
+        Ok(Self {
+            threads,
+            pool: build_thread_pool(threads)?,
+            bernoulli: None,
+            binomial: None,
+        })
+    }
+
+    /// Threads asked for (0: all cores).
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Runs `f` on the backend's threads.
+    pub fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+
+    /// One pass over the rows of `x` in `order`, then the settlement of every deferred step,
+    /// so the model is canonical afterwards even when the stop flag ends the pass early.
+    /// Returns false when it did. The caller has checked the data against the model.
+    pub(crate) fn train_pass(
+        &mut self,
+        model: &mut Model,
+        x: &SparseRows,
+        y: &[u32],
+        order: &[usize],
+        stop: Option<&AtomicBool>,
+    ) -> bool {
+        let active = draw_active_clauses(model);
+        let pool = self.pool.clone();
+        let run = |this: &mut Self, model: &mut Model| -> bool {
+            let mut ex = ExampleLiterals::new(&valid_mask(model.params.n_features));
+            let mut outputs = vec![vec![false; model.params.n_clauses]; model.params.n_classes];
+            let mut completed = true;
+            for (i, &row) in order.iter().enumerate() {
+                if i % STOP_CHECK_STEPS == 0 && stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                    completed = false;
+                    break;
+                }
+                ex.load(x.row(row));
+                this.train_step(model, &ex, y[row] as usize, &active, &mut outputs);
+            }
+            this.settle(model);
+            completed
+        };
+        let completed = match pool {
+            Some(pool) => pool.install(|| run(self, model)),
+            None => run(self, model),
+        };
+        model.passes += 1;
+        completed
+    }
+
+    /// Applies every deferred forget step (TM-SPEC's forgetting, postponed by
+    /// [`crate::binomial`] for speed), so that the model is in its canonical state: the
+    /// same automata a step-by-step machine would hold in distribution, and nothing owed.
+    /// Run at the end of every training pass, interrupted or not, and on loading a format-v1
+    /// file; each clause's draws are keyed by `(seed, pass, class, clause)`, so the result
+    /// does not depend on threads.
+    pub(crate) fn settle(&mut self, model: &mut Model) {
+        self.refresh_pools(model);
+        let (Some((_, pool)), Some((_, binomial))) = (&self.bernoulli, &self.binomial) else {
+            return;
+        };
+        let ex = ExampleLiterals::new(&valid_mask(model.params.n_features));
+        let ctx = StepContext {
+            stride: model.banks[0].stride,
+            ex: &ex,
+            pool,
+            binomial,
+            settings: TypeISettings {
+                boost_true_positive: model.params.boost_true_positive,
+                literal_budget: model.params.literal_budget,
+            },
+            weighted: model.params.weighted,
+        };
+        let (seed, pass) = (model.params.seed, model.passes);
+        for (c, bank) in model.banks.iter_mut().enumerate() {
+            let ch = chunk_clauses(bank.n_clauses);
+            let len = bank.clause_len();
+            let stride = bank.stride;
+            bank.planes
+                .par_chunks_mut(ch * len)
+                .zip(bank.deferred.par_chunks_mut(ch))
+                .enumerate()
+                .for_each(|(ci, (planes, deferred))| {
+                    let mut scratch = Scratch::new(stride);
+                    for (k, (clause, deferred)) in planes.chunks_mut(len).zip(deferred).enumerate()
+                    {
+                        if deferred.pending == 0 {
+                            continue;
+                        }
+                        let j = (ci * ch + k) as u64;
+                        let r = mix_all(&[seed, stream::SETTLE, pass, c as u64, j]);
+                        feedback::settle(clause, &ctx, deferred, r, &mut scratch);
+                    }
+                });
+        }
+    }
+
+    /// Redraws the random pools when the step clock enters a new refresh period of each.
+    /// A pool depends only on (seed, s, layout, period), so a loaded model redraws exactly
+    /// the same.
+    fn refresh_pools(&mut self, model: &Model) {
+        let (p, stride, seed) = (
+            1.0 / model.params.specificity,
+            model.banks[0].stride,
+            model.params.seed,
+        );
+        let key = |period| PoolKey {
+            seed,
+            specificity_bits: model.params.specificity.to_bits(),
+            stride,
+            period,
+        };
+        refresh(&mut self.bernoulli, key(model.steps / REFRESH_STEPS), |k| {
+            BernoulliPool::new(
+                p,
+                stride,
+                mix_all(&[seed, stream::BERNOULLI_POOL, k.period]),
+            )
+        });
+        refresh(
+            &mut self.binomial,
+            key(model.steps / BINOMIAL_REFRESH_STEPS),
+            |k| BinomialPools::new(p, stride, mix_all(&[seed, stream::BINOMIAL_POOL, k.period])),
+        );
+    }
+
+    /// One training example: the policy picks the classes and probabilities, the kernels
+    /// update their clauses in parallel.
+    fn train_step(
+        &mut self,
+        model: &mut Model,
+        ex: &ExampleLiterals,
+        y: usize,
+        active: &[Vec<bool>],
+        outputs: &mut [Vec<bool>],
+    ) {
+        self.refresh_pools(model);
+        let m = model.params.n_classes;
+        let t = model.params.threshold;
+        let base = mix_all(&[model.params.seed, model.steps]);
+        model.steps += 1;
+
+        let mut sums = vec![0.0f64; m];
+        let mut rng = Xoshiro256::new(mix(base ^ stream::NEGATIVE_CLASS));
+        let q = if model.params.focused_negative_sampling {
+            for (c, (bank, out)) in model.banks.iter().zip(outputs.iter_mut()).enumerate() {
+                sums[c] = task::clip(evaluate_bank(bank, ex, &active[c], out), t);
+            }
+            task::focused_negative(&mut rng, &sums, y, t)
+        } else {
+            let q = task::uniform_negative(&mut rng, m, y);
+            let (by, bq) = (&model.banks[y], &model.banks[q]);
+            let (oy, oq) = two_mut(outputs, y, q);
+            let (vy, vq) = rayon::join(
+                || evaluate_bank(by, ex, &active[y], oy),
+                || evaluate_bank(bq, ex, &active[q], oq),
+            );
+            sums[y] = task::clip(vy, t);
+            sums[q] = task::clip(vq, t);
+            q
+        };
+
+        let (Some((_, pool)), Some((_, binomial))) = (&self.bernoulli, &self.binomial) else {
+            return;
+        };
+        let ctx = StepContext {
+            stride: model.banks[y].stride,
+            ex,
+            pool,
+            binomial,
+            settings: TypeISettings {
+                boost_true_positive: model.params.boost_true_positive,
+                literal_budget: model.params.literal_budget,
+            },
+            weighted: model.params.weighted,
+        };
+        let p_y = task::positive_probability(sums[y], t);
+        let p_q = task::negative_probability(sums[q], t);
+        let (bank_y, bank_q) = two_mut(&mut model.banks, y, q);
+        let (out_y, out_q) = (&outputs[y], &outputs[q]);
+        rayon::join(
+            || {
+                feedback_bank(
+                    bank_y,
+                    &ctx,
+                    &active[y],
+                    out_y,
+                    true,
+                    threshold_u32(p_y),
+                    mix(base ^ y as u64),
+                )
+            },
+            || {
+                feedback_bank(
+                    bank_q,
+                    &ctx,
+                    &active[q],
+                    out_q,
+                    false,
+                    threshold_u32(p_q),
+                    mix(base ^ q as u64),
+                )
+            },
+        );
+    }
+}
+
+/// Clause drop: which clauses take part in this pass, per class.
+fn draw_active_clauses(model: &Model) -> Vec<Vec<bool>> {
+    let p = model.params.clause_drop;
+    let mut rng = Xoshiro256::new(mix_all(&[
+        model.params.seed,
+        stream::CLAUSE_DROP,
+        model.passes,
+    ]));
+    (0..model.params.n_classes)
+        .map(|_| {
+            (0..model.params.n_clauses)
+                .map(|_| p == 0.0 || rng.unit() >= p)
+                .collect()
+        })
+        .collect()
+}
+
+/// Replaces the pool in `slot` unless it was drawn for `key`.
+fn refresh<K: PartialEq + Copy, T>(slot: &mut Option<(K, T)>, key: K, draw: impl FnOnce(K) -> T) {
+    if slot.as_ref().is_none_or(|(drawn_for, _)| *drawn_for != key) {
+        *slot = Some((key, draw(key)));
+    }
+}
+
+fn build_thread_pool(threads: usize) -> Result<Option<Arc<rayon::ThreadPool>>> {
+    if threads == 0 {
+        return Ok(None);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(|p| Some(Arc::new(p)))
+        .map_err(|e| TmError::InvalidParameter {
+            name: "threads",
+            value: threads.to_string(),
+            reason: if e.to_string().is_empty() {
+                "thread pool could not be built"
+            } else {
+                "thread pool could not be built (system limit?)"
+            },
+        })
+}
+
+/// Mutable references to two distinct elements.
+fn two_mut<T>(v: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
+    debug_assert_ne!(a, b);
+    if a < b {
+        let (lo, hi) = v.split_at_mut(b);
+        (&mut lo[a], &mut hi[0])
+    } else {
+        let (lo, hi) = v.split_at_mut(a);
+        (&mut hi[0], &mut lo[b])
+    }
+}
+
+/// Clauses per parallel work item: enough to amortise scheduling, few enough to balance.
+fn chunk_clauses(n: usize) -> usize {
+    let threads = rayon::current_num_threads().max(1);
+    n.div_ceil(2 * threads).max(32)
+}
+
+/// Evaluates a class's clauses (training semantics; dropped clauses output 0) into `out` and
+/// returns the class sum.
+fn evaluate_bank(
+    bank: &ClauseBank,
+    ex: &ExampleLiterals,
+    active: &[bool],
+    out: &mut [bool],
+) -> i64 {
+    let ch = chunk_clauses(bank.n_clauses);
+    out.par_chunks_mut(ch)
+        .enumerate()
+        .map(|(ci, out)| {
+            let mut sum = 0i64;
+            for (k, o) in out.iter_mut().enumerate() {
+                let j = ci * ch + k;
+                *o =
+                    active[j] && eval::clause_fires_sparse(bank.include(j), bank.summary(j), &ex.x);
+                if *o {
+                    sum += bank.vote(j);
+                }
+            }
+            sum
+        })
+        .sum()
+}
+
+/// Feedback to a class with target 1 (`positive_target`) or 0; `threshold` is the feedback
+/// probability as a 32-bit threshold and `base` the class's random key for this step.
+fn feedback_bank(
+    bank: &mut ClauseBank,
+    ctx: &StepContext<'_>,
+    active: &[bool],
+    outputs: &[bool],
+    positive_target: bool,
+    threshold: u64,
+    base: u64,
+) {
+    let ch = chunk_clauses(bank.n_clauses);
+    let len = bank.clause_len();
+    let stride = bank.stride;
+    let sl = bank.summary_len();
+    bank.planes
+        .par_chunks_mut(ch * len)
+        .zip(bank.weights.par_chunks_mut(ch))
+        .zip(bank.deferred.par_chunks_mut(ch))
+        .zip(bank.summary.par_chunks_mut(ch * sl))
+        .enumerate()
+        .for_each(|(ci, (((planes, weights), deferred), summary))| {
+            let mut scratch = Scratch::new(stride);
+            let clauses = planes
+                .chunks_mut(len)
+                .zip(weights)
+                .zip(deferred)
+                .zip(summary.chunks_mut(sl));
+            for (k, (((clause, weight), deferred), summary)) in clauses.enumerate() {
+                let j = ci * ch + k;
+                if !active[j] {
+                    continue;
+                }
+                // Clause j's value is the j-th SplitMix64 output from the class's key.
+                let r = mix(base.wrapping_add((j as u64).wrapping_mul(GOLDEN)));
+                if r & 0xFFFF_FFFF >= threshold {
+                    continue;
+                }
+                let fired = outputs[j];
+                let positive_clause = polarity(j) > 0;
+                if positive_clause == positive_target {
+                    let grew = feedback::type_i(
+                        clause,
+                        ctx,
+                        fired,
+                        deferred,
+                        summary,
+                        mix(r),
+                        &mut scratch,
+                    );
+                    if grew && ctx.weighted {
+                        *weight = weight.saturating_add(1);
+                    }
+                } else {
+                    let shrank = feedback::type_ii(
+                        clause,
+                        ctx,
+                        fired,
+                        deferred,
+                        summary,
+                        mix(r),
+                        &mut scratch,
+                    );
+                    if shrank && ctx.weighted && *weight > 1 {
+                        *weight -= 1;
+                    }
+                }
+            }
+        });
+}

@@ -1,0 +1,157 @@
+//! The trained state of a Tsetlin machine as plain data: validated hyper-parameters, the clause
+//! banks and the training clocks. No threads, no random pools, nothing tied to a process: a
+//! [`Model`] is cloned, compared, saved ([`crate::format`]), read as rules
+//! ([`crate::rules`]), compiled for scoring ([`Model::compile`]) and trained by a backend
+//! ([`crate::backend::CpuBackend`]). Outside a training pass it is canonical: no automaton is
+//! owed a deferred forget step, so equal models are equal bytes.
+
+use crate::bank::ClauseBank;
+use crate::data::SparseRows;
+use crate::error::{Result, TmError};
+use crate::params::Params;
+use crate::scorer::Scorer;
+
+/// Hyper-parameters, clause banks and clocks of a multiclass Tsetlin machine (TM-SPEC): per
+/// class, `n` clauses of alternating polarity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The hyper-parameters; `threads` is always 0 here (execution is not state).
+    pub(crate) params: Params,
+    pub(crate) banks: Vec<ClauseBank>,
+    /// Examples trained on so far: the clock that every random draw is keyed by.
+    pub(crate) steps: u64,
+    /// Training passes (epochs and `partial_fit` calls) so far: keys shuffles and clause drop.
+    pub(crate) passes: u64,
+}
+
+impl Model {
+    /// A fresh model: every automaton at state `N`, every weight 1.
+    pub fn new(params: Params) -> Result<Self> {
+        params.validate()?;
+        let banks = (0..params.n_classes)
+            .map(|_| ClauseBank::new(params.n_clauses, params.n_features, params.state_bits))
+            .collect();
+        Ok(Self::from_parts(params, banks, 0, 0))
+    }
+
+    /// A model from decoded parts (the caller has validated `params` and sized `banks`).
+    pub(crate) fn from_parts(
+        mut params: Params,
+        banks: Vec<ClauseBank>,
+        steps: u64,
+        passes: u64,
+    ) -> Self {
+        params.threads = 0;
+        Self {
+            params,
+            banks,
+            steps,
+            passes,
+        }
+    }
+
+    /// The hyper-parameters (`threads` is 0: the backend owns threads).
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.params.n_classes
+    }
+
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.params.n_features
+    }
+
+    /// Examples trained on so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Training passes so far.
+    pub fn passes(&self) -> u64 {
+        self.passes
+    }
+
+    /// The clause bank of class `c`.
+    pub fn bank(&self, c: usize) -> &ClauseBank {
+        &self.banks[c]
+    }
+
+    /// The model compiled for scoring: built once, immutable, shared by any number of threads
+    /// (see [`Scorer`]).
+    pub fn compile(&self) -> Scorer {
+        Scorer::new(&self.banks, self.params.n_features)
+    }
+
+    /// Excludes literal `k` (`k < o`: `x_k`; else `NOT x_{k-o}`) from clause `j` of class `c`:
+    /// its automaton is set to the last exclude state, so the clause no longer tests it (rule
+    /// simplification). Errors if `c`, `j` or `k` is out of range.
+    pub fn exclude_literal(&mut self, c: usize, j: usize, k: usize) -> Result<()> {
+        let (m, n, o) = (
+            self.params.n_classes,
+            self.params.n_clauses,
+            self.params.n_features,
+        );
+        if c >= m || j >= n || k >= 2 * o {
+            return Err(TmError::InvalidData(format!(
+                "no literal {k} of clause {j} of class {c}: the machine has {m} classes, {n} \
+                 clauses per class and {} literals",
+                2 * o
+            )));
+        }
+        let last_exclude = (1u32 << (self.params.state_bits - 1)) - 1;
+        self.banks[c].set_state(j, o, k, last_exclude);
+        Ok(())
+    }
+
+    /// Whether some automaton is still owed deferred forget steps (never true outside a
+    /// training pass, except for a format-v1 file before it is settled).
+    pub(crate) fn has_deferred_steps(&self) -> bool {
+        self.banks
+            .iter()
+            .any(|b| b.deferred.iter().any(|d| d.pending > 0))
+    }
+
+    /// Refuses rows of another width.
+    pub(crate) fn check_rows(&self, x: &SparseRows) -> Result<()> {
+        if x.n_features() != self.params.n_features {
+            return Err(TmError::InvalidData(format!(
+                "rows have {} features, the machine has {}",
+                x.n_features(),
+                self.params.n_features
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses training data that does not match the model: width, no rows, label count,
+    /// labels out of range.
+    pub(crate) fn check_training_data(&self, x: &SparseRows, y: &[u32]) -> Result<()> {
+        self.check_rows(x)?;
+        if x.is_empty() {
+            return Err(TmError::InvalidData("no training rows".to_string()));
+        }
+        if y.len() != x.n_rows() {
+            return Err(TmError::InvalidData(format!(
+                "{} rows but {} labels",
+                x.n_rows(),
+                y.len()
+            )));
+        }
+        if let Some((row, &label)) = y
+            .iter()
+            .enumerate()
+            .find(|(_, &l)| l as usize >= self.params.n_classes)
+        {
+            return Err(TmError::LabelOutOfRange {
+                row,
+                label,
+                n_classes: self.params.n_classes,
+            });
+        }
+        Ok(())
+    }
+}
