@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p tsetlin-core --example epoch_bench -- \
 //!     --rows 25000 --test-rows 25000 --features 5000 --density 0.02 --clauses 2000 \
-//!     --threads 2 --epochs 3 [--s 27] [--boost] [--weighted] [--export-svm DIR]
+//!     --threads 2 --epochs 3 [--s 27] [--boost] [--weighted] [--export-svm DIR] [--save-model F]
 //! ```
 //! Prints one JSON line per epoch (seconds per epoch, prediction seconds and rate, accuracy)
 //! and, at the end, the peak resident memory. `--export-svm DIR` writes the same rows as
@@ -33,6 +33,7 @@ struct Args {
     export: Option<String>,
     train_svm: Option<String>,
     test_svm: Option<String>,
+    save_model: Option<String>,
 }
 
 fn parse() -> Result<Args, String> {
@@ -52,6 +53,7 @@ fn parse() -> Result<Args, String> {
         export: None,
         train_svm: None,
         test_svm: None,
+        save_model: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -79,6 +81,7 @@ fn parse() -> Result<Args, String> {
             "--export-svm" => a.export = Some(value()?),
             "--train-svm" => a.train_svm = Some(value()?),
             "--test-svm" => a.test_svm = Some(value()?),
+            "--save-model" => a.save_model = Some(value()?),
             other => return Err(format!("unknown flag {other}")),
         }
         i += 1;
@@ -346,5 +349,11 @@ fn main() {
     if let Err(e) = result {
         eprintln!("epoch_bench: {e}");
         std::process::exit(1);
+    }
+    if let Some(path) = &a.save_model {
+        if let Err(e) = tm.save(path) {
+            eprintln!("epoch_bench: cannot save {path}: {e}");
+            std::process::exit(1);
+        }
     }
 }

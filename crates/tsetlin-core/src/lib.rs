@@ -1,5 +1,7 @@
-//! tsetlin-core: the multiclass Tsetlin machine engine (see `TM-SPEC.md`). Knows nothing
-//! about text: rows are sets of present Boolean features.
+//! tsetlin-core: the multiclass Tsetlin machine engine (the algorithm: `docs/TM-SPEC.md`; the
+//! seams: `docs/ARCHITECTURE.md`). Knows nothing about text: rows are sets of present Boolean
+//! features. A [`Model`] is the trained state, a [`CpuBackend`] trains it, a [`Scorer`]
+//! (compiled once) scores it; [`TsetlinMachine`] pairs a model with a backend.
 //!
 //! ```
 //! use tsetlin_core::{FitOptions, Params, SparseRows, TsetlinMachine, Control};

@@ -3,14 +3,20 @@
 //!
 //! Evaluating every clause of every class word by word costs `m * n * 2F` word operations per
 //! row. Text rows set 1-3 % of their features, so [`Scorer`] inverts the model once (at
-//! [`crate::TsetlinMachine::compile`]) instead: per feature, the set of clauses that include its negation (a bitset over all
-//! clauses) and the list of clauses that include it positively. A row then costs
+//! [`crate::Model::compile`]) instead: per feature, the set of clauses that include its
+//! negation (a bitset over all clauses) and the list of clauses that include it positively.
+//! A row then costs
 //!
-//! * one OR of a clause bitset per present feature: the clauses *killed* by a present feature
-//!   whose negation they include;
+//! * one AND-NOT of a clause bitset per present feature: the clauses *killed* by a present
+//!   feature whose negation they include;
 //! * one counter increment per (present feature, clause including it): a clause with `k`
 //!   positive literals is satisfied on that side when its counter reaches `k`;
 //! * a walk over the set bits of the surviving clauses to add up their votes.
+//!
+//! Most positive-literal clauses of a trained text model test exactly one positive literal
+//! (IMDb-shaped benchmark: 1.2 on average), so those are listed apart: a present feature makes
+//! its single-literal clauses candidates directly, and only clauses with two or more positive
+//! literals are counted. Classes are looked up per clause, not divided out.
 //!
 //! Invariant relied on: a clause fires iff it is non-empty, none of its negated features is
 //! present and all of its positive features are present. The plain evaluation in
@@ -35,17 +41,46 @@ pub struct Scorer {
     n_features: usize,
     /// Words of a bitset over all `m * n` clauses.
     words: usize,
-    /// Feature-major: `neg[f * words..]` = clauses that include `NOT x_f`.
+    /// Feature-major: `neg[f * words..][..words]` = the clauses that include `NOT x_f`.
     neg: Vec<u64>,
-    /// CSR: clauses that include `x_f`, for each feature `f`.
-    pos_indptr: Vec<usize>,
-    pos_ids: Vec<u32>,
+    /// CSR over features: the clauses whose only positive literal is `x_f`.
+    single: Csr,
+    /// CSR over features: the clauses with two or more positive literals, one of them `x_f`.
+    multi: Csr,
     /// Positive literals per clause.
     pos_count: Vec<u32>,
     /// Non-empty clauses without positive literals: they fire unless killed.
     no_pos: Vec<u64>,
     /// Signed vote per clause.
     vote: Vec<i64>,
+    /// Class of each clause (a lookup: a division per fired clause cost more than the rest
+    /// of the row's work).
+    class_of: Vec<u32>,
+}
+
+/// Lists of clause ids per feature, compressed (CSR).
+#[derive(Debug, Clone)]
+struct Csr {
+    indptr: Vec<usize>,
+    ids: Vec<u32>,
+}
+
+impl Csr {
+    fn from_lists(lists: Vec<Vec<u32>>) -> Self {
+        let mut indptr = Vec::with_capacity(lists.len() + 1);
+        indptr.push(0);
+        let mut ids = Vec::new();
+        for list in lists {
+            ids.extend(list);
+            indptr.push(ids.len());
+        }
+        Self { indptr, ids }
+    }
+
+    #[inline]
+    fn of(&self, f: u32) -> &[u32] {
+        &self.ids[self.indptr[f as usize]..self.indptr[f as usize + 1]]
+    }
 }
 
 /// Per-thread buffers of [`Scorer::row_sums_into`]: make one per thread with
@@ -95,21 +130,27 @@ impl Scorer {
                 }
             }
         }
-        let mut pos_indptr = Vec::with_capacity(o + 1);
-        pos_indptr.push(0);
-        let mut pos_ids = Vec::new();
-        for list in pos_lists {
-            pos_ids.extend(list);
-            pos_indptr.push(pos_ids.len());
+        let (mut single, mut multi): (Vec<Vec<u32>>, Vec<Vec<u32>>) =
+            (vec![Vec::new(); o], vec![Vec::new(); o]);
+        for (f, list) in pos_lists.into_iter().enumerate() {
+            for g in list {
+                if pos_count[g as usize] == 1 {
+                    single[f].push(g);
+                } else {
+                    multi[f].push(g);
+                }
+            }
         }
+        let class_of = (0..total).map(|g| (g / n.max(1)) as u32).collect();
         Self {
+            class_of,
             n_classes: m,
             n_clauses: n,
             n_features: o,
             words,
             neg,
-            pos_indptr,
-            pos_ids,
+            single: Csr::from_lists(single),
+            multi: Csr::from_lists(multi),
             pos_count,
             no_pos,
             vote,
@@ -143,7 +184,9 @@ impl Scorer {
     /// `scratch` came from this scorer.
     pub fn row_sums_into(&self, row: &[u32], s: &mut RowScratch, sums: &mut [i64]) {
         let words = self.words;
-        // Clauses not killed by a present feature whose negation they include.
+        // Clauses not killed by a present feature whose negation they include. (Tried and
+        // measured slower on the IMDb-shaped benchmark: a block-major table killed a batch of
+        // rows block by block, register lanes over the features, and an early exit per lane.)
         s.alive.iter_mut().for_each(|w| *w = !0);
         for &f in row {
             let killers = &self.neg[f as usize * words..(f as usize + 1) * words];
@@ -151,35 +194,55 @@ impl Scorer {
                 *a &= !k;
             }
         }
-        // Clauses whose positive literals are all present.
-        s.candidates.clear();
+        let RowScratch {
+            alive,
+            count,
+            candidates,
+        } = s;
+        self.finish_row(row, alive, count, candidates, sums);
+    }
+
+    /// Given a row's alive set, finds the clauses whose positive literals are all present and
+    /// adds up the votes of the alive ones (and of the alive clauses without positives).
+    fn finish_row(
+        &self,
+        row: &[u32],
+        alive: &[u64],
+        count: &mut [u32],
+        candidates: &mut Vec<u32>,
+        sums: &mut [i64],
+    ) {
+        // Clauses whose positive literals are all present: a single literal's clauses
+        // directly, the others when their count of present positives is complete.
+        candidates.clear();
         for &f in row {
-            let ids = &self.pos_ids[self.pos_indptr[f as usize]..self.pos_indptr[f as usize + 1]];
-            for &g in ids {
-                let c = &mut s.count[g as usize];
+            candidates.extend_from_slice(self.single.of(f));
+        }
+        for &f in row {
+            for &g in self.multi.of(f) {
+                let c = &mut count[g as usize];
                 *c += 1;
                 if *c == self.pos_count[g as usize] {
-                    s.candidates.push(g);
+                    candidates.push(g);
                 }
             }
         }
         for &f in row {
-            let ids = &self.pos_ids[self.pos_indptr[f as usize]..self.pos_indptr[f as usize + 1]];
-            for &g in ids {
-                s.count[g as usize] = 0;
+            for &g in self.multi.of(f) {
+                count[g as usize] = 0;
             }
         }
         sums.iter_mut().for_each(|v| *v = 0);
-        for (w, (&alive, &no_pos)) in s.alive.iter().zip(&self.no_pos).enumerate() {
+        for (w, (&alive, &no_pos)) in alive.iter().zip(&self.no_pos).enumerate() {
             for_each_bit(alive & no_pos, |b| {
                 let g = w * 64 + b;
-                sums[g / self.n_clauses] += self.vote[g];
+                sums[self.class_of[g] as usize] += self.vote[g];
             });
         }
-        for &g in &s.candidates {
+        for &g in candidates.iter() {
             let g = g as usize;
-            if (s.alive[g / 64] >> (g % 64)) & 1 == 1 {
-                sums[g / self.n_clauses] += self.vote[g];
+            if (alive[g / 64] >> (g % 64)) & 1 == 1 {
+                sums[self.class_of[g] as usize] += self.vote[g];
             }
         }
     }
@@ -234,6 +297,55 @@ impl Scorer {
             class_sums,
             fired,
         })
+    }
+
+    /// What scoring `rows` costs the inverted index, averaged per row, as a JSON object (for
+    /// benchmarks and tuning the index, not for users): present features, those whose negation
+    /// some clause includes, non-zero kill words read, positive-list entries visited, candidate
+    /// clauses, and the clauses that fire; with the model's totals.
+    pub fn cost_stats(&self, rows: &SparseRows) -> String {
+        let n = rows.n_rows().max(1) as f64;
+        let (mut present, mut killing, mut kill_words, mut visited, mut candidates, mut fired) =
+            (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let mut s = self.scratch();
+        let mut sums = vec![0i64; self.n_classes];
+        for row in rows.iter() {
+            present += row.len();
+            for &f in row {
+                let killers = &self.neg[f as usize * self.words..(f as usize + 1) * self.words];
+                let nz = killers.iter().filter(|&&w| w != 0).count();
+                kill_words += nz;
+                killing += usize::from(nz > 0);
+                visited += self.single.of(f).len() + self.multi.of(f).len();
+            }
+            self.row_sums_into(row, &mut s, &mut sums);
+            candidates += s.candidates.len();
+            fired += s
+                .candidates
+                .iter()
+                .filter(|&&g| (s.alive[g as usize / 64] >> (g % 64)) & 1 == 1)
+                .count();
+            fired += s
+                .alive
+                .iter()
+                .zip(&self.no_pos)
+                .map(|(&a, &np)| (a & np).count_ones() as usize)
+                .sum::<usize>();
+        }
+        let no_pos: u32 = self.no_pos.iter().map(|w| w.count_ones()).sum();
+        format!(
+            "{{\"present\":{:.1},\"present_killing\":{:.1},\"kill_words\":{:.1},\"kill_words_dense\":{:.1},\"positive_entries\":{:.1},\"candidates\":{:.1},\"fired\":{:.1},\"clauses\":{},\"no_positive_clauses\":{no_pos},\"positive_literals\":{},\"words\":{}}}",
+            present as f64 / n,
+            killing as f64 / n,
+            kill_words as f64 / n,
+            present as f64 * self.words as f64 / n,
+            visited as f64 / n,
+            candidates as f64 / n,
+            fired as f64 / n,
+            self.vote.len(),
+            self.single.ids.len() + self.multi.ids.len(),
+            self.words
+        )
     }
 
     fn check_width(&self, rows: &SparseRows) -> Result<()> {
