@@ -30,8 +30,8 @@ use tsetlin::featurize::{FeaturizerConfig, Selection};
 use tsetlin::rules::{simplify_checked, Preserve, Readability};
 use tsetlin::tune::{self, Pinned, SearchOptions};
 use tsetlin::{EpochRecord, TextClassifier};
-use tsetlin_core::{Control, FitOptions, Params, ParamsBuilder, Rule, SparseRows, TmError};
-use tsetlin_core::{FitSummary, TsetlinMachine};
+use tsetlin_core::TsetlinMachine;
+use tsetlin_core::{Params, ParamsBuilder, Rule, SparseRows, TmError};
 
 /// How often the calling thread looks at Python's signal handlers while a fit runs.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
@@ -260,39 +260,35 @@ fn run_interruptible<R: Send>(
     Ok((result, signal))
 }
 
-/// Trains with the GIL released and Ctrl-C turned into the engine's stop flag (then into
-/// `KeyboardInterrupt`). Returns the per-epoch wall times.
+/// Trains through the library's training loop ([`tsetlin::training::fit`]) with the GIL
+/// released, appending one record per epoch to `history`; Ctrl-C stops it cleanly between
+/// steps and raises KeyboardInterrupt (the epochs completed stay in `history`).
 fn fit_interruptible(
     py: Python<'_>,
     machine: &mut TsetlinMachine,
+    history: &mut Vec<EpochRecord>,
     x: &SparseRows,
     y: &[u32],
     epochs: usize,
     shuffle: bool,
-) -> PyResult<Vec<f64>> {
+) -> PyResult<()> {
     let stop = Arc::new(AtomicBool::new(false));
-    let options = FitOptions {
-        epochs,
+    let plan = tsetlin::training::Plan {
         shuffle,
         stop: Some(Arc::clone(&stop)),
+        ..tsetlin::training::Plan::epochs(epochs)
     };
     let (result, signal) = run_interruptible(py, &stop, || {
-        let mut seconds = Vec::new();
-        machine
-            .fit(x, y, &options, |_, info| {
-                seconds.push(info.seconds);
-                Control::Continue
-            })
-            .map(|summary| (summary, seconds))
+        tsetlin::training::fit(machine, history, x, y, &plan, |_| {})
     })?;
-    let (summary, seconds): (FitSummary, Vec<f64>) = result.map_err(core_err)?;
+    let outcome = result.map_err(text_err)?;
     if let Some(e) = signal {
         return Err(e);
     }
-    if summary.interrupted {
+    if outcome.interrupted {
         return Err(PyKeyboardInterrupt::new_err("training interrupted"));
     }
-    Ok(seconds)
+    Ok(())
 }
 
 /// The settings a Python estimator fixed, as the JSON of [`Pinned`]; refused (naming the
@@ -659,7 +655,9 @@ impl Machine {
         let x = rows_from(self.tm.n_features(), indptr, indices)?;
         let y = read_u32s(y, "y")?;
         ready_machine(&mut self.tm, &mut self.pid, &mut self.threads, threads)?;
-        fit_interruptible(py, &mut self.tm, &x, &y, epochs, shuffle)
+        let mut history = Vec::with_capacity(epochs);
+        fit_interruptible(py, &mut self.tm, &mut history, &x, &y, epochs, shuffle)?;
+        Ok(history.iter().map(|r| r.seconds.unwrap_or(0.0)).collect())
     }
 
     /// Class sums (predicting semantics) of CSR rows, row-major i64 little-endian bytes.
@@ -941,17 +939,16 @@ impl TextModel {
             &mut self.threads,
             threads,
         )?;
-        let seconds = fit_interruptible(py, &mut self.clf.machine, x, y, epochs, shuffle)?;
-        let start = self.clf.history.len();
-        self.clf
-            .history
-            .extend(seconds.into_iter().enumerate().map(|(i, s)| EpochRecord {
-                epoch: start + i + 1,
-                seconds: Some(s),
-                train_accuracy: None,
-                valid_accuracy: None,
-            }));
-        Ok(())
+        let clf = &mut self.clf;
+        fit_interruptible(
+            py,
+            &mut clf.machine,
+            &mut clf.history,
+            x,
+            y,
+            epochs,
+            shuffle,
+        )
     }
 
     fn encode(&self, py: Python<'_>, texts: &[String], threads: usize) -> PyResult<SparseRows> {

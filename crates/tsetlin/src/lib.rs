@@ -14,6 +14,7 @@ pub mod rules;
 pub mod split;
 pub mod synth;
 pub mod text_scorer;
+pub mod training;
 pub mod tune;
 
 pub use classifier::{EpochRecord, TextClassifier, TextExplanation};

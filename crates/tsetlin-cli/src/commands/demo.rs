@@ -168,6 +168,7 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
     let stop = training::interrupt_flag(log);
     let plan = Plan {
         epochs: a.epochs,
+        shuffle: true,
         patience: None,
         train_probe: None,
         valid: Some(Scored { x: &xt, y: &yt }),

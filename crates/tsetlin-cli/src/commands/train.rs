@@ -160,7 +160,8 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         let outcome = training::Outcome {
             epochs: fit.history.len(),
             interrupted: fit.interrupted,
-            best_epoch: None,
+            best: None,
+            restored: false,
             stopped_early: false,
             train_seconds: fit.history.iter().filter_map(|h| h.seconds).sum(),
         };
@@ -206,6 +207,7 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         }
         let plan = Plan {
             epochs: settings.epochs,
+            shuffle: true,
             patience: a.early_stop,
             train_probe: probe.as_ref().map(|(x, y)| Scored { x, y }),
             valid: scored.map(|(x, y)| Scored { x, y }),
@@ -268,7 +270,7 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         epochs: outcome.epochs,
         interrupted: outcome.interrupted,
         stopped_early: outcome.stopped_early,
-        best_epoch: outcome.best_epoch,
+        best_epoch: outcome.best.map(|(epoch, _)| epoch),
         train_seconds: outcome.train_seconds,
         simplified: clf.simplified.clone(),
         readability: Readability::of(&clf.machine, clf.class_names(), None),

@@ -21,7 +21,7 @@ pub mod search;
 pub mod settings;
 pub mod space;
 
-use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
+use tsetlin_core::{Params, SparseRows, TsetlinMachine};
 
 use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
@@ -535,24 +535,16 @@ fn final_fit(
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<(Vec<EpochRecord>, bool)> {
     let mut history = Vec::with_capacity(epochs);
-    let fit = FitOptions {
-        epochs,
-        shuffle: true,
+    let plan = crate::training::Plan {
         stop: options.stop.clone(),
+        ..crate::training::Plan::epochs(epochs)
     };
-    let summary = machine.fit(x, y, &fit, |_, info| {
-        history.push(EpochRecord {
-            epoch: info.epoch,
-            seconds: Some(info.seconds),
-            train_accuracy: None,
-            valid_accuracy: None,
-        });
+    let outcome = crate::training::fit(machine, &mut history, x, y, &plan, |r| {
         on_event(&SearchEvent::FinalEpoch {
-            epoch: info.epoch,
+            epoch: r.epoch,
             epochs,
-            seconds: info.seconds,
+            seconds: r.seconds.unwrap_or(0.0),
         });
-        Control::Continue
     })?;
-    Ok((history, summary.interrupted))
+    Ok((history, outcome.interrupted))
 }
