@@ -218,3 +218,24 @@ def test_pickle_and_save_load(planted, tmp_path):
     np.testing.assert_array_equal(again.predict(X * 3.0), clf.predict(X * 3.0))
     assert clf.machine_bytes()[:8] == b"TSETLINM"
     back.partial_fit(X[:50] * 3.0, y[:50])  # a restored model trains on
+
+
+def test_every_engine_parameter_is_offered_with_the_engines_range(planted):
+    """The estimators offer each hyper-parameter the engine declares (a parameter added to
+    the engine and not here fails this test), and a value is refused exactly when the engine
+    refuses it: the estimators forward values, they do not hold ranges of their own."""
+    from tsetlin import TextClassifier
+
+    X, y = planted
+    engine = set(make(epochs=1).fit(X, y)._machine.params())
+    spelled = {"n_clauses": "n_clauses", "threshold": "T", "specificity": "s"}
+    for name in engine - {"n_classes", "n_features", "seed"}:
+        for est in (TsetlinClassifier(), TextClassifier()):
+            assert spelled.get(name, name) in est.get_params(), (type(est).__name__, name)
+    # The engine's own boundaries, through the estimator.
+    for bits, ok in [(1, False), (2, True), (16, True), (17, False)]:
+        if ok:
+            make(state_bits=bits, epochs=1).fit(X, y)
+        else:
+            with pytest.raises(ValueError, match="state_bits"):
+                make(state_bits=bits, epochs=1).fit(X, y)

@@ -131,17 +131,7 @@ impl CpuBackend {
             return;
         };
         let ex = ExampleLiterals::new(&valid_mask(model.params.n_features));
-        let ctx = StepContext {
-            stride: model.banks[0].stride,
-            ex: &ex,
-            pool,
-            binomial,
-            settings: TypeISettings {
-                boost_true_positive: model.params.boost_true_positive,
-                literal_budget: model.params.literal_budget,
-            },
-            weighted: model.params.weighted,
-        };
+        let ctx = step_context(model, &ex, pool, binomial);
         let (seed, pass) = (model.params.seed, model.passes);
         for (c, bank) in model.banks.iter_mut().enumerate() {
             let ch = chunk_clauses(bank.n_clauses);
@@ -234,17 +224,7 @@ impl CpuBackend {
         let (Some((_, pool)), Some((_, binomial))) = (&self.bernoulli, &self.binomial) else {
             return;
         };
-        let ctx = StepContext {
-            stride: model.banks[y].stride,
-            ex,
-            pool,
-            binomial,
-            settings: TypeISettings {
-                boost_true_positive: model.params.boost_true_positive,
-                literal_budget: model.params.literal_budget,
-            },
-            weighted: model.params.weighted,
-        };
+        let ctx = step_context(model, ex, pool, binomial);
         let p_y = task::positive_probability(sums[y], t);
         let p_q = task::negative_probability(sums[q], t);
         let (bank_y, bank_q) = two_mut(&mut model.banks, y, q);
@@ -273,6 +253,26 @@ impl CpuBackend {
                 )
             },
         );
+    }
+}
+
+/// What every clause update of one step (or of the settlement) shares.
+fn step_context<'a>(
+    model: &Model,
+    ex: &'a ExampleLiterals,
+    pool: &'a BernoulliPool,
+    binomial: &'a BinomialPools,
+) -> StepContext<'a> {
+    StepContext {
+        stride: model.banks[0].stride,
+        ex,
+        pool,
+        binomial,
+        settings: TypeISettings {
+            boost_true_positive: model.params.boost_true_positive,
+            literal_budget: model.params.literal_budget,
+        },
+        weighted: model.params.weighted,
     }
 }
 

@@ -190,11 +190,7 @@ impl TextClassifier {
 
     /// Predicted class name of each text.
     pub fn predict<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<String>> {
-        Ok(self
-            .predict_ids(texts)?
-            .into_iter()
-            .map(|c| self.class_names()[c as usize].clone())
-            .collect())
+        Ok(self.labels.names_of(&self.predict_ids(texts)?))
     }
 
     /// Class sums of each text, row-major (`n x classes`).

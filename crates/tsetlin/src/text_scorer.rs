@@ -56,11 +56,7 @@ impl TextScorer {
 
     /// Predicted class name of each text.
     pub fn predict<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<String>> {
-        Ok(self
-            .predict_ids(texts)?
-            .into_iter()
-            .map(|c| self.class_names()[c as usize].clone())
-            .collect())
+        Ok(self.labels.names_of(&self.predict_ids(texts)?))
     }
 }
 

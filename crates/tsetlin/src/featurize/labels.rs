@@ -52,6 +52,14 @@ impl LabelSet {
         &self.names
     }
 
+    /// The names of class ids (each id below [`LabelSet::len`], as a machine of this label
+    /// set predicts them).
+    pub fn names_of(&self, ids: &[u32]) -> Vec<String> {
+        ids.iter()
+            .map(|&c| self.names[c as usize].clone())
+            .collect()
+    }
+
     /// Number of classes.
     pub fn len(&self) -> usize {
         self.names.len()
