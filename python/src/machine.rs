@@ -12,7 +12,7 @@ use tsetlin_core::{Params, TmError};
 
 use crate::convert::{i64_bytes, read_u32s, rows_from};
 use crate::errors::{core_err, interrupted, io_error, text_err, value_error};
-use crate::params::{params_dict, parse_pinned, rule_dict, search_options, MachineSettings};
+use crate::params::{params_dict, params_from_dict, parse_pinned, rule_dict, search_options};
 use crate::threads::{
     fit_interruptible, on_local_pool, ready_machine, run_interruptible, simplify_in_pool,
 };
@@ -45,7 +45,7 @@ impl Machine {
         n_features: usize,
         params: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let params = MachineSettings::from_dict(params)?.build(n_classes, n_features)?;
+        let params = params_from_dict(params, n_classes, n_features)?;
         Ok(Self::wrap(TsetlinMachine::new(params).map_err(core_err)?))
     }
 

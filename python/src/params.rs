@@ -23,106 +23,39 @@ pub(crate) fn extract<'py, T: FromPyObjectOwned<'py>>(
     })
 }
 
-/// Machine hyper-parameters read from a dict (keys as in `Params`; `threshold: None` keeps
-/// the default `0.8 x n_clauses`); plain data, so it can cross into a thread without the GIL.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct MachineSettings {
-    n_clauses: Option<usize>,
-    threshold: Option<f64>,
-    specificity: Option<f64>,
-    state_bits: Option<u32>,
-    boost_true_positive: Option<bool>,
-    weighted: Option<bool>,
-    literal_budget: Option<Option<u32>>,
-    clause_drop: Option<f64>,
-    focused_negative_sampling: Option<bool>,
-    seed: Option<u64>,
+/// Machine hyper-parameters from a Python dict, read by the engine's own builder (its field
+/// names, every one optional, an unknown name a ValueError that lists the valid ones), so the
+/// bindings hold no list of parameters; `None` is the defaults.
+pub(crate) fn params_from_dict(
+    params: Option<&Bound<'_, PyDict>>,
+    n_classes: usize,
+    n_features: usize,
+) -> PyResult<Params> {
+    let builder: ParamsBuilder = match params {
+        None => ParamsBuilder::default(),
+        Some(d) => {
+            let json: String = PyModule::import(d.py(), "json")?
+                .call_method1("dumps", (d,))
+                .and_then(|j| j.extract())
+                .map_err(|e| value_error(format!("machine parameters: {e}")))?;
+            serde_json::from_str(&json)
+                .map_err(|e| value_error(format!("machine parameters: {e}")))?
+        }
+    };
+    builder
+        .sized(n_classes, n_features)
+        .build()
+        .map_err(core_err)
 }
 
-impl MachineSettings {
-    pub(crate) fn from_dict(params: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let mut s = Self::default();
-        let Some(params) = params else {
-            return Ok(s);
-        };
-        for (k, v) in params.iter() {
-            let key: String = k.extract()?;
-            let key = key.as_str();
-            match key {
-                "n_clauses" => s.n_clauses = Some(extract(key, &v)?),
-                "threshold" => s.threshold = extract(key, &v)?,
-                "specificity" => s.specificity = Some(extract(key, &v)?),
-                "state_bits" => s.state_bits = Some(extract(key, &v)?),
-                "boost_true_positive" => s.boost_true_positive = Some(extract(key, &v)?),
-                "weighted" => s.weighted = Some(extract(key, &v)?),
-                "literal_budget" => s.literal_budget = Some(extract(key, &v)?),
-                "clause_drop" => s.clause_drop = Some(extract(key, &v)?),
-                "focused_negative_sampling" => {
-                    s.focused_negative_sampling = Some(extract(key, &v)?)
-                }
-                "seed" => s.seed = Some(extract(key, &v)?),
-                other => return Err(value_error(format!("unknown machine parameter `{other}`"))),
-            }
-        }
-        Ok(s)
-    }
-
-    fn apply(&self, mut b: ParamsBuilder) -> ParamsBuilder {
-        if let Some(v) = self.n_clauses {
-            b = b.clauses(v);
-        }
-        if let Some(v) = self.threshold {
-            b = b.threshold(v);
-        }
-        if let Some(v) = self.specificity {
-            b = b.specificity(v);
-        }
-        if let Some(v) = self.state_bits {
-            b = b.state_bits(v);
-        }
-        if let Some(v) = self.boost_true_positive {
-            b = b.boost_true_positive(v);
-        }
-        if let Some(v) = self.weighted {
-            b = b.weighted(v);
-        }
-        if let Some(v) = self.literal_budget {
-            b = b.literal_budget(v);
-        }
-        if let Some(v) = self.clause_drop {
-            b = b.clause_drop(v);
-        }
-        if let Some(v) = self.focused_negative_sampling {
-            b = b.focused_negative_sampling(v);
-        }
-        if let Some(v) = self.seed {
-            b = b.seed(v);
-        }
-        b
-    }
-
-    pub(crate) fn build(&self, n_classes: usize, n_features: usize) -> PyResult<Params> {
-        self.apply(Params::builder(n_classes, n_features))
-            .build()
-            .map_err(core_err)
-    }
-}
-
+/// The hyper-parameters as a Python dict (the engine's serialised form, field for field).
 pub(crate) fn params_dict<'py>(py: Python<'py>, p: &Params) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("n_classes", p.n_classes)?;
-    d.set_item("n_features", p.n_features)?;
-    d.set_item("n_clauses", p.n_clauses)?;
-    d.set_item("threshold", p.threshold)?;
-    d.set_item("specificity", p.specificity)?;
-    d.set_item("state_bits", p.state_bits)?;
-    d.set_item("boost_true_positive", p.boost_true_positive)?;
-    d.set_item("weighted", p.weighted)?;
-    d.set_item("literal_budget", p.literal_budget)?;
-    d.set_item("clause_drop", p.clause_drop)?;
-    d.set_item("focused_negative_sampling", p.focused_negative_sampling)?;
-    d.set_item("seed", p.seed)?;
-    Ok(d)
+    let json = serde_json::to_string(p)
+        .map_err(|e| value_error(format!("cannot encode the parameters: {e}")))?;
+    PyModule::import(py, "json")?
+        .call_method1("loads", (json,))?
+        .cast_into::<PyDict>()
+        .map_err(|e| value_error(format!("parameters: {e}")))
 }
 
 pub(crate) fn parse_selection(name: &str) -> PyResult<Selection> {

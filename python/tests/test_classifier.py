@@ -239,3 +239,18 @@ def test_every_engine_parameter_is_offered_with_the_engines_range(planted):
         else:
             with pytest.raises(ValueError, match="state_bits"):
                 make(state_bits=bits, epochs=1).fit(X, y)
+
+
+def test_the_bare_machine_reads_parameters_by_the_engines_names():
+    """``_tsetlin.Machine`` takes a dict read by the engine's own builder: its names, its
+    defaults, its ranges; an unknown name is a ValueError listing the valid ones."""
+    from tsetlin import _tsetlin
+
+    m = _tsetlin.Machine(3, 10, {"n_clauses": 8, "threshold": None, "state_bits": 6})
+    p = m.params()
+    assert (p["n_classes"], p["n_features"], p["n_clauses"], p["state_bits"]) == (3, 10, 8, 6)
+    assert p["threshold"] == pytest.approx(6.4)
+    with pytest.raises(ValueError, match="unknown field `clauses`.*n_clauses"):
+        _tsetlin.Machine(3, 10, {"clauses": 8})
+    with pytest.raises(ValueError, match="state_bits"):
+        _tsetlin.Machine(3, 10, {"state_bits": 1})

@@ -133,10 +133,18 @@ impl Params {
 }
 
 /// Unchecked hyper-parameters; [`ParamsBuilder::build`] validates them.
-#[derive(Debug, Clone)]
+///
+/// The one declaration of the settable parameters: it also deserialises from a JSON object
+/// with these field names, every one optional (`threshold: null` keeps `0.8 x n_clauses`), an
+/// unknown name an error. The sizes come from the data ([`ParamsBuilder::sized`]). This is how
+/// the Python bindings read a dict of parameters, so they keep no list of their own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[must_use]
 pub struct ParamsBuilder {
+    #[serde(skip)]
     n_classes: usize,
+    #[serde(skip)]
     n_features: usize,
     n_clauses: usize,
     threshold: Option<f64>,
@@ -148,10 +156,25 @@ pub struct ParamsBuilder {
     clause_drop: f64,
     focused_negative_sampling: bool,
     seed: u64,
+    #[serde(skip)]
     threads: usize,
 }
 
+impl Default for ParamsBuilder {
+    /// The defaults of [`Params::builder`], sized for no data yet (see [`ParamsBuilder::sized`]).
+    fn default() -> Self {
+        Params::builder(0, 0)
+    }
+}
+
 impl ParamsBuilder {
+    /// Sets the sizes that the data decides: `n_classes` classes over `n_features` features.
+    pub fn sized(mut self, n_classes: usize, n_features: usize) -> Self {
+        self.n_classes = n_classes;
+        self.n_features = n_features;
+        self
+    }
+
     /// Clauses per class (even).
     pub fn clauses(mut self, n: usize) -> Self {
         self.n_clauses = n;
@@ -243,6 +266,31 @@ mod tests {
         let p = Params::builder(2, 10).build().expect("valid");
         assert_eq!(p.states_per_action(), 128);
         assert!((p.threshold - 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_builder_reads_parameters_by_name() {
+        let b: ParamsBuilder =
+            serde_json::from_str(r#"{"n_clauses": 20, "threshold": null, "state_bits": 6}"#)
+                .expect("json");
+        let p = b.sized(3, 7).build().expect("valid");
+        assert_eq!((p.n_classes, p.n_features, p.n_clauses), (3, 7, 20));
+        assert!((p.threshold - 16.0).abs() < 1e-9);
+        assert_eq!(p.state_bits, 6);
+        assert_eq!(p.specificity, 3.9);
+        let err = serde_json::from_str::<ParamsBuilder>(r#"{"clauses": 20}"#).expect_err("unknown");
+        assert!(err.to_string().contains("unknown field `clauses`"), "{err}");
+        // Every field a saved `Params` has (but the sizes) is a field the builder reads.
+        let saved = serde_json::to_value(Params::builder(2, 3).build().expect("p")).expect("j");
+        let mut fields = saved.as_object().expect("object").clone();
+        fields.remove("n_classes");
+        fields.remove("n_features");
+        let back: ParamsBuilder =
+            serde_json::from_value(serde_json::Value::Object(fields)).expect("round trip");
+        assert_eq!(
+            back.sized(2, 3).build().expect("p"),
+            Params::builder(2, 3).build().expect("p")
+        );
     }
 
     #[test]
