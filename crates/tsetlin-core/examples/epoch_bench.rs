@@ -297,10 +297,9 @@ fn main() {
         .specificity(a.s)
         .boost_true_positive(a.boost)
         .weighted(a.weighted)
-        .threads(a.threads)
         .seed(a.seed)
         .build();
-    let mut tm = match params.and_then(TsetlinMachine::new) {
+    let mut tm = match params.and_then(|p| TsetlinMachine::with_threads(p, a.threads)) {
         Ok(tm) => tm,
         Err(e) => {
             eprintln!("epoch_bench: {e}");

@@ -81,10 +81,13 @@ impl PartialEq for TsetlinMachine {
 }
 
 impl TsetlinMachine {
-    /// A fresh machine on `params.threads` threads: every automaton at state `N`, every
-    /// weight 1.
+    /// A fresh machine on all cores: every automaton at state `N`, every weight 1.
     pub fn new(params: Params) -> Result<Self> {
-        let threads = params.threads;
+        Self::with_threads(params, 0)
+    }
+
+    /// A fresh machine on `threads` threads (0: all cores; never changes what is learned).
+    pub fn with_threads(params: Params, threads: usize) -> Result<Self> {
         Self::from_model(Model::new(params)?, threads)
     }
 
@@ -111,7 +114,7 @@ impl TsetlinMachine {
         self.model
     }
 
-    /// The hyper-parameters (`threads` is 0 there: see [`TsetlinMachine::threads`]).
+    /// The hyper-parameters.
     pub fn params(&self) -> &Params {
         self.model.params()
     }

@@ -15,7 +15,7 @@ use crate::scorer::Scorer;
 /// class, `n` clauses of alternating polarity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    /// The hyper-parameters; `threads` is always 0 here (execution is not state).
+    /// The hyper-parameters.
     pub(crate) params: Params,
     pub(crate) banks: Vec<ClauseBank>,
     /// Examples trained on so far: the clock that every random draw is keyed by.
@@ -36,12 +36,11 @@ impl Model {
 
     /// A model from decoded parts (the caller has validated `params` and sized `banks`).
     pub(crate) fn from_parts(
-        mut params: Params,
+        params: Params,
         banks: Vec<ClauseBank>,
         steps: u64,
         passes: u64,
     ) -> Self {
-        params.threads = 0;
         Self {
             params,
             banks,
@@ -50,7 +49,7 @@ impl Model {
         }
     }
 
-    /// The hyper-parameters (`threads` is 0: the backend owns threads).
+    /// The hyper-parameters.
     pub fn params(&self) -> &Params {
         &self.params
     }

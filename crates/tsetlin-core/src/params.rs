@@ -14,7 +14,9 @@
 //! | `clause_drop` | 0.0 | probability a clause sits out a whole epoch |
 //! | `focused_negative_sampling` | false | draw the negative class by confusion |
 //! | `seed` | 42 | seed of every random draw |
-//! | `threads` | 0 (all cores) | rayon threads for training and prediction |
+//!
+//! Threads are not a parameter: they never change what is learned, and they belong to the
+//! backend that runs the machine ([`crate::TsetlinMachine::with_threads`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -51,10 +53,6 @@ pub struct Params {
     pub focused_negative_sampling: bool,
     /// Seed of every random draw.
     pub seed: u64,
-    /// Threads for training and prediction; 0 means all available cores. Does not change
-    /// the trained model, so it is not saved with it.
-    #[serde(skip)]
-    pub threads: usize,
 }
 
 impl Params {
@@ -73,7 +71,6 @@ impl Params {
             clause_drop: 0.0,
             focused_negative_sampling: false,
             seed: 42,
-            threads: 0,
         }
     }
 
@@ -156,8 +153,6 @@ pub struct ParamsBuilder {
     clause_drop: f64,
     focused_negative_sampling: bool,
     seed: u64,
-    #[serde(skip)]
-    threads: usize,
 }
 
 impl Default for ParamsBuilder {
@@ -225,11 +220,6 @@ impl ParamsBuilder {
         self.seed = seed;
         self
     }
-    /// Threads (0 = all cores).
-    pub fn threads(mut self, n: usize) -> Self {
-        self.threads = n;
-        self
-    }
 
     /// Validates and returns the parameters; the error names the first bad value.
     pub fn build(self) -> Result<Params> {
@@ -246,7 +236,6 @@ impl ParamsBuilder {
             clause_drop: self.clause_drop,
             focused_negative_sampling: self.focused_negative_sampling,
             seed: self.seed,
-            threads: self.threads,
         };
         params.validate()?;
         Ok(params)

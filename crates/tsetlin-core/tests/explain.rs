@@ -22,7 +22,6 @@ proptest! {
             .specificity(3.0)
             .weighted(weighted)
             .seed(seed)
-            .threads(1)
             .build()
             .expect("params");
         let mut tm = TsetlinMachine::new(params).expect("machine");
@@ -63,7 +62,6 @@ fn one_scorer_serves_many_threads() {
         .clauses(40)
         .threshold(20.0)
         .weighted(true)
-        .threads(1)
         .build()
         .expect("params");
     let mut tm = TsetlinMachine::new(params).expect("machine");
@@ -137,7 +135,6 @@ proptest! {
             .threshold(6.0)
             .specificity(3.0)
             .seed(seed)
-            .threads(1)
             .build()
             .expect("params");
         let mut tm = TsetlinMachine::new(params).expect("machine");

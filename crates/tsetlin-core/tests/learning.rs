@@ -16,10 +16,9 @@ fn noisy_xor_reaches_99_percent_over_five_seeds() {
             .threshold(15.0)
             .specificity(3.9)
             .seed(seed)
-            .threads(1)
             .build()
             .expect("valid params");
-        let mut tm = TsetlinMachine::new(params).expect("machine");
+        let mut tm = TsetlinMachine::with_threads(params, 1).expect("machine");
         tm.fit(&x, &y, &FitOptions::epochs(200), |_, _| Control::Continue)
             .expect("fit");
         let acc = tm.accuracy(&x_test, &y_test).expect("accuracy");

@@ -10,7 +10,6 @@ fn trained() -> TsetlinMachine {
         .clauses(20)
         .threshold(10.0)
         .weighted(true)
-        .threads(1)
         .build()
         .expect("params");
     let mut tm = TsetlinMachine::new(params).expect("machine");

@@ -5,7 +5,18 @@ mod common;
 use tsetlin_core::{Control, FitOptions, Params, ParamsBuilder, SparseRows, TsetlinMachine};
 
 fn train(builder: ParamsBuilder, x: &SparseRows, y: &[u32], epochs: usize) -> TsetlinMachine {
-    let mut tm = TsetlinMachine::new(builder.build().expect("valid params")).expect("machine");
+    train_on(builder, 1, x, y, epochs)
+}
+
+fn train_on(
+    builder: ParamsBuilder,
+    threads: usize,
+    x: &SparseRows,
+    y: &[u32],
+    epochs: usize,
+) -> TsetlinMachine {
+    let params = builder.build().expect("valid params");
+    let mut tm = TsetlinMachine::with_threads(params, threads).expect("machine");
     tm.fit(x, y, &FitOptions::epochs(epochs), |_, _| Control::Continue)
         .expect("fit");
     tm
@@ -17,13 +28,12 @@ fn planted_builder(o: usize) -> ParamsBuilder {
         .threshold(20.0)
         .specificity(5.0)
         .seed(3)
-        .threads(1)
 }
 
 #[test]
 fn same_seed_same_bytes_on_one_and_four_threads() {
     let (x, y) = common::random_rows(600, 150, 3, 0.05, 11);
-    let builder = |threads| {
+    let builder = || {
         Params::builder(3, 150)
             .clauses(64)
             .threshold(30.0)
@@ -31,15 +41,14 @@ fn same_seed_same_bytes_on_one_and_four_threads() {
             .weighted(true)
             .clause_drop(0.1)
             .seed(99)
-            .threads(threads)
     };
-    let one = train(builder(1), &x, &y, 3);
-    let four = train(builder(4), &x, &y, 3);
+    let one = train_on(builder(), 1, &x, &y, 3);
+    let four = train_on(builder(), 4, &x, &y, 3);
     assert_eq!(
         one.to_bytes().expect("encode"),
         four.to_bytes().expect("encode")
     );
-    let other_seed = train(builder(1).seed(100), &x, &y, 3);
+    let other_seed = train(builder().seed(100), &x, &y, 3);
     assert_ne!(
         one.to_bytes().expect("encode"),
         other_seed.to_bytes().expect("encode")
@@ -66,10 +75,10 @@ fn focused_negative_sampling_is_deterministic_and_learns() {
         .specificity(5.0)
         .seed(8)
         .focused_negative_sampling(true);
-    let a = train(b.clone().threads(1), &x, &y4, 15);
-    let c = train(b.clone().threads(3), &x, &y4, 15);
+    let a = train_on(b.clone(), 1, &x, &y4, 15);
+    let c = train_on(b.clone(), 3, &x, &y4, 15);
     assert_eq!(a.to_bytes().expect("encode"), c.to_bytes().expect("encode"));
-    let plain = train(b.focused_negative_sampling(false).threads(1), &x, &y4, 15);
+    let plain = train(b.focused_negative_sampling(false), &x, &y4, 15);
     assert_ne!(
         a.to_bytes().expect("encode"),
         plain.to_bytes().expect("encode")
@@ -89,8 +98,7 @@ fn planted_conjunction_is_recovered_by_the_heaviest_positive_clauses() {
         .threshold(100.0)
         .specificity(5.0)
         .weighted(true)
-        .seed(3)
-        .threads(1);
+        .seed(3);
     let tm = train(builder, &x, &y, 30);
     let (xt, yt) = common::planted(2000, 60, 0.05, 2);
     let acc = tm.accuracy(&xt, &yt).expect("accuracy");
@@ -184,10 +192,7 @@ fn dense_and_sparse_inputs_train_the_same_machine() {
         })
         .collect();
     let dense = tsetlin_core::DenseRows::from_bools(70, &dense_rows).expect("dense");
-    let b = Params::builder(2, 70)
-        .clauses(20)
-        .threshold(10.0)
-        .threads(1);
+    let b = Params::builder(2, 70).clauses(20).threshold(10.0);
     let a = train(b.clone(), &x, &y, 2);
     let d = train(b, &dense.to_sparse(), &y, 2);
     assert_eq!(a.to_bytes().expect("encode"), d.to_bytes().expect("encode"));

@@ -112,12 +112,14 @@ pub struct FiredRule {
 
 impl TextClassifier {
     /// Fits the featurizer on `texts`, encodes the labels (sorted names) and builds an
-    /// untrained machine whose hyper-parameters `configure` sets. Returns the classifier and
-    /// the encoded training rows and labels, ready for [`TsetlinMachine::fit`].
+    /// untrained machine on `threads` threads (0: all cores) whose hyper-parameters
+    /// `configure` sets. Returns the classifier and the encoded training rows and labels,
+    /// ready for [`TsetlinMachine::fit`].
     pub fn prepare<S: AsRef<str> + Sync>(
         texts: &[S],
         labels: &[String],
         featurizer: &FeaturizerConfig,
+        threads: usize,
         configure: impl FnOnce(ParamsBuilder) -> ParamsBuilder,
     ) -> Result<(Self, SparseRows, Vec<u32>)> {
         let (label_set, y) = training_labels(texts.len(), labels)?;
@@ -133,7 +135,7 @@ impl TextClassifier {
             featurizer.n_features(),
         ))
         .build()?;
-        let machine = TsetlinMachine::new(params)?;
+        let machine = TsetlinMachine::with_threads(params, threads)?;
         Ok((
             Self {
                 featurizer,
@@ -350,7 +352,8 @@ mod tests {
             &data.texts,
             &data.labels,
             &FeaturizerConfig::default(),
-            |b| b.clauses(40).threshold(20.0).specificity(4.0).threads(1),
+            1,
+            |b| b.clauses(40).threshold(20.0).specificity(4.0),
         )
         .expect("prepare");
         clf.machine

@@ -74,7 +74,8 @@ mod tests {
             &data.texts,
             &data.labels,
             &FeaturizerConfig::default(),
-            |b| b.clauses(20).threshold(10.0).threads(1),
+            1,
+            |b| b.clauses(20).threshold(10.0),
         )
         .expect("prepare");
         clf.machine

@@ -168,6 +168,7 @@ mod tests {
             &notes.texts,
             &notes.labels,
             &crate::featurize::FeaturizerConfig::default(),
+            1,
             |b| b,
         )
         .expect("prepare");
@@ -179,10 +180,9 @@ mod tests {
         let params = Params::builder(m, x.n_features())
             .clauses(10)
             .threshold(5.0)
-            .threads(1)
             .build()
             .expect("params");
-        TsetlinMachine::new(params).expect("machine")
+        TsetlinMachine::with_threads(params, 1).expect("machine")
     }
 
     #[test]

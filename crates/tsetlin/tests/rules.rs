@@ -26,10 +26,9 @@ fn trained(seed: u64, o: usize, rows: usize) -> (TsetlinMachine, SparseRows, Vec
         .threshold(8.0)
         .specificity(8.0)
         .seed(seed)
-        .threads(1)
         .build()
         .expect("params");
-    let mut tm = TsetlinMachine::new(params).expect("machine");
+    let mut tm = TsetlinMachine::with_threads(params, 1).expect("machine");
     tm.fit(&x, &y, &FitOptions::epochs(3), |_, _| Control::Continue)
         .expect("fit");
     (tm, x, y)

@@ -50,12 +50,8 @@ fn search_beats_a_known_bad_start_on_held_out_data() {
     let auto_acc = accuracy(&auto.model, &test.texts, &test.labels);
 
     // A known-bad start: two clauses per class, one epoch.
-    let (mut bad, x, y) = TextClassifier::prepare(&train.texts, &train.labels, &config, |b| {
-        b.clauses(2)
-            .threshold(1.0)
-            .specificity(1.5)
-            .seed(11)
-            .threads(2)
+    let (mut bad, x, y) = TextClassifier::prepare(&train.texts, &train.labels, &config, 2, |b| {
+        b.clauses(2).threshold(1.0).specificity(1.5).seed(11)
     })
     .expect("prepare");
     bad.machine
@@ -168,6 +164,7 @@ fn feature_rows_search_too() {
         &data.texts,
         &data.labels,
         &FeaturizerConfig::default(),
+        0,
         |b| b,
     )
     .expect("prepare");

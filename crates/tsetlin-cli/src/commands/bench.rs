@@ -246,9 +246,8 @@ fn tsetlin(
     let params = settings
         .apply(tsetlin_core::Params::builder(names.len(), s.x.n_features()))
         .seed(a.run.seed)
-        .threads(a.run.threads)
         .build()?;
-    let mut tm = TsetlinMachine::new(params)?;
+    let mut tm = TsetlinMachine::with_threads(params, a.run.threads)?;
     let options = FitOptions {
         epochs: 1,
         shuffle: true,

@@ -154,15 +154,15 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
     // Tuned (seeds 1-10: every planted rule recovered, the heaviest of its class in 29 of 30
     // cases): few weighted clauses with a large margin T let one clean clause per rule carry
     // the vote, and a low specificity keeps clauses short enough to read as the planted rules.
-    let (mut clf, x, y) = TextClassifier::prepare(&train.texts, &train.labels, &config, |b| {
-        b.clauses(a.clauses)
-            .threshold(a.threshold)
-            .specificity(a.specificity)
-            .weighted(true)
-            .boost_true_positive(true)
-            .seed(a.seed)
-            .threads(a.threads)
-    })?;
+    let (mut clf, x, y) =
+        TextClassifier::prepare(&train.texts, &train.labels, &config, a.threads, |b| {
+            b.clauses(a.clauses)
+                .threshold(a.threshold)
+                .specificity(a.specificity)
+                .weighted(true)
+                .boost_true_positive(true)
+                .seed(a.seed)
+        })?;
     let yt = clf.labels.encode(&test.labels)?;
     let xt = clf.encode(&test.texts);
     let stop = training::interrupt_flag(log);

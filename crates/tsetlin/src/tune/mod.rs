@@ -249,11 +249,8 @@ pub fn fit_text<S: AsRef<str> + Sync>(
     pinned.validate()?;
     let log = search_text(texts, labels, base, pinned, options, &mut on_event)?;
     let config = featurizer_config(base, &log.chosen);
-    let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, |b| {
-        log.chosen
-            .apply(b)
-            .seed(options.seed)
-            .threads(options.threads)
+    let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, options.threads, |b| {
+        log.chosen.apply(b).seed(options.seed)
     })?;
     let (history, interrupted) = final_fit(
         &mut clf.machine,
@@ -297,17 +294,16 @@ pub fn prepare_text<S: AsRef<str> + Sync>(
     };
     let first = pinned.impose(default_settings(&guess));
     let config = featurizer_config(base, &first);
-    let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, |b| {
-        first.apply(b).seed(seed).threads(threads)
+    let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, threads, |b| {
+        first.apply(b).seed(seed)
     })?;
     let profile = DataProfile::of_rows(&x, clf.labels.len(), true);
     let settings = pinned.impose(default_settings(&profile));
     let params = settings
         .apply(Params::builder(profile.classes, profile.features))
         .seed(seed)
-        .threads(threads)
         .build()?;
-    clf.machine = TsetlinMachine::new(params)?;
+    clf.machine = TsetlinMachine::with_threads(params, threads)?;
     Ok((clf, x, y, settings))
 }
 
@@ -451,9 +447,8 @@ pub fn fit_rows(
         .chosen
         .apply(Params::builder(n_classes, x.n_features()))
         .seed(options.seed)
-        .threads(options.threads)
         .build()?;
-    let mut machine = TsetlinMachine::new(params)?;
+    let mut machine = TsetlinMachine::with_threads(params, options.threads)?;
     let (history, interrupted) = final_fit(
         &mut machine,
         x,

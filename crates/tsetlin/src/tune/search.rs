@@ -654,9 +654,8 @@ fn train_to<'a>(
                         .settings
                         .apply(Params::builder(n_classes, x.n_features().max(1)))
                         .seed(options.seed)
-                        .threads(options.threads)
                         .build()?;
-                    Ok(TsetlinMachine::new(params)?)
+                    Ok(TsetlinMachine::with_threads(params, options.threads)?)
                 })
                 .collect::<Result<Vec<_>>>()?;
             slot.insert(Trainee { machines, rows })
