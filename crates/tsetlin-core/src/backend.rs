@@ -22,6 +22,12 @@ use crate::model::Model;
 use crate::rng::{mix, mix_all, stream, threshold_u32, Xoshiro256, GOLDEN};
 use crate::task;
 
+/// Clause words per class (`n_clauses x 2F`) below which a training step runs on one thread:
+/// splitting a small step across threads costs more in wake-ups than the step itself (a
+/// 10-clause machine on 12 features trained 18x slower on 2 threads than on 1). Which thread
+/// runs a clause never changes its result, so this is a choice of speed only.
+const PARALLEL_MIN_WORDS: usize = 4_096;
+
 /// Steps between two checks of the stop flag.
 const STOP_CHECK_STEPS: usize = 64;
 /// Training steps between redraws of the (larger, slower to draw) binomial pools.
@@ -75,11 +81,12 @@ impl CpuBackend {
         self.threads
     }
 
-    /// Runs `f` on the backend's threads.
+    /// Runs `f` on a worker thread of the backend's pool (rayon's global pool when it has
+    /// none of its own).
     pub fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         match &self.pool {
             Some(pool) => pool.install(f),
-            None => f(),
+            None => rayon::scope(|_| f()),
         }
     }
 
@@ -97,6 +104,7 @@ impl CpuBackend {
         let active = draw_active_clauses(model);
         let pool = self.pool.clone();
         let run = |this: &mut Self, model: &mut Model| -> bool {
+            let split = Split::for_model(model);
             let mut ex = ExampleLiterals::new(&valid_mask(model.params.n_features));
             let mut outputs = vec![vec![false; model.params.n_clauses]; model.params.n_classes];
             let mut completed = true;
@@ -106,14 +114,18 @@ impl CpuBackend {
                     break;
                 }
                 ex.load(x.row(row));
-                this.train_step(model, &ex, y[row] as usize, &active, &mut outputs);
+                this.train_step(model, &ex, y[row] as usize, &active, &mut outputs, split);
             }
             this.settle(model);
             completed
         };
+        // On a worker thread of the pool (rayon's global one when no pool of our own): a join
+        // from outside a pool hands its work over and sleeps until it is done, which cost
+        // more than the work on small steps (the CLI's default `--threads 0` trained a
+        // 100-clause demo model 2.2x slower than `--threads 2`).
         let completed = match pool {
             Some(pool) => pool.install(|| run(self, model)),
-            None => run(self, model),
+            None => rayon::scope(|_| run(self, model)),
         };
         model.passes += 1;
         completed
@@ -194,6 +206,7 @@ impl CpuBackend {
         y: usize,
         active: &[Vec<bool>],
         outputs: &mut [Vec<bool>],
+        split: Split,
     ) {
         self.refresh_pools(model);
         let m = model.params.n_classes;
@@ -205,16 +218,16 @@ impl CpuBackend {
         let mut rng = Xoshiro256::new(mix(base ^ stream::NEGATIVE_CLASS));
         let q = if model.params.focused_negative_sampling {
             for (c, (bank, out)) in model.banks.iter().zip(outputs.iter_mut()).enumerate() {
-                sums[c] = task::clip(evaluate_bank(bank, ex, &active[c], out), t);
+                sums[c] = task::clip(evaluate_bank(bank, ex, &active[c], out, split), t);
             }
             task::focused_negative(&mut rng, &sums, y, t)
         } else {
             let q = task::uniform_negative(&mut rng, m, y);
             let (by, bq) = (&model.banks[y], &model.banks[q]);
             let (oy, oq) = two_mut(outputs, y, q);
-            let (vy, vq) = rayon::join(
-                || evaluate_bank(by, ex, &active[y], oy),
-                || evaluate_bank(bq, ex, &active[q], oq),
+            let (vy, vq) = split.join(
+                || evaluate_bank(by, ex, &active[y], oy, split),
+                || evaluate_bank(bq, ex, &active[q], oq, split),
             );
             sums[y] = task::clip(vy, t);
             sums[q] = task::clip(vq, t);
@@ -229,16 +242,19 @@ impl CpuBackend {
         let p_q = task::negative_probability(sums[q], t);
         let (bank_y, bank_q) = two_mut(&mut model.banks, y, q);
         let (out_y, out_q) = (&outputs[y], &outputs[q]);
-        rayon::join(
+        split.join(
             || {
                 feedback_bank(
                     bank_y,
                     &ctx,
                     &active[y],
                     out_y,
-                    true,
-                    threshold_u32(p_y),
-                    mix(base ^ y as u64),
+                    ClassFeedback {
+                        positive_target: true,
+                        threshold: threshold_u32(p_y),
+                        base: mix(base ^ y as u64),
+                    },
+                    split,
                 )
             },
             || {
@@ -247,9 +263,12 @@ impl CpuBackend {
                     &ctx,
                     &active[q],
                     out_q,
-                    false,
-                    threshold_u32(p_q),
-                    mix(base ^ q as u64),
+                    ClassFeedback {
+                        positive_target: false,
+                        threshold: threshold_u32(p_q),
+                        base: mix(base ^ q as u64),
+                    },
+                    split,
                 )
             },
         );
@@ -331,6 +350,47 @@ fn two_mut<T>(v: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
     }
 }
 
+/// Whether a training step's work is split across threads: only when there are several and
+/// the step is large enough to pay for it (see [`PARALLEL_MIN_WORDS`]).
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    parallel: bool,
+}
+
+impl Split {
+    /// The choice for `model` on the current rayon pool.
+    fn for_model(model: &Model) -> Self {
+        let words = model.params.n_clauses * model.banks.first().map_or(0, |b| b.stride);
+        Self {
+            parallel: rayon::current_num_threads() > 1 && words >= PARALLEL_MIN_WORDS,
+        }
+    }
+
+    /// Runs `a` and `b`, in parallel when the step is split.
+    fn join<A, B, RA, RB>(self, a: A, b: B) -> (RA, RB)
+    where
+        A: FnOnce() -> RA + Send,
+        B: FnOnce() -> RB + Send,
+        RA: Send,
+        RB: Send,
+    {
+        if self.parallel {
+            rayon::join(a, b)
+        } else {
+            (a(), b())
+        }
+    }
+
+    /// Clauses per work item: all of them in one item when the step is not split.
+    fn chunk(self, n: usize) -> usize {
+        if self.parallel {
+            chunk_clauses(n)
+        } else {
+            n.max(1)
+        }
+    }
+}
+
 /// Clauses per parallel work item: enough to amortise scheduling, few enough to balance.
 fn chunk_clauses(n: usize) -> usize {
     let threads = rayon::current_num_threads().max(1);
@@ -344,8 +404,9 @@ fn evaluate_bank(
     ex: &ExampleLiterals,
     active: &[bool],
     out: &mut [bool],
+    split: Split,
 ) -> i64 {
-    let ch = chunk_clauses(bank.n_clauses);
+    let ch = split.chunk(bank.n_clauses);
     out.par_chunks_mut(ch)
         .enumerate()
         .map(|(ci, out)| {
@@ -363,18 +424,32 @@ fn evaluate_bank(
         .sum()
 }
 
-/// Feedback to a class with target 1 (`positive_target`) or 0; `threshold` is the feedback
-/// probability as a 32-bit threshold and `base` the class's random key for this step.
+/// The feedback one class gets at a step.
+#[derive(Debug, Clone, Copy)]
+struct ClassFeedback {
+    /// Target 1 (the example's class) or 0 (the negative class).
+    positive_target: bool,
+    /// The feedback probability as a 32-bit threshold.
+    threshold: u64,
+    /// The class's random key for this step.
+    base: u64,
+}
+
+/// Feedback to one class's clauses.
 fn feedback_bank(
     bank: &mut ClauseBank,
     ctx: &StepContext<'_>,
     active: &[bool],
     outputs: &[bool],
-    positive_target: bool,
-    threshold: u64,
-    base: u64,
+    class_feedback: ClassFeedback,
+    split: Split,
 ) {
-    let ch = chunk_clauses(bank.n_clauses);
+    let ClassFeedback {
+        positive_target,
+        threshold,
+        base,
+    } = class_feedback;
+    let ch = split.chunk(bank.n_clauses);
     let len = bank.clause_len();
     let stride = bank.stride;
     let sl = bank.summary_len();
