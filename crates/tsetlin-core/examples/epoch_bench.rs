@@ -210,9 +210,10 @@ fn macro_f1(truth: &[u32], predicted: &[u32], m: usize) -> f64 {
     f1 / m as f64
 }
 
-/// The compiled scorer's figures as JSON fields: the compile time, the batch time of the
-/// whole test set through a scorer compiled once (best of 3), and single-document latency
-/// (`row_sums_into` on one thread, one row at a time, p50 and p99 over up to 5,000 rows).
+/// The compiled scorer's figures as JSON fields: the compile time and the batch time of the
+/// whole test set through a scorer compiled once (best of 3). Single-document latency and
+/// what a row costs the index: the `score_bench` example, on a model saved with
+/// `--save-model`.
 fn measure_scoring(tm: &TsetlinMachine, xt: &SparseRows) -> String {
     let t = Instant::now();
     let scorer = tm.compile();
@@ -230,23 +231,9 @@ fn measure_scoring(tm: &TsetlinMachine, xt: &SparseRows) -> String {
         score_s = score_s.min(t.elapsed().as_secs_f64());
         std::hint::black_box(sums.ok());
     }
-    let mut scratch = scorer.scratch();
-    let mut sums = vec![0i64; scorer.n_classes()];
-    let mut latencies: Vec<f64> = (0..xt.n_rows().min(5_000))
-        .map(|r| {
-            let t = Instant::now();
-            scorer.row_sums_into(xt.row(r), &mut scratch, &mut sums);
-            std::hint::black_box(&sums);
-            t.elapsed().as_secs_f64() * 1e6
-        })
-        .collect();
-    latencies.sort_by(f64::total_cmp);
-    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
     format!(
-        "\"compile_s\":{compile_s:.4},\"compiled_predict_s\":{score_s:.4},\"compiled_predictions_per_s\":{:.0},\"latency_p50_us\":{:.1},\"latency_p99_us\":{:.1},",
-        xt.n_rows() as f64 / score_s,
-        at(0.5),
-        at(0.99)
+        "\"compile_s\":{compile_s:.4},\"compiled_predict_s\":{score_s:.4},\"compiled_predictions_per_s\":{:.0},",
+        xt.n_rows() as f64 / score_s
     )
 }
 
