@@ -462,51 +462,52 @@ fn feedback_bank(
         .zip(bank.summary.par_chunks_mut(ch * sl))
         .enumerate()
         .for_each(|(ci, (((planes, weights), deferred), summary))| {
-            let mut scratch = Scratch::new(stride);
-            let clauses = planes
-                .chunks_mut(len)
-                .zip(weights)
-                .zip(deferred)
-                .zip(summary.chunks_mut(sl));
-            for (k, (((clause, weight), deferred), summary)) in clauses.enumerate() {
-                let j = ci * ch + k;
-                if !active[j] {
-                    continue;
-                }
-                // Clause j's value is the j-th SplitMix64 output from the class's key.
-                let r = mix(base.wrapping_add((j as u64).wrapping_mul(GOLDEN)));
-                if r & 0xFFFF_FFFF >= threshold {
-                    continue;
-                }
-                let fired = outputs[j];
-                let positive_clause = polarity(j) > 0;
-                if positive_clause == positive_target {
-                    let grew = feedback::type_i(
-                        clause,
-                        ctx,
-                        fired,
-                        deferred,
-                        summary,
-                        mix(r),
-                        &mut scratch,
-                    );
-                    if grew && ctx.weighted {
-                        *weight = weight.saturating_add(1);
+            Scratch::with_thread_local(stride, |scratch| {
+                let clauses = planes
+                    .chunks_mut(len)
+                    .zip(weights)
+                    .zip(deferred)
+                    .zip(summary.chunks_mut(sl));
+                for (k, (((clause, weight), deferred), summary)) in clauses.enumerate() {
+                    let j = ci * ch + k;
+                    if !active[j] {
+                        continue;
                     }
-                } else {
-                    let shrank = feedback::type_ii(
-                        clause,
-                        ctx,
-                        fired,
-                        deferred,
-                        summary,
-                        mix(r),
-                        &mut scratch,
-                    );
-                    if shrank && ctx.weighted && *weight > 1 {
-                        *weight -= 1;
+                    // Clause j's value is the j-th SplitMix64 output from the class's key.
+                    let r = mix(base.wrapping_add((j as u64).wrapping_mul(GOLDEN)));
+                    if r & 0xFFFF_FFFF >= threshold {
+                        continue;
+                    }
+                    let fired = outputs[j];
+                    let positive_clause = polarity(j) > 0;
+                    if positive_clause == positive_target {
+                        let grew = feedback::type_i(
+                            clause,
+                            ctx,
+                            fired,
+                            deferred,
+                            summary,
+                            mix(r),
+                            scratch,
+                        );
+                        if grew && ctx.weighted {
+                            *weight = weight.saturating_add(1);
+                        }
+                    } else {
+                        let shrank = feedback::type_ii(
+                            clause,
+                            ctx,
+                            fired,
+                            deferred,
+                            summary,
+                            mix(r),
+                            scratch,
+                        );
+                        if shrank && ctx.weighted && *weight > 1 {
+                            *weight -= 1;
+                        }
                     }
                 }
-            }
+            });
         });
 }
