@@ -11,6 +11,15 @@
 //! let mut tm = TsetlinMachine::new(params).unwrap();
 //! tm.fit(&x, &y, &FitOptions::epochs(20), |_, _| Control::Continue).unwrap();
 //! assert_eq!(tm.predict(&x).unwrap(), vec![1, 0, 1, 0]);
+//!
+//! // Serving: compile once, share the scorer, score one document at a time.
+//! let scorer = std::sync::Arc::new(tm.compile());
+//! let sums = scorer.row_class_sums(&[0, 1]).unwrap();
+//! assert_eq!(tsetlin_core::decide(&sums), 1);
+//! // The trained state alone is plain data: save it, compare it, train it on other threads.
+//! let model = tm.into_model();
+//! let again = TsetlinMachine::from_model(model.clone(), 1).unwrap();
+//! assert_eq!(again.model(), &model);
 //! ```
 
 pub mod backend;
