@@ -194,36 +194,26 @@ impl Scorer {
                 *a &= !k;
             }
         }
-        let RowScratch {
-            alive,
-            count,
-            candidates,
-        } = s;
-        self.finish_row(row, alive, count, candidates, sums);
+        let RowScratch { alive, count, .. } = s;
+        self.finish_row(row, alive, count, sums);
     }
 
-    /// Given a row's alive set, finds the clauses whose positive literals are all present and
-    /// adds up the votes of the alive ones (and of the alive clauses without positives).
-    fn finish_row(
-        &self,
-        row: &[u32],
-        alive: &[u64],
-        count: &mut [u32],
-        candidates: &mut Vec<u32>,
-        sums: &mut [i64],
-    ) {
-        // Clauses whose positive literals are all present: a single literal's clauses
-        // directly, the others when their count of present positives is complete.
-        candidates.clear();
+    /// Calls `visit` with every clause whose positive literals are all present in `row`: a
+    /// single literal's clauses directly, the others when their count of present positives is
+    /// complete (the counts are left at zero again).
+    #[inline]
+    fn for_each_candidate(&self, row: &[u32], count: &mut [u32], mut visit: impl FnMut(usize)) {
         for &f in row {
-            candidates.extend_from_slice(self.single.of(f));
+            for &g in self.single.of(f) {
+                visit(g as usize);
+            }
         }
         for &f in row {
             for &g in self.multi.of(f) {
                 let c = &mut count[g as usize];
                 *c += 1;
                 if *c == self.pos_count[g as usize] {
-                    candidates.push(g);
+                    visit(g as usize);
                 }
             }
         }
@@ -232,19 +222,32 @@ impl Scorer {
                 count[g as usize] = 0;
             }
         }
+    }
+
+    /// Given a row's alive set, adds up the votes of the alive candidates and of the alive
+    /// clauses without positive literals.
+    fn finish_row(&self, row: &[u32], alive: &[u64], count: &mut [u32], sums: &mut [i64]) {
         sums.iter_mut().for_each(|v| *v = 0);
+        self.for_each_candidate(row, count, |g| {
+            if (alive[g / 64] >> (g % 64)) & 1 == 1 {
+                sums[self.class_of[g] as usize] += self.vote[g];
+            }
+        });
         for (w, (&alive, &no_pos)) in alive.iter().zip(&self.no_pos).enumerate() {
             for_each_bit(alive & no_pos, |b| {
                 let g = w * 64 + b;
                 sums[self.class_of[g] as usize] += self.vote[g];
             });
         }
-        for &g in candidates.iter() {
-            let g = g as usize;
-            if (alive[g / 64] >> (g % 64)) & 1 == 1 {
-                sums[self.class_of[g] as usize] += self.vote[g];
-            }
-        }
+    }
+
+    /// The candidates of `row` (see [`Scorer::for_each_candidate`]) into `s.candidates`.
+    fn collect_candidates(&self, row: &[u32], s: &mut RowScratch) {
+        let RowScratch {
+            count, candidates, ..
+        } = s;
+        candidates.clear();
+        self.for_each_candidate(row, count, |g| candidates.push(g as u32));
     }
 
     /// Class sums of every row, row-major (`n_rows x n_classes`), on the current rayon pool.
@@ -274,6 +277,7 @@ impl Scorer {
         let mut s = self.scratch();
         let mut class_sums = vec![0; self.n_classes];
         self.row_sums_into(&row, &mut s, &mut class_sums);
+        self.collect_candidates(&row, &mut s);
         let mut fired: Vec<FiredClause> = Vec::new();
         let mut push = |g: usize| {
             fired.push(FiredClause {
@@ -319,6 +323,7 @@ impl Scorer {
                 visited += self.single.of(f).len() + self.multi.of(f).len();
             }
             self.row_sums_into(row, &mut s, &mut sums);
+            self.collect_candidates(row, &mut s);
             candidates += s.candidates.len();
             fired += s
                 .candidates
