@@ -7,7 +7,7 @@
 //! probability) is [`crate::task`]; the per-clause kernels are [`crate::feedback`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -20,6 +20,7 @@ use crate::error::{Result, TmError};
 use crate::feedback::{self, ExampleLiterals, Scratch, StepContext, TypeISettings};
 use crate::model::Model;
 use crate::rng::{mix, mix_all, stream, threshold_u32, Xoshiro256, GOLDEN};
+use crate::scorer::Scorer;
 use crate::task;
 
 /// Clause words per class (`n_clauses x 2F`) below which a training step runs on one thread:
@@ -46,23 +47,28 @@ struct PoolKey {
 }
 
 /// Trains [`Model`]s on the CPU: a rayon pool of a chosen size (0: rayon's global pool, all
-/// cores) and the random pools of the current refresh period.
+/// cores), the random pools of the current refresh period, and the compiled scorer of the
+/// model it last scored.
 #[derive(Debug)]
 pub struct CpuBackend {
     threads: usize,
     pool: Option<Arc<rayon::ThreadPool>>,
     bernoulli: Option<(PoolKey, BernoulliPool)>,
     binomial: Option<(PoolKey, BinomialPools)>,
+    /// The scorer compiled for the model at a revision (see [`CpuBackend::scorer`]).
+    scorer: Mutex<Option<(u64, Arc<Scorer>)>>,
 }
 
 impl Clone for CpuBackend {
-    /// Shares the thread pool; the random pools are caches and are redrawn when needed.
+    /// Shares the thread pool; the random pools and the scorer are caches, made again when
+    /// needed.
     fn clone(&self) -> Self {
         Self {
             threads: self.threads,
             pool: self.pool.clone(),
             bernoulli: None,
             binomial: None,
+            scorer: Mutex::new(None),
         }
     }
 }
@@ -75,7 +81,29 @@ impl CpuBackend {
             pool: build_thread_pool(threads)?,
             bernoulli: None,
             binomial: None,
+            scorer: Mutex::new(None),
         })
+    }
+
+    /// The compiled scorer of `model`, made once per revision of the model and reused until
+    /// the model changes (so repeated `predict` calls, one document at a time, do not rebuild
+    /// the index).
+    ///
+    /// Invariant relied on: a backend serves one machine's model, whose revision grows with
+    /// every change (training passes and literal exclusions are the only ways to change it).
+    pub fn scorer(&self, model: &Model) -> Arc<Scorer> {
+        let mut cached = self
+            .scorer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match cached.as_ref() {
+            Some((revision, scorer)) if *revision == model.revision => Arc::clone(scorer),
+            _ => {
+                let scorer = Arc::new(model.compile());
+                *cached = Some((model.revision, Arc::clone(&scorer)));
+                scorer
+            }
+        }
     }
 
     /// Threads asked for (0: all cores).
@@ -130,6 +158,7 @@ impl CpuBackend {
             None => rayon::scope(|_| run(self, model)),
         };
         model.passes += 1;
+        model.revision += 1;
         completed
     }
 

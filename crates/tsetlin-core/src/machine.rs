@@ -104,11 +104,6 @@ impl TsetlinMachine {
         &self.model
     }
 
-    /// The trained state, to edit (rule surgery such as [`Model::exclude_literal`]).
-    pub fn model_mut(&mut self) -> &mut Model {
-        &mut self.model
-    }
-
     /// The trained state, without the threads.
     pub fn into_model(self) -> Model {
         self.model
@@ -215,9 +210,10 @@ impl TsetlinMachine {
         Ok(())
     }
 
-    /// The machine compiled for scoring: built once, immutable, shared by any number of
-    /// threads. Use it to score many batches or single documents; [`TsetlinMachine::class_sums`]
-    /// and [`TsetlinMachine::predict`] compile afresh on every call.
+    /// The machine compiled for scoring, as an owned value: built once, immutable, shared by
+    /// any number of threads, and unchanged by later training (a server compiles once).
+    /// [`TsetlinMachine::class_sums`] and [`TsetlinMachine::predict`] use a scorer the machine
+    /// keeps until its model changes.
     pub fn compile(&self) -> Scorer {
         self.model.compile()
     }
@@ -226,14 +222,14 @@ impl TsetlinMachine {
     /// the machine's threads.
     pub fn class_sums(&self, x: &SparseRows) -> Result<Vec<i64>> {
         self.model.check_rows(x)?;
-        let scorer = self.compile();
+        let scorer = self.backend.scorer(&self.model);
         self.backend.install(|| scorer.class_sums(x))
     }
 
     /// The predicted class of every row (see [`crate::task::decide`]).
     pub fn predict(&self, x: &SparseRows) -> Result<Vec<u32>> {
         self.model.check_rows(x)?;
-        let scorer = self.compile();
+        let scorer = self.backend.scorer(&self.model);
         self.backend.install(|| scorer.predict(x))
     }
 

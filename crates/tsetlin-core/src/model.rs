@@ -12,8 +12,9 @@ use crate::params::Params;
 use crate::scorer::Scorer;
 
 /// Hyper-parameters, clause banks and clocks of a multiclass Tsetlin machine (TM-SPEC): per
-/// class, `n` clauses of alternating polarity.
-#[derive(Debug, Clone, PartialEq)]
+/// class, `n` clauses of alternating polarity. Equal models have equal parameters, banks and
+/// clocks (the revision counter is bookkeeping, not state).
+#[derive(Debug, Clone)]
 pub struct Model {
     /// The hyper-parameters.
     pub(crate) params: Params,
@@ -22,6 +23,18 @@ pub struct Model {
     pub(crate) steps: u64,
     /// Training passes (epochs and `partial_fit` calls) so far: keys shuffles and clause drop.
     pub(crate) passes: u64,
+    /// Changes since this value was made (training passes, literal exclusions): what a cached
+    /// compiled scorer is checked against. Not saved, not compared.
+    pub(crate) revision: u64,
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Self) -> bool {
+        self.params == other.params
+            && self.banks == other.banks
+            && self.steps == other.steps
+            && self.passes == other.passes
+    }
 }
 
 impl Model {
@@ -46,6 +59,7 @@ impl Model {
             banks,
             steps,
             passes,
+            revision: 0,
         }
     }
 
@@ -103,6 +117,7 @@ impl Model {
         }
         let last_exclude = (1u32 << (self.params.state_bits - 1)) - 1;
         self.banks[c].set_state(j, o, k, last_exclude);
+        self.revision += 1;
         Ok(())
     }
 

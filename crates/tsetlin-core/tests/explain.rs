@@ -147,7 +147,11 @@ proptest! {
             Some(&f) => (o + f as usize, false),
             None => (target.positive[0] as usize, true),
         };
+        // Scored once first, so the machine holds a compiled scorer that the edit must retire.
+        let before_sums = tm.class_sums(&x).expect("sums");
         tm.exclude_literal(target.class, target.clause, k).expect("exclude");
+        prop_assert_eq!(tm.compile().class_sums(&x).expect("sums"), tm.class_sums(&x).expect("sums"));
+        let _ = before_sums;
         let after = tm.rules();
         prop_assert_eq!(before.len(), after.len());
         for (b, a) in before.iter().zip(&after) {
