@@ -53,6 +53,20 @@ fn resolve_device(name: &str) -> PyResult<(String, Option<String>)> {
     Ok((resolved.device.to_string(), resolved.note))
 }
 
+/// Writes `data` to `path` atomically (a fresh temporary file in the same folder, then a
+/// rename), the writer every file of the project goes through.
+#[pyfunction]
+fn write_atomically(py: Python<'_>, path: std::path::PathBuf, data: Vec<u8>) -> PyResult<()> {
+    py.detach(|| tsetlin_core::format::write_atomically(&path, &data))
+        .map_err(|e| match e {
+            tsetlin_core::TmError::Io(source) => {
+                let kind = source.kind();
+                errors::io_error(format!("{}: {source}", path.display()), kind)
+            }
+            other => core_err(other),
+        })
+}
+
 /// The number of threads `threads = 0` stands for (every available core).
 #[pyfunction]
 fn available_threads() -> usize {
@@ -67,6 +81,11 @@ fn _tsetlin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clinical_notes, m)?)?;
     m.add_function(wrap_pyfunction!(available_threads, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_device, m)?)?;
+    m.add_function(wrap_pyfunction!(write_atomically, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add(
+        "MAX_THREADS_PER_CORE",
+        tsetlin_core::backend::MAX_THREADS_PER_CORE,
+    )?;
     Ok(())
 }

@@ -23,7 +23,7 @@ pub(crate) const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// `threads = 0` means every available core (never rayon's global pool).
 pub(crate) fn resolve_threads(threads: usize) -> usize {
     if threads > 0 {
-        threads
+        tsetlin_core::backend::cap_threads(threads)
     } else {
         std::thread::available_parallelism().map_or(1, usize::from)
     }

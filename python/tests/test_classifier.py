@@ -254,3 +254,50 @@ def test_the_bare_machine_reads_parameters_by_the_engines_names():
         _tsetlin.Machine(3, 10, {"clauses": 8})
     with pytest.raises(ValueError, match="state_bits"):
         _tsetlin.Machine(3, 10, {"state_bits": 1})
+
+
+def test_save_is_atomic_and_a_failed_save_keeps_the_old_file(planted, tmp_path):
+    X, y = planted
+    clf = make(epochs=1).fit(X, y)
+    path = tmp_path / "m.pkl"
+    clf.save(path)
+    before = path.read_bytes()
+    clf.unpicklable = lambda: None  # a lambda cannot be pickled
+    with pytest.raises(Exception):
+        clf.save(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pkl"], "no temporary file left"
+
+
+def test_absurd_sizes_are_value_errors_not_aborts(planted, monkeypatch):
+    X, y = planted
+    monkeypatch.setenv("TSETLIN_MAX_MEMORY", "1G")
+    with pytest.raises(ValueError, match="would need"):
+        make(n_clauses=10**12, auto=False, epochs=1).fit(X, y)
+    wide = sp.csr_matrix(([1], ([0], [2**31 - 2])), shape=(1, 2**31 - 1))
+    with pytest.raises(ValueError):
+        make(auto=False, epochs=1).fit(sp.vstack([wide, wide]), [0, 1])
+
+
+def test_too_many_threads_are_capped_with_a_warning(planted):
+    X, y = planted
+    with pytest.warns(RuntimeWarning, match="per core"):
+        make(n_jobs=10**6, epochs=1, auto=False).fit(X, y)
+
+
+def test_crafted_machine_bytes_are_value_errors(planted):
+    import zlib
+
+    from tsetlin import _tsetlin
+
+    X, y = planted
+    clf = make(epochs=1).fit(X, y)
+    p = clf._machine.params()
+    data = bytearray(clf.machine_bytes())
+    header_len = int.from_bytes(data[16:20], "little")
+    words = (p["n_features"] + 63) // 64
+    first_weight = 20 + header_len + p["n_clauses"] * p["state_bits"] * 2 * words * 8
+    data[first_weight : first_weight + 4] = (5).to_bytes(4, "little")  # unweighted: must be 1
+    data[12:16] = zlib.crc32(bytes(data[16:])).to_bytes(4, "little")  # a valid checksum
+    with pytest.raises(ValueError, match="clause weight of 5"):
+        _tsetlin.Machine.from_bytes(bytes(data))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from typing import Any, Dict, List, Optional
 
@@ -337,13 +338,22 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         return (*self._rows(X), self._encode_labels(np.asarray(y)))
 
     def save(self, path: Any) -> None:
-        """Pickles the estimator (its machine travels as the engine's model bytes)."""
-        with open(path, "wb") as f:
-            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+        """Pickles the estimator (its machine travels as the engine's model bytes).
+
+        Atomic: the pickle is made in memory first, then written to a fresh temporary file
+        beside ``path`` and renamed over it, so a failure leaves any earlier file intact.
+        """
+        data = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        _tsetlin.write_atomically(os.fspath(path), data)
 
     @classmethod
     def load(cls, path: Any) -> "TsetlinClassifier":
-        """Loads what :meth:`save` wrote."""
+        """Loads what :meth:`save` wrote.
+
+        Never load a pickle from a source you do not trust: unpickling runs code before any
+        check can refuse the file. To exchange models, use :meth:`machine_bytes` and the
+        engine's model file format, which is validated on loading and safe to read.
+        """
         with open(path, "rb") as f:
             obj = pickle.load(f)
         if not isinstance(obj, cls):

@@ -23,6 +23,14 @@ def resolve_n_jobs(n_jobs: Optional[int]) -> int:
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
         raise ValueError(f"n_jobs = {n_jobs!r}: expected None, a positive integer or -1, -2, ...")
     if n_jobs > 0:
+        cap = _tsetlin.available_threads() * _tsetlin.MAX_THREADS_PER_CORE
+        if n_jobs > cap:
+            warnings.warn(
+                f"n_jobs = {n_jobs} is more than {_tsetlin.MAX_THREADS_PER_CORE} per core; using {cap}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return cap
         return int(n_jobs)
     return max(1, _tsetlin.available_threads() + 1 + int(n_jobs))
 

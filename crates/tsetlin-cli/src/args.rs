@@ -57,6 +57,10 @@ pub struct FieldArgs {
     /// Name of the label field (JSON key or CSV/TSV column).
     #[arg(long, default_value = "label", help_heading = "Reading")]
     pub label_field: String,
+    /// The longest line (bytes) a corpus may have; a longer one is an error naming the line
+    /// (a guard against files that are not text, such as /dev/zero).
+    #[arg(long, default_value_t = tsetlin::io::MAX_LINE_BYTES, value_parser = clap::value_parser!(usize), help_heading = "Reading")]
+    pub max_line_bytes: usize,
     /// Skip malformed lines instead of failing (their count and first reasons go to stderr).
     #[arg(long, help_heading = "Reading")]
     pub skip_bad_lines: bool,
@@ -64,6 +68,10 @@ pub struct FieldArgs {
     #[arg(long, help_heading = "Reading")]
     pub latin1: bool,
 }
+
+/// Above this many distinct labels, a corpus with fewer than 2 documents per label gets a
+/// warning (an id column read as the label makes one class per document).
+const MANY_LABELS: usize = 100;
 
 impl FieldArgs {
     /// The library's reader options.
@@ -77,6 +85,7 @@ impl FieldArgs {
             },
             text_field: self.text_field.clone(),
             label_field: self.label_field.clone(),
+            max_line_bytes: self.max_line_bytes,
             format: format.map(|f| match f {
                 FormatArg::Jsonl => Format::JsonLines,
                 FormatArg::Csv => Format::Csv,
@@ -111,6 +120,18 @@ impl FieldArgs {
             path.display(),
             data.len()
         ));
+        let distinct: std::collections::HashSet<&str> =
+            data.labels.iter().map(String::as_str).collect();
+        if distinct.len() > MANY_LABELS && distinct.len() * 2 > data.len() {
+            log.warn(&format!(
+                "{}: {} distinct labels in {} documents (fewer than 2 per label): is --label-field \
+                 \"{}\" an id column? Every label gets its own clauses, so memory and time grow with it",
+                path.display(),
+                distinct.len(),
+                data.len(),
+                self.label_field
+            ));
+        }
         Ok(data)
     }
 }
@@ -167,8 +188,11 @@ impl FeaturizerArgs {
     /// given (for commands without automatic settings).
     pub fn config(&self) -> Result<FeaturizerConfig> {
         let ngrams = self.ngrams.unwrap_or(DEFAULT_NGRAMS);
-        if !(1..=5).contains(&ngrams) {
-            bail!("--ngrams must be between 1 and 5, got {ngrams}");
+        if !(1..=tsetlin::featurize::TokenizerConfig::MAX_NGRAM).contains(&ngrams) {
+            bail!(
+                "--ngrams must be between 1 and {}, got {ngrams}",
+                tsetlin::featurize::TokenizerConfig::MAX_NGRAM
+            );
         }
         if self.min_df == 0 {
             bail!("--min-df must be at least 1");
@@ -420,6 +444,14 @@ impl RunArgs {
         if let (Some(note), Some(_)) = (resolved.note, self.device) {
             log.info(&format!("device: {note}"));
         }
+        if tsetlin_core::backend::cap_threads(self.threads) < self.threads {
+            log.warn(&format!(
+                "--threads {} is more than {} per core; using {}",
+                self.threads,
+                tsetlin_core::backend::MAX_THREADS_PER_CORE,
+                tsetlin_core::backend::cap_threads(self.threads)
+            ));
+        }
         set_threads(self.threads);
         Ok(())
     }
@@ -429,7 +461,7 @@ impl RunArgs {
 pub fn set_threads(threads: usize) {
     // An error only means the pool was already built (tests, repeated calls): harmless.
     let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(tsetlin_core::backend::cap_threads(threads))
         .build_global();
 }
 

@@ -32,6 +32,10 @@ fn open_maybe_archive(path: &Path) -> Result<Box<dyn Read>> {
     )
 }
 
+/// The largest archive member read into memory (the feature-level sets are tens of MB; a
+/// decompression bomb must not exhaust memory).
+const MAX_MEMBER_BYTES: u64 = 4 << 30;
+
 /// Decompresses and unpacks `stream` according to `name`'s extensions.
 fn unwrap_stream(
     origin: &str,
@@ -69,8 +73,16 @@ fn unwrap_stream(
                 .unwrap_or_default();
             let mut buf = Vec::new();
             entry
+                .by_ref()
+                .take(MAX_MEMBER_BYTES + 1)
                 .read_to_end(&mut buf)
                 .with_context(|| format!("{origin}: cannot read the archive member {member}"))?;
+            if buf.len() as u64 > MAX_MEMBER_BYTES {
+                bail!(
+                    "{origin}: the archive member {member} is larger than {} MiB, the most a feature file may hold",
+                    MAX_MEMBER_BYTES >> 20
+                );
+            }
             return unwrap_stream(
                 &format!("{origin}/{member}"),
                 &member,
@@ -94,7 +106,10 @@ pub struct FeatureData {
 
 /// Reads whitespace-separated 0/1 rows, the last value of each line being the label.
 pub fn read_dense01(path: &Path) -> Result<FeatureData> {
-    let reader = BufReader::new(open_maybe_archive(path)?);
+    let reader = BufReader::new(tsetlin::io::LineLimit::new(
+        open_maybe_archive(path)?,
+        tsetlin::io::MAX_LINE_BYTES,
+    ));
     let mut rows: Vec<Vec<u32>> = Vec::new();
     let mut labels: Vec<String> = Vec::new();
     let mut width: Option<usize> = None;

@@ -1097,3 +1097,241 @@ fn the_cli_offers_the_engine_parameters_and_their_ranges() {
         assert_eq!(engine, accepted, "{flag} {value}: the engine disagrees");
     }
 }
+
+// --- Hostile and careless input: clean errors before any work, nothing clobbered. ---
+
+#[test]
+fn outputs_never_clobber_inputs() {
+    let train = write("clobber/train.jsonl", &tiny_jsonl());
+    let before = std::fs::read(&train).expect("corpus");
+    let err = fails(&["train", "--train", &train, "--model", &train, "-q"]);
+    assert!(err.contains("it is the input"), "{err}");
+    assert_eq!(
+        std::fs::read(&train).expect("corpus"),
+        before,
+        "the corpus survives"
+    );
+    // Through another spelling of the same file, too.
+    let other = format!("{}/../clobber/train.jsonl", p("clobber"));
+    let err = fails(&["train", "--train", &train, "--model", &other, "-q"]);
+    assert!(err.contains("it is the input"), "{err}");
+
+    let model = p("demo/model.tsetlin");
+    let model_bytes = std::fs::read(&model).expect("model");
+    let err = fails(&["report", "--model", &model, "--out", &model]);
+    assert!(err.contains("it is the input"), "{err}");
+    assert_eq!(std::fs::read(&model).expect("model"), model_bytes);
+}
+
+#[test]
+fn output_locations_are_checked_before_training() {
+    let train = write("outloc/train.jsonl", &tiny_jsonl());
+    let folder = p("outloc");
+    let started = std::time::Instant::now();
+    let err = fails(&["train", "--train", &train, "--model", &folder, "-q"]);
+    assert!(err.contains("is a directory"), "{err}");
+    let err = fails(&[
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &p("outloc/missing/m.tsetlin"),
+        "-q",
+    ]);
+    assert!(err.contains("does not exist"), "{err}");
+    // Refused before the settings search (which takes seconds even on this corpus).
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[cfg(unix)]
+#[test]
+fn saving_never_follows_a_planted_link() {
+    let train = write("link/train.jsonl", &tiny_jsonl());
+    let victim = write("link/victim.txt", "precious");
+    let model = p("link/shared.tsetlin");
+    // The name an older version wrote its temporary file under.
+    std::os::unix::fs::symlink(&victim, format!("{model}.tmp")).expect("symlink");
+    let mut args = vec!["train", "--train", &train, "--model", &model];
+    args.extend_from_slice(FAST);
+    ok(&args);
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "precious"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(p("link"))
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") && n != "shared.tsetlin.tmp")
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn demo_refuses_to_overwrite_without_force() {
+    let out = p("demo-again");
+    let args = [
+        "demo",
+        "--threads",
+        "1",
+        "--train-size",
+        "200",
+        "--test-size",
+        "50",
+        "--epochs",
+        "2",
+        "--out",
+        &out,
+        "-q",
+    ];
+    ok(&args);
+    let err = fails(&args);
+    assert!(err.contains("--force"), "{err}");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    ok(&forced);
+    let err = fails(&["demo", "--train-size", "1000000000000", "-q"]);
+    assert!(err.contains("at most"), "{err}");
+}
+
+#[test]
+fn a_line_without_end_is_refused_naming_the_line() {
+    let mut corpus = tiny_jsonl();
+    corpus.push_str(&"x".repeat(5000));
+    let train = write("longline/train.jsonl", &corpus);
+    let model = p("longline/m.tsetlin");
+    let mut args = vec![
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &model,
+        "--max-line-bytes",
+        "1000",
+    ];
+    args.extend_from_slice(FAST);
+    let err = fails(&args);
+    assert!(err.contains("line 41 is longer than 1000 bytes"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_record() {
+    let train = write("bom/train.jsonl", &format!("\u{feff}{}", tiny_jsonl()));
+    let model = p("bom/m.tsetlin");
+    let mut args = vec![
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &model,
+        "--json",
+        "--valid-fraction",
+        "0",
+    ];
+    args.extend_from_slice(FAST);
+    let v = json(&args);
+    assert_eq!(v["train_documents"], 40, "{v:#}");
+}
+
+#[test]
+fn fold_counts_are_checked_against_the_data() {
+    let data = write("folds/data.jsonl", &tiny_jsonl());
+    let err = fails(&[
+        "bench",
+        "--data",
+        &data,
+        "--cv",
+        "300",
+        "--methods",
+        "multinomial-nb",
+        "-q",
+    ]);
+    assert!(err.contains("smallest class has 20"), "{err}");
+}
+
+#[test]
+fn a_machine_larger_than_the_memory_limit_is_refused_before_allocating() {
+    let train = write("huge/train.jsonl", &tiny_jsonl());
+    let o = Command::new(BIN)
+        .env("TSETLIN_MAX_MEMORY", "1G")
+        .args([
+            "train",
+            "--train",
+            &train,
+            "--model",
+            &p("huge/m.tsetlin"),
+            "--no-auto",
+            "--clauses",
+            "1000000000000",
+            "--epochs",
+            "1",
+            "-q",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("would need") && err.contains("TSETLIN_MAX_MEMORY=1G"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn absurd_thread_counts_are_capped_with_a_warning() {
+    let train = write("threads/train.jsonl", &tiny_jsonl());
+    let model = p("threads/m.tsetlin");
+    let mut args = vec!["train", "--train", &train, "--model", &model];
+    args.extend_from_slice(FAST);
+    let at = args
+        .iter()
+        .position(|a| *a == "--threads")
+        .expect("FAST sets threads")
+        + 1;
+    args[at] = "100000";
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("more than 4 per core"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The body of a framed file (magic, version, CRC-32, body) with the CRC made valid again.
+fn reframe(bytes: &mut [u8]) {
+    let crc = crc32fast::hash(&bytes[16..]);
+    bytes[12..16].copy_from_slice(&crc.to_le_bytes());
+}
+
+#[test]
+fn crafted_classifier_headers_are_refused_with_a_valid_checksum() {
+    let model = p("demo/model.tsetlin");
+    let bytes = std::fs::read(&model).expect("model");
+    let header_len = u32::from_le_bytes(bytes[16..20].try_into().expect("4 bytes")) as usize;
+    let header = String::from_utf8(bytes[20..20 + header_len].to_vec()).expect("JSON header");
+    let craft = |name: &str, from: &str, to: &str| -> String {
+        assert!(header.contains(from), "{from} not in the header");
+        let edited = header.replacen(from, to, 1);
+        let mut out = bytes[..16].to_vec();
+        out.extend_from_slice(&(edited.len() as u32).to_le_bytes());
+        out.extend_from_slice(edited.as_bytes());
+        out.extend_from_slice(&bytes[20 + header_len..]);
+        reframe(&mut out);
+        let path = p(&format!("crafted/{name}.tsetlin"));
+        std::fs::create_dir_all(p("crafted")).expect("mkdir");
+        std::fs::write(&path, out).expect("write");
+        path
+    };
+    let ngram = craft(
+        "ngram",
+        "\"ngram_max\":1",
+        "\"ngram_max\":1000000000000000000",
+    );
+    let err = fails(&["rules", "--model", &ngram]);
+    assert!(err.contains("ngram_max must be between 1 and 5"), "{err}");
+    let unsorted = craft("labels", "\"names\":[\"allergy\"", "\"names\":[\"zzz\"");
+    let err = fails(&["rules", "--model", &unsorted]);
+    assert!(err.contains("not sorted and distinct"), "{err}");
+}

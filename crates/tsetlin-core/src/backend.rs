@@ -350,12 +350,23 @@ fn refresh<K: PartialEq + Copy, T>(slot: &mut Option<(K, T)>, key: K, draw: impl
     }
 }
 
+/// Most threads per available core that a pool gets: more only adds switching, and a typo
+/// (`--threads 100000`) must not try to create that many threads.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// `threads` capped at [`MAX_THREADS_PER_CORE`] per available core (0, all cores, stays 0).
+/// Callers that talk to a user warn when the result is smaller than what was asked.
+pub fn cap_threads(threads: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    threads.min(cores.saturating_mul(MAX_THREADS_PER_CORE))
+}
+
 fn build_thread_pool(threads: usize) -> Result<Option<Arc<rayon::ThreadPool>>> {
     if threads == 0 {
         return Ok(None);
     }
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(cap_threads(threads))
         .build()
         .map(|p| Some(Arc::new(p)))
         .map_err(|e| TmError::InvalidParameter {

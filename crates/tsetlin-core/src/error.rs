@@ -42,6 +42,23 @@ pub enum TmError {
         /// Number of classes of the machine.
         n_classes: usize,
     },
+    /// The settings ask for more memory than the limit (see [`crate::memory`]).
+    #[error(
+        "a machine of {what} would need {} of memory, more than the limit of {} ({source_of_limit}); \
+         use fewer clauses, classes or features, or raise the limit with TSETLIN_MAX_MEMORY (e.g. 64G)",
+        crate::memory::human(*needed),
+        crate::memory::human(*limit)
+    )]
+    TooLarge {
+        /// The sizes, in words ("3 classes x 10^8 clauses over 5,000 features").
+        what: String,
+        /// Estimated bytes.
+        needed: u128,
+        /// The limit in bytes.
+        limit: u128,
+        /// Where the limit comes from.
+        source_of_limit: String,
+    },
     /// A model file could not be decoded.
     #[error("model file: {0}")]
     Format(String),

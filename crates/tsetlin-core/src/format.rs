@@ -19,7 +19,8 @@
 //!
 //! The checksum only proves the file was not damaged by accident, so the decoder also checks
 //! what a crafted file could lie about: the sizes the header declares must match the bytes that
-//! follow before anything is allocated, and no padding bit of a state plane may be set.
+//! follow before anything is allocated, no padding bit of a state plane may be set, and every
+//! clause weight must be one that training can produce.
 
 use std::io::Write;
 use std::path::Path;
@@ -121,6 +122,21 @@ impl Model {
             rest = &rest[plane_bytes..];
             for (w, chunk) in bank.weights.iter_mut().zip(rest.chunks_exact(4)) {
                 *w = read_u32(chunk, 0);
+            }
+            // Training keeps every weight at 1 or more, and at exactly 1 without weighting.
+            if let Some(w) = bank
+                .weights
+                .iter()
+                .find(|&&w| w == 0 || (!params.weighted && w != 1))
+            {
+                return Err(TmError::Format(format!(
+                    "a clause weight of {w} is impossible for a{} machine",
+                    if params.weighted {
+                        " weighted"
+                    } else {
+                        "n unweighted"
+                    }
+                )));
             }
             rest = &rest[weight_bytes..];
             if with_deferred {
@@ -240,16 +256,81 @@ pub fn unframe<'a>(bytes: &'a [u8], magic: &[u8; 8], kind: &str, newest: u32) ->
     Ok(Frame { version, body })
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+/// Writes `bytes` to `path` atomically (see [`AtomicFile`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = std::path::PathBuf::from(tmp);
-    let mut file = std::fs::File::create(&tmp)?;
+    let mut file = AtomicFile::create(path)?;
     file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+    file.commit()
+}
+
+/// A file written in full or not at all: the bytes go to a temporary file created exclusively
+/// (a fresh, unpredictable name, never following a planted symlink) in the target's folder,
+/// which [`AtomicFile::commit`] syncs and renames over `path`. Dropped without a commit (an
+/// error, a panic, Ctrl-C unwinding), the temporary file is removed and `path` is untouched.
+/// Every file the project writes goes through it.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`. Fails at once when `path` is a directory or its folder cannot
+    /// take a new file, so callers can check an output location before long work.
+    pub fn create(path: &Path) -> Result<Self> {
+        if path.is_dir() {
+            return Err(TmError::Io(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                format!("{} is a directory, not a file", path.display()),
+            )));
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // The temporary file is private by default; the result gets the target's permissions
+        // if it exists, else the usual ones of a new file.
+        #[cfg(unix)]
+        let permissions = {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(path)
+                .map(|m| m.permissions())
+                .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644))
+        };
+        #[cfg(unix)]
+        builder.permissions(permissions);
+        let tmp = builder.tempfile_in(dir)?;
+        Ok(Self {
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Flushes, syncs and renames the temporary file over the target.
+    pub fn commit(self) -> Result<()> {
+        self.tmp.as_file().sync_all()?;
+        self.tmp
+            .persist(&self.path)
+            .map_err(|e| TmError::Io(e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
 }
 
 /// Refuses a header whose declared sizes do not match the `available` bytes after it, before
@@ -263,8 +344,12 @@ fn check_declared_size(params: &Params, with_deferred: bool, available: usize) -
         } else {
             0
         };
-    let declared = params.n_classes as u128 * params.n_clauses as u128 * per_clause_bytes;
-    if declared != available as u128 {
+    // Checked: 2^63 classes x 2^63 clauses would wrap to 0 and pass for an empty body.
+    let declared = (params.n_classes as u128)
+        .checked_mul(params.n_clauses as u128)
+        .and_then(|n| n.checked_mul(per_clause_bytes));
+    if declared != Some(available as u128) {
+        let declared = declared.map_or("more than 2^128".to_string(), |d| d.to_string());
         return Err(TmError::Format(format!(
             "the header declares {} classes x {} clauses over {} features ({declared} bytes of \
              state), but {available} bytes follow",

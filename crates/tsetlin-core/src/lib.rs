@@ -33,6 +33,7 @@ pub mod error;
 mod feedback;
 pub mod format;
 pub mod machine;
+pub mod memory;
 pub mod model;
 pub mod params;
 pub mod rng;

@@ -41,6 +41,7 @@ impl Model {
     /// A fresh model: every automaton at state `N`, every weight 1.
     pub fn new(params: Params) -> Result<Self> {
         params.validate()?;
+        crate::memory::check(&params)?;
         let banks = (0..params.n_classes)
             .map(|_| ClauseBank::new(params.n_clauses, params.n_features, params.state_bits))
             .collect();

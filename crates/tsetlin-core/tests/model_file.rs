@@ -140,4 +140,21 @@ fn crafted_files_are_refused() {
     padded[word + 7] |= 0x10;
     let err = TsetlinMachine::from_bytes(&with_valid_checksum(padded)).expect_err("refused");
     assert!(err.to_string().contains("beyond the last feature"), "{err}");
+    // Sizes whose product wraps to 0 (2^63 x 2^63) over an empty body.
+    let mut wrap = tm.params().clone();
+    wrap.n_classes = 1 << 63;
+    wrap.n_clauses = 1 << 63;
+    let header = postcard::to_stdvec(&(wrap, tm.steps(), 3u64)).expect("header");
+    let mut crafted = bytes[..16].to_vec();
+    crafted.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    crafted.extend_from_slice(&header);
+    let err = TsetlinMachine::from_bytes(&with_valid_checksum(crafted)).expect_err("refused");
+    assert!(err.to_string().contains("more than 2^128"), "{err}");
+    // A clause weight of 0, which training never produces (20 clauses of 8 planes x 4 words
+    // come before class 0's weights).
+    let mut zero = bytes.clone();
+    let weight = 20 + old_len + 20 * 8 * 4 * 8;
+    zero[weight..weight + 4].copy_from_slice(&0u32.to_le_bytes());
+    let err = TsetlinMachine::from_bytes(&with_valid_checksum(zero)).expect_err("refused");
+    assert!(err.to_string().contains("clause weight of 0"), "{err}");
 }

@@ -327,10 +327,8 @@ impl TextClassifier {
     /// Saves to `path` (atomically: a temporary file, then a rename).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        tsetlin_core::format::write_atomically(path, &self.to_bytes()?).map_err(|e| match e {
-            tsetlin_core::TmError::Io(source) => Error::io(path, source),
-            other => Error::Core(other),
-        })
+        tsetlin_core::format::write_atomically(path, &self.to_bytes()?)
+            .map_err(|e| Error::core_at(path, e))
     }
 
     /// Loads from `path`.

@@ -86,6 +86,14 @@ impl Error {
         }
     }
 
+    /// An engine error met while reading or writing `path`: its I/O errors name the file.
+    pub(crate) fn core_at(path: impl Into<PathBuf>, e: tsetlin_core::TmError) -> Self {
+        match e {
+            tsetlin_core::TmError::Io(source) => Error::io(path, source),
+            other => Error::Core(other),
+        }
+    }
+
     /// Builds an [`Error::Parse`] for `path` at 1-based `line`.
     pub(crate) fn parse(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
         Error::Parse {

@@ -2,6 +2,7 @@
 //! search (validation on training data only), `train --valid-fraction`, `bench --cv` and
 //! `export-features --cv`, so that every caller cuts data the same way.
 
+use crate::error::{Error, Result};
 use crate::rng::SplitMix64;
 
 /// Row indices of each class, shuffled with `seed`.
@@ -50,6 +51,32 @@ pub fn stratified_folds(y: &[u32], k: usize, seed: u64) -> Vec<usize> {
     fold
 }
 
+/// Checks that `k` stratified folds of the labels `y` are all meaningful: at least 2, and no
+/// more than the documents of the smallest class, so every fold holds every class (with more
+/// folds, some would hold none of a class, or nothing at all, and score as 0 %).
+pub fn check_fold_count(y: &[u32], k: usize) -> Result<()> {
+    if k < 2 {
+        return Err(Error::InvalidInput(format!(
+            "cross-validation needs at least 2 folds, got {k}"
+        )));
+    }
+    let n_classes = y.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut counts = vec![0usize; n_classes];
+    for &c in y {
+        counts[c as usize] += 1;
+    }
+    let smallest = counts.iter().copied().filter(|&n| n > 0).min().unwrap_or(0);
+    if k > smallest {
+        return Err(Error::InvalidInput(format!(
+            "{k} folds need at least {k} documents of every class, but the smallest class has \
+             {smallest} (of {} documents); use --cv {} or fewer",
+            y.len(),
+            smallest.max(2)
+        )));
+    }
+    Ok(())
+}
+
 /// The (training, held-out) row indices of fold `f` of `folds` (from [`stratified_folds`]).
 pub fn fold_rows(folds: &[usize], f: usize) -> (Vec<usize>, Vec<usize>) {
     let mut train = Vec::new();
@@ -67,6 +94,16 @@ pub fn fold_rows(folds: &[usize], f: usize) -> (Vec<usize>, Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_count_is_bounded_by_the_smallest_class() {
+        let y = [0, 0, 0, 1, 1, 1, 1, 2, 2, 2];
+        assert!(check_fold_count(&y, 3).is_ok());
+        let err = check_fold_count(&y, 4).expect_err("4 folds of a 3-document class");
+        assert!(err.to_string().contains("smallest class has 3"), "{err}");
+        assert!(check_fold_count(&y, 1).is_err());
+        assert!(check_fold_count(&[], 2).is_err());
+    }
 
     #[test]
     fn holdout_is_stratified_and_keeps_every_class() {

@@ -446,6 +446,8 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
                 names.len(),
                 a.run.seed
             ));
+            tsetlin::split::check_fold_count(&y, k)
+                .with_context(|| format!("--cv {k} on {}", path.display()))?;
             let fold = data::stratified_folds(&y, k, a.run.seed);
             let mut runs: Vec<Vec<Run>> = vec![Vec::new(); a.methods.len()];
             let mut width = 0;

@@ -3,7 +3,6 @@
 //! checks which planted rules the machine recovered.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -55,6 +54,10 @@ pub struct DemoArgs {
     /// try the other commands on.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace the files of an earlier demo in --out (without it, the demo refuses to
+    /// overwrite any of them).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -120,23 +123,46 @@ fn recovers(clf: &TextClassifier, rule: &Rule, p: &PlantedRule) -> bool {
 
 /// Writes a corpus as JSON lines.
 fn write_jsonl(path: &Path, data: &tsetlin::io::Dataset) -> Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut w = std::io::BufWriter::new(file);
+    let mut bytes = Vec::new();
     for (t, l) in data.texts.iter().zip(&data.labels) {
-        serde_json::to_writer(&mut w, &serde_json::json!({ "text": t, "label": l }))?;
-        w.write_all(b"\n")?;
+        serde_json::to_writer(&mut bytes, &serde_json::json!({ "text": t, "label": l }))?;
+        bytes.push(b'\n');
     }
-    w.flush()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    super::write_output(path, &bytes)
 }
+
+/// The files `--out` receives.
+const OUT_FILES: [&str; 3] = ["train.jsonl", "test.jsonl", "model.tsetlin"];
+
+/// The demo's own size limit: enough for any demonstration, and a typo such as
+/// `--train-size 1000000000000` is refused instead of running until killed.
+const MAX_DEMO_NOTES: usize = 1_000_000;
 
 /// Runs `tsetlin demo`.
 pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
     crate::args::set_threads(a.threads);
     if a.train_size < 100 || a.test_size == 0 || a.epochs == 0 {
         anyhow::bail!("the demo needs --train-size >= 100, --test-size >= 1 and --epochs >= 1");
+    }
+    if a.train_size > MAX_DEMO_NOTES || a.test_size > MAX_DEMO_NOTES {
+        anyhow::bail!(
+            "the demo generates at most {MAX_DEMO_NOTES} notes per split (--train-size {}, --test-size {}); train on your own corpus with `tsetlin train` for more",
+            a.train_size,
+            a.test_size
+        );
+    }
+    if let Some(dir) = &a.out {
+        let existing: Vec<&str> = OUT_FILES
+            .into_iter()
+            .filter(|f| dir.join(f).exists())
+            .collect();
+        if !existing.is_empty() && !a.force {
+            anyhow::bail!(
+                "{} already holds {} from an earlier run; pass --force to replace them, or choose another --out",
+                dir.display(),
+                existing.join(", ")
+            );
+        }
     }
     let train = synth::clinical_notes(a.train_size, a.seed);
     let test = synth::clinical_notes(a.test_size, a.seed.wrapping_add(1_000_003));
@@ -228,9 +254,9 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            write_jsonl(&dir.join("train.jsonl"), &train)?;
-            write_jsonl(&dir.join("test.jsonl"), &test)?;
-            let model = dir.join("model.tsetlin");
+            write_jsonl(&dir.join(OUT_FILES[0]), &train)?;
+            write_jsonl(&dir.join(OUT_FILES[1]), &test)?;
+            let model = dir.join(OUT_FILES[2]);
             clf.save(&model)
                 .with_context(|| format!("cannot save the model to {}", model.display()))?;
             Some(dir.display().to_string())

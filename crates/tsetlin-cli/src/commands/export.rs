@@ -80,6 +80,8 @@ fn export_split(a: &ExportArgs, train_path: &Path, test_path: &Path, log: &Log) 
 fn export_folds(a: &ExportArgs, path: &Path, k: usize, log: &Log) -> Result<()> {
     let config = a.features.config()?;
     let (source, y, labels) = FoldSource::read(path, a.features_format, &a.reader, &config, log)?;
+    tsetlin::split::check_fold_count(&y, k)
+        .with_context(|| format!("--cv {k} on {}", path.display()))?;
     let fold = data::stratified_folds(&y, k, a.seed);
     create_dir(&a.out)?;
     for f in 0..k {
@@ -112,5 +114,5 @@ fn create_dir(dir: &Path) -> Result<()> {
 fn write_lines(path: &Path, lines: &[String]) -> Result<()> {
     let mut s = lines.join("\n");
     s.push('\n');
-    std::fs::write(path, s).with_context(|| format!("cannot write {}", path.display()))
+    super::write_output(path, s.as_bytes())
 }

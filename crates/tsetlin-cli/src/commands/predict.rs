@@ -30,6 +30,9 @@ pub struct PredictArgs {
     /// Decode the input as Latin-1 instead of UTF-8.
     #[arg(long)]
     pub latin1: bool,
+    /// The longest input line (bytes); a longer one is an error naming the line.
+    #[arg(long, default_value_t = tsetlin::io::MAX_LINE_BYTES)]
+    pub max_line_bytes: usize,
     /// Threads for prediction (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -58,8 +61,11 @@ pub fn run(a: PredictArgs, _log: &Log) -> Result<()> {
         .as_ref()
         .map_or("<stdin>".to_string(), |p| p.display().to_string());
     let input: Box<dyn BufRead> = match &a.file {
-        None => Box::new(BufReader::new(std::io::stdin().lock())),
-        Some(p) => tsetlin::io::open(p)?,
+        None => Box::new(BufReader::new(tsetlin::io::LineLimit::new(
+            std::io::stdin().lock(),
+            a.max_line_bytes,
+        ))),
+        Some(p) => tsetlin::io::open_with_limit(p, a.max_line_bytes)?,
     };
     let encoding = if a.latin1 {
         Encoding::Latin1

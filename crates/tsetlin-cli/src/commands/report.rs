@@ -48,7 +48,10 @@ pub struct ReportArgs {
 
 /// Runs `tsetlin report`.
 pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
-    super::check_writable_parent(&a.out, "report")?;
+    let inputs: Vec<&std::path::Path> = std::iter::once(a.model.as_path())
+        .chain(a.data.as_deref())
+        .collect();
+    super::check_output(&a.out, "report", &inputs)?;
     let clf = super::load_model(&a.model)?;
     let data = match &a.data {
         Some(p) => {
@@ -304,7 +307,7 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         ReportFormat::Html => rep::render_html(&report),
         ReportFormat::Json => rep::to_json(&report),
     };
-    std::fs::write(&a.out, body).with_context(|| format!("cannot write {}", a.out.display()))?;
+    super::write_output(&a.out, body.as_bytes())?;
     log.info(&format!(
         "wrote {} ({} rules, {} documents)",
         a.out.display(),

@@ -75,7 +75,11 @@ pub fn run(a: SimplifyArgs, log: &Log) -> Result<()> {
             a.tolerance
         );
     }
-    super::check_writable_parent(&a.out, "simplified model")?;
+    let inputs: Vec<&std::path::Path> = [a.model.as_path(), a.data.as_path()]
+        .into_iter()
+        .chain(a.valid.as_deref())
+        .collect();
+    super::check_output(&a.out, "simplified model", &inputs)?;
     crate::args::set_threads(a.threads);
     let mut clf = super::load_model(&a.model)?;
     clf.machine.set_threads(a.threads)?;

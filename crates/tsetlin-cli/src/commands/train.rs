@@ -133,7 +133,12 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     if a.early_stop.is_some() && a.valid.is_none() && fraction == 0.0 {
         bail!("--early-stop needs a validation set (--valid FILE or --valid-fraction F); it never selects the model on --test");
     }
-    super::check_writable_parent(&a.model, "model")?;
+    let inputs: Vec<&std::path::Path> = std::iter::once(a.train.as_path())
+        .chain(a.test.as_deref())
+        .chain(a.valid.as_deref())
+        .chain(a.auto.settings_from.as_deref())
+        .collect();
+    super::check_output(&a.model, "model", &inputs)?;
     let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
 
     let mut train = a.reader.read(&a.train, "training", log)?;
@@ -174,13 +179,21 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         };
         if fraction > 0.0 {
             let (kept, held) = holdout(&train, fraction, a.run.seed);
-            log.info(&format!(
-                "holding out {} of {} training documents for validation (--valid-fraction {fraction})",
-                held.len(),
-                train.len()
-            ));
-            valid = Some(held);
-            train = kept;
+            if held.is_empty() {
+                // Every class keeps its last document, so a tiny corpus may hold none out.
+                log.warn(&format!(
+                    "too few documents ({}) to hold out {fraction} for validation: training without validation",
+                    train.len()
+                ));
+            } else {
+                log.info(&format!(
+                    "holding out {} of {} training documents for validation (--valid-fraction {fraction})",
+                    held.len(),
+                    train.len()
+                ));
+                valid = Some(held);
+                train = kept;
+            }
         }
         log.info("building features ...");
         let (mut clf, x, y, settings) = tune::prepare_text(

@@ -62,7 +62,9 @@ pub fn run(a: TuneArgs, log: &Log) -> Result<()> {
     }
     let config = a.features.config()?;
     if let Some(out) = &a.out {
-        super::check_writable_parent(out, "output")?;
+        for ext in ["json", "md"] {
+            super::check_output(&out.with_extension(ext), "search table", &[&a.train])?;
+        }
     }
     let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
     let stop = training::interrupt_flag(log);
@@ -104,10 +106,8 @@ pub fn run(a: TuneArgs, log: &Log) -> Result<()> {
     if let Some(out) = &a.out {
         let json_path = out.with_extension("json");
         let md_path = out.with_extension("md");
-        std::fs::write(&json_path, serde_json::to_vec_pretty(&result)?)
-            .with_context(|| format!("cannot write {}", json_path.display()))?;
-        std::fs::write(&md_path, &markdown)
-            .with_context(|| format!("cannot write {}", md_path.display()))?;
+        super::write_output(&json_path, &serde_json::to_vec_pretty(&result)?)?;
+        super::write_output(&md_path, markdown.as_bytes())?;
         log.info(&format!(
             "wrote {} and {}",
             json_path.display(),

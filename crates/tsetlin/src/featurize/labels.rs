@@ -7,8 +7,28 @@ use crate::error::{Error, Result};
 /// The classes of a task: label strings in sorted order, class id = position. Sorting makes
 /// the ids independent of the order documents appear in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StoredLabels")]
 pub struct LabelSet {
     names: Vec<String>,
+}
+
+/// A label set as stored, before [`LabelSet`]'s invariant is checked.
+#[derive(Deserialize)]
+struct StoredLabels {
+    names: Vec<String>,
+}
+
+impl TryFrom<StoredLabels> for LabelSet {
+    type Error = String;
+
+    /// A stored label set is untrusted input: lookups rely on the names being sorted and
+    /// distinct.
+    fn try_from(s: StoredLabels) -> std::result::Result<Self, String> {
+        if s.names.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("the class labels are not sorted and distinct".to_string());
+        }
+        Ok(Self { names: s.names })
+    }
 }
 
 impl LabelSet {

@@ -58,7 +58,7 @@ pub struct FeatureMatch {
 /// A fitted vocabulary: feature id `i` is the presence of term `feature_names()[i]`.
 /// Features are in alphabetical (byte-wise) order of their terms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "FeaturizerData", into = "FeaturizerData")]
+#[serde(try_from = "FeaturizerData", into = "FeaturizerData")]
 pub struct Featurizer {
     config: FeaturizerConfig,
     names: Vec<String>,
@@ -73,9 +73,22 @@ struct FeaturizerData {
     feature_names: Vec<String>,
 }
 
-impl From<FeaturizerData> for Featurizer {
-    fn from(d: FeaturizerData) -> Self {
-        Featurizer::from_parts(d.config, d.feature_names)
+impl TryFrom<FeaturizerData> for Featurizer {
+    type Error = String;
+
+    /// A stored featurizer is untrusted input (a crafted model file): its settings must be in
+    /// range and its terms distinct (a repeated term would silently map two features to one).
+    fn try_from(d: FeaturizerData) -> std::result::Result<Self, String> {
+        d.config.tokenizer.validate()?;
+        let f = Featurizer::from_parts(d.config, d.feature_names);
+        if f.index.len() != f.names.len() {
+            return Err(format!(
+                "the vocabulary repeats a term ({} terms, {} distinct)",
+                f.names.len(),
+                f.index.len()
+            ));
+        }
+        Ok(f)
     }
 }
 

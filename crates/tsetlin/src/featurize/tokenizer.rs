@@ -55,6 +55,24 @@ pub struct TokenizerConfig {
     pub strip_html_breaks: bool,
 }
 
+impl TokenizerConfig {
+    /// The longest n-gram the tokenizer makes: longer ones are almost never shared by two
+    /// documents, and the work per document grows with `n`.
+    pub const MAX_NGRAM: usize = 5;
+
+    /// Checks the settings (`ngram_max` in `1..=MAX_NGRAM`), or says what is wrong.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        if !(1..=Self::MAX_NGRAM).contains(&self.ngram_max) {
+            return Err(format!(
+                "ngram_max must be between 1 and {}, got {}",
+                Self::MAX_NGRAM,
+                self.ngram_max
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for TokenizerConfig {
     fn default() -> Self {
         Self {
@@ -128,7 +146,8 @@ impl TokenizerConfig {
                 text: t.clone(),
             })
             .collect();
-        for n in 2..=self.ngram_max.max(1) {
+        // No n-gram is longer than the text: the loop ends there whatever `ngram_max` says.
+        for n in 2..=self.ngram_max.max(1).min(tokens.len()) {
             for w in tokens.windows(n) {
                 let mut joined = String::with_capacity(w.iter().map(|t| t.2.len() + 1).sum());
                 for (i, t) in w.iter().enumerate() {

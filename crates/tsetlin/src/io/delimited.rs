@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{bad_line, decode, open, utf8_message, Dataset, ReadOptions};
+use super::{bad_line, decode, open_with_limit, utf8_message, Dataset, ReadOptions};
 use crate::error::{Error, Result};
 
 /// Reads a delimited file. CSV (`,`) uses RFC 4180 quoting; TSV (`\t`) treats quotes as
@@ -13,7 +13,7 @@ pub(super) fn read(path: &Path, options: &ReadOptions, delimiter: u8) -> Result<
         .delimiter(delimiter)
         .quoting(delimiter == b',')
         .has_headers(true)
-        .from_reader(open(path)?);
+        .from_reader(open_with_limit(path, options.max_line_bytes)?);
     let header = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => return Err(csv_error(path, e)),

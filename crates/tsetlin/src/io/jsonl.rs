@@ -4,12 +4,15 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{bad_line, decode, open, utf8_message, Dataset, ReadOptions};
+use super::{bad_line, decode, open_with_limit, utf8_message, Dataset, ReadOptions};
 use crate::error::{Error, Result};
+
+/// The byte-order mark that some editors put at the start of a UTF-8 file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads a JSON-lines corpus. Blank lines are ignored (they carry no record).
 pub(super) fn read(path: &Path, options: &ReadOptions) -> Result<Dataset> {
-    let mut reader = open(path)?;
+    let mut reader = open_with_limit(path, options.max_line_bytes)?;
     let mut data = Dataset::default();
     let mut buf = Vec::new();
     let mut line_no = 0;
@@ -23,6 +26,10 @@ pub(super) fn read(path: &Path, options: &ReadOptions) -> Result<Dataset> {
         line_no += 1;
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
+        }
+        if line_no == 1 && buf.starts_with(UTF8_BOM) {
+            // Written by some Windows tools; not part of the first record.
+            buf.drain(..UTF8_BOM.len());
         }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;

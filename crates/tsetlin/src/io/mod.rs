@@ -87,6 +87,8 @@ pub struct ReadOptions {
     pub label_field: String,
     /// The format; `None` means detect it with [`format_from_path`].
     pub format: Option<Format>,
+    /// The longest line accepted (bytes); a longer one is an error naming the line.
+    pub max_line_bytes: usize,
 }
 
 impl Default for ReadOptions {
@@ -97,6 +99,7 @@ impl Default for ReadOptions {
             text_field: "text".to_string(),
             label_field: "label".to_string(),
             format: None,
+            max_line_bytes: MAX_LINE_BYTES,
         }
     }
 }
@@ -158,21 +161,93 @@ pub fn gunzip<R: Read + 'static>(stream: R) -> Box<dyn Read> {
     Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(stream)))
 }
 
-/// Opens a file for reading, decompressing it when the name ends in `.gz`; errors name the
-/// file.
+/// Opens a text file for reading, decompressing it when the name ends in `.gz`; errors name
+/// the file. No line may be longer than [`MAX_LINE_BYTES`] (see [`LineLimit`]).
 pub fn open(path: &Path) -> Result<Box<dyn BufRead>> {
+    open_with_limit(path, MAX_LINE_BYTES)
+}
+
+/// [`open`] with a line-length limit of `max_line_bytes`.
+pub fn open_with_limit(path: &Path, max_line_bytes: usize) -> Result<Box<dyn BufRead>> {
+    Ok(Box::new(BufReader::new(LineLimit::new(
+        open_raw(path)?,
+        max_line_bytes,
+    ))))
+}
+
+/// Opens a file (decompressed when `.gz`) with no line structure assumed.
+fn open_raw(path: &Path) -> Result<Box<dyn Read>> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     Ok(if is_gzip_name(path) {
-        Box::new(BufReader::new(gunzip(file)))
+        gunzip(file)
     } else {
-        Box::new(BufReader::new(file))
+        Box::new(file)
     })
+}
+
+/// The longest line the readers accept by default (64 MiB: a thousand times a long clinical
+/// note). A longer line is almost always not text (`/dev/zero`, a binary file, a file with no
+/// line ends), and holding it whole would exhaust memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// A reader that fails with an `InvalidData` error naming the line when a line grows past
+/// `max` bytes, so that no reader above it ever holds more than that of one line.
+#[derive(Debug)]
+pub struct LineLimit<R> {
+    inner: R,
+    max: usize,
+    /// Bytes since the last line end.
+    current: usize,
+    /// 1-based number of the line being read.
+    line: usize,
+}
+
+impl<R: Read> LineLimit<R> {
+    /// Wraps `inner` with a limit of `max` bytes per line.
+    pub fn new(inner: R, max: usize) -> Self {
+        Self {
+            inner,
+            max,
+            current: 0,
+            line: 1,
+        }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut rest = &buf[..n];
+        loop {
+            let end = rest.iter().position(|&b| b == b'\n');
+            let len = end.unwrap_or(rest.len());
+            self.current = self.current.saturating_add(len);
+            if self.current > self.max {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} is longer than {} bytes (the limit: is this a text file? \
+                             --max-line-bytes raises it)",
+                        self.line, self.max
+                    ),
+                ));
+            }
+            match end {
+                Some(i) => {
+                    self.current = 0;
+                    self.line += 1;
+                    rest = &rest[i + 1..];
+                }
+                None => return Ok(n),
+            }
+        }
+    }
 }
 
 /// Reads a whole (possibly gzipped) file into bytes.
 pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    open(path)?
+    open_raw(path)?
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, e))?;
     Ok(buf)

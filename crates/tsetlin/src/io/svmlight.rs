@@ -7,6 +7,7 @@
 use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 
+use tsetlin_core::format::AtomicFile;
 use tsetlin_core::SparseRows;
 
 use super::open;
@@ -23,14 +24,14 @@ pub fn write_svmlight(path: impl AsRef<Path>, rows: &SparseRows, labels: &[u32])
             rows.n_rows()
         )));
     }
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut out: Box<dyn Write> = if super::is_gzip_name(path) {
-        Box::new(BufWriter::new(flate2::write::GzEncoder::new(
+    let file = AtomicFile::create(path).map_err(|e| Error::core_at(path, e))?;
+    let mut out = if super::is_gzip_name(path) {
+        Sink::Gzip(BufWriter::new(flate2::write::GzEncoder::new(
             file,
             flate2::Compression::default(),
         )))
     } else {
-        Box::new(BufWriter::new(file))
+        Sink::Plain(BufWriter::new(file))
     };
     let n_classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
     let mut write = || -> std::io::Result<()> {
@@ -46,11 +47,46 @@ pub fn write_svmlight(path: impl AsRef<Path>, rows: &SparseRows, labels: &[u32])
             }
             writeln!(out)?;
         }
-        out.flush()
+        Ok(())
     };
     write().map_err(|e| Error::io(path, e))?;
-    drop(out);
-    Ok(())
+    out.finish()
+        .map_err(|e| Error::io(path, e))?
+        .commit()
+        .map_err(|e| Error::core_at(path, e))
+}
+
+/// The svmlight writer's output: plain or gzip, over an atomic file.
+enum Sink {
+    Plain(BufWriter<AtomicFile>),
+    Gzip(BufWriter<flate2::write::GzEncoder<AtomicFile>>),
+}
+
+impl Sink {
+    /// Flushes every layer (the gzip trailer included, with its errors) and hands back the
+    /// file to commit.
+    fn finish(self) -> std::io::Result<AtomicFile> {
+        match self {
+            Sink::Plain(w) => w.into_inner().map_err(|e| e.into_error()),
+            Sink::Gzip(w) => w.into_inner().map_err(|e| e.into_error())?.finish(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Plain(w) => w.write(buf),
+            Sink::Gzip(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Plain(w) => w.flush(),
+            Sink::Gzip(w) => w.flush(),
+        }
+    }
 }
 
 /// Reads a file written by [`write_svmlight`] (or any libsvm file with 0-based ids and integer
