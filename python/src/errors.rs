@@ -2,7 +2,8 @@
 //! (the subclass matching the I/O error) or KeyboardInterrupt; never a panic.
 
 use pyo3::exceptions::{
-    PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyPermissionError, PyValueError,
+    PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyPermissionError, PyRuntimeError,
+    PyValueError,
 };
 use pyo3::prelude::*;
 use tsetlin_core::TmError;
@@ -35,6 +36,21 @@ pub(crate) fn text_err(e: tsetlin::Error) -> PyErr {
         tsetlin::Error::Core(core) => core_err(core),
         other => PyValueError::new_err(other.to_string()),
     }
+}
+
+/// Runs `f`, turning a panic (a bug: no input should reach one) into a RuntimeError that says
+/// so, instead of PyO3's `PanicException`, which `except Exception` does not catch.
+pub(crate) fn guarded<R>(f: impl FnOnce() -> R) -> PyResult<R> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        PyRuntimeError::new_err(format!(
+            "internal error in tsetlin (a bug; please report it with the input that caused it): {message}"
+        ))
+    })
 }
 
 pub(crate) fn value_error(message: impl Into<String>) -> PyErr {

@@ -12,7 +12,9 @@
 //!   runs on a short-lived local pool instead, so a forked child never waits on threads that
 //!   exist only in its parent;
 //! * engine errors become `ValueError` (bad parameters or data), `OSError` (I/O) or
-//!   `KeyboardInterrupt`; nothing panics across the boundary.
+//!   `KeyboardInterrupt`; nothing panics across the boundary: the engine's entry points run
+//!   under `errors::guarded`, so a bug that panics raises `RuntimeError`, not PyO3's
+//!   `PanicException` (which `except Exception` would miss).
 //!
 //! One module per concept: `errors` (Rust errors as Python exceptions), `convert` (data across
 //! the boundary), `threads` (local pools, fork safety, interruptible training), `params`

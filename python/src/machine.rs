@@ -11,7 +11,7 @@ use tsetlin_core::TsetlinMachine;
 use tsetlin_core::{Params, TmError};
 
 use crate::convert::{i64_bytes, read_u32s, rows_from};
-use crate::errors::{core_err, interrupted, io_error, text_err, value_error};
+use crate::errors::{core_err, guarded, interrupted, io_error, text_err, value_error};
 use crate::params::{params_dict, params_from_dict, parse_pinned, rule_dict, search_options};
 use crate::threads::{
     fit_interruptible, on_local_pool, ready_machine, run_interruptible, simplify_in_pool,
@@ -180,7 +180,9 @@ impl Machine {
         let x = rows_from(self.tm.n_features(), indptr, indices)?;
         ready_machine(&mut self.tm, &mut self.pid, &mut self.threads, threads)?;
         let tm = &self.tm;
-        let sums = py.detach(|| tm.class_sums(&x)).map_err(core_err)?;
+        let sums = py
+            .detach(|| guarded(|| tm.class_sums(&x)))?
+            .map_err(core_err)?;
         Ok(i64_bytes(py, &sums))
     }
 
@@ -293,7 +295,7 @@ impl Machine {
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
         Ok(Self::wrap(
-            TsetlinMachine::from_bytes(data).map_err(core_err)?,
+            guarded(|| TsetlinMachine::from_bytes(data))?.map_err(core_err)?,
         ))
     }
 
@@ -313,7 +315,7 @@ impl Machine {
     fn load(path: std::path::PathBuf) -> PyResult<Self> {
         let bytes = std::fs::read(&path)
             .map_err(|e| io_error(format!("{}: {e}", path.display()), e.kind()))?;
-        TsetlinMachine::from_bytes(&bytes)
+        guarded(|| TsetlinMachine::from_bytes(&bytes))?
             .map(Self::wrap)
             .map_err(|e| value_error(format!("{}: {e}", path.display())))
     }

@@ -13,7 +13,7 @@ use tsetlin::TextClassifier;
 use tsetlin_core::SparseRows;
 
 use crate::convert::{csr_bytes, i64_bytes};
-use crate::errors::{core_err, interrupted, text_err, value_error};
+use crate::errors::{core_err, guarded, interrupted, text_err, value_error};
 use crate::params::{featurizer_config, params_dict, parse_pinned, rule_dict, search_options};
 use crate::threads::{
     fit_interruptible, on_local_pool, ready_machine, resolve_threads, run_interruptible,
@@ -436,7 +436,9 @@ impl TextModel {
             threads,
         )?;
         let tm = &self.clf.machine;
-        let sums = py.detach(|| tm.class_sums(&x)).map_err(core_err)?;
+        let sums = py
+            .detach(|| guarded(|| tm.class_sums(&x)))?
+            .map_err(core_err)?;
         Ok(i64_bytes(py, &sums))
     }
 
@@ -503,7 +505,7 @@ impl TextModel {
     /// Decodes a classifier file.
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        TextClassifier::from_bytes(data, Path::new("<bytes>"))
+        guarded(|| TextClassifier::from_bytes(data, Path::new("<bytes>")))?
             .map(Self::wrap)
             .map_err(text_err)
     }
@@ -516,7 +518,7 @@ impl TextModel {
     /// Loads a classifier file.
     #[staticmethod]
     fn load(path: std::path::PathBuf) -> PyResult<Self> {
-        TextClassifier::load(&path)
+        guarded(|| TextClassifier::load(&path))?
             .map(Self::wrap)
             .map_err(text_err)
     }

@@ -15,7 +15,7 @@ use tsetlin::EpochRecord;
 use tsetlin_core::SparseRows;
 use tsetlin_core::TsetlinMachine;
 
-use crate::errors::{core_err, text_err, value_error};
+use crate::errors::{core_err, guarded, text_err, value_error};
 
 /// How often the calling thread looks at Python's signal handlers while a fit runs.
 pub(crate) const SIGNAL_POLL: Duration = Duration::from_millis(50);
@@ -37,7 +37,7 @@ pub(crate) fn on_local_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Sen
         .num_threads(resolve_threads(threads))
         .build()
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start worker threads: {e}")))?;
-    Ok(pool.install(f))
+    guarded(|| pool.install(f))
 }
 
 /// `simplify_checked` on a process-local pool, with its Python arguments checked by name:

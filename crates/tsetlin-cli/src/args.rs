@@ -103,6 +103,17 @@ impl FieldArgs {
         what: &str,
         log: &Log,
     ) -> Result<Dataset> {
+        #[cfg(unix)]
+        if std::fs::metadata(path).is_ok_and(|m| {
+            use std::os::unix::fs::FileTypeExt;
+            m.file_type().is_fifo()
+        }) {
+            // Opening a named pipe blocks until something writes to it: say why we wait.
+            log.warn(&format!(
+                "{} is a named pipe: waiting for a writer (Ctrl-C to stop)",
+                path.display()
+            ));
+        }
         let data = tsetlin::io::read_dataset(path, &self.options(format))
             .with_context(|| format!("cannot read the {what} data"))?;
         if !data.skipped.is_empty() {

@@ -285,3 +285,73 @@ impl FoldSource {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Bytes made of what the dense 0/1 format gives meaning to, plus arbitrary bytes.
+    fn dense_bytes() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            prop_oneof![
+                4 => Just(b'0'),
+                4 => Just(b'1'),
+                3 => Just(b' '),
+                2 => Just(b'\n'),
+                1 => Just(b'\t'),
+                1 => Just(b'x'),
+                1 => any::<u8>(),
+            ],
+            0..200,
+        )
+    }
+
+    proptest! {
+        // Structured fuzzing of the dense 0/1 reader (plain, gzip and tar): never a panic.
+        // TSETLIN_FUZZ_CASES sets the cases, as for the other targets (crates/tsetlin/tests/fuzz.rs).
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("TSETLIN_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+        #[test]
+        fn dense01_reader_never_panics(bytes in dense_bytes(), kind in 0u8..3) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = match kind {
+                0 => {
+                    let p = dir.path().join("d.txt");
+                    std::fs::write(&p, &bytes).expect("write");
+                    p
+                }
+                1 => {
+                    let p = dir.path().join("d.txt.gz");
+                    let mut gz = flate2::write::GzEncoder::new(
+                        std::fs::File::create(&p).expect("create"),
+                        flate2::Compression::fast(),
+                    );
+                    gz.write_all(&bytes).expect("gzip");
+                    gz.finish().expect("gzip");
+                    p
+                }
+                _ => {
+                    let p = dir.path().join("d.tar");
+                    let mut tar = tar::Builder::new(std::fs::File::create(&p).expect("create"));
+                    let mut header = tar::Header::new_gnu();
+                    header.set_size(bytes.len() as u64);
+                    header.set_mode(0o644);
+                    header.set_cksum();
+                    tar.append_data(&mut header, "d.txt", bytes.as_slice()).expect("tar");
+                    tar.finish().expect("tar");
+                    p
+                }
+            };
+            if let Ok(data) = read_dense01(&path) {
+                prop_assert_eq!(data.x.n_rows(), data.y.len());
+            }
+        }
+    }
+}

@@ -1335,3 +1335,56 @@ fn crafted_classifier_headers_are_refused_with_a_valid_checksum() {
     let err = fails(&["rules", "--model", &unsorted]);
     assert!(err.contains("not sorted and distinct"), "{err}");
 }
+
+#[test]
+fn predict_bounds_the_lines_it_reads_from_stdin() {
+    let mut child = Command::new(BIN)
+        .args([
+            "predict",
+            "--model",
+            &p("demo/model.tsetlin"),
+            "--max-line-bytes",
+            "100",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // A writer that stops when the reader has given up (a closed pipe is fine).
+    let _ = stdin.write_all(format!("{{\"text\": \"rash\"}}\n{}", "y".repeat(10_000)).as_bytes());
+    drop(stdin);
+    let o = child.wait_with_output().expect("wait");
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("line 2 is longer than 100 bytes"), "{err}");
+}
+
+#[test]
+fn an_id_column_read_as_the_label_gets_a_warning() {
+    let corpus: String = (0..300)
+        .map(|i| format!("{}\n", serde_json::json!({"text": format!("word{} common", i % 7), "label": format!("id{i}")})))
+        .collect();
+    let train = write("ids/train.jsonl", &corpus);
+    let o = run(&[
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &p("ids/m.tsetlin"),
+        "--no-auto",
+        "--clauses",
+        "2",
+        "--epochs",
+        "1",
+        "--threads",
+        "1",
+        "-q",
+    ]);
+    assert!(
+        stderr(&o).contains("300 distinct labels in 300 documents"),
+        "{}",
+        stderr(&o)
+    );
+}

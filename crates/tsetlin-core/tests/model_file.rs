@@ -157,4 +157,9 @@ fn crafted_files_are_refused() {
     zero[weight..weight + 4].copy_from_slice(&0u32.to_le_bytes());
     let err = TsetlinMachine::from_bytes(&with_valid_checksum(zero)).expect_err("refused");
     assert!(err.to_string().contains("clause weight of 0"), "{err}");
+    // Version 0 (the version field sits outside the checksum, so it is validated).
+    let mut v0 = bytes.clone();
+    v0[8..12].copy_from_slice(&0u32.to_le_bytes());
+    let err = TsetlinMachine::from_bytes(&v0).expect_err("refused");
+    assert!(err.to_string().contains("version 0 is not valid"), "{err}");
 }

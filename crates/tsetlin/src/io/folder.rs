@@ -37,7 +37,7 @@ pub(super) fn read(root: &Path, options: &ReadOptions) -> Result<Dataset> {
             if !file.is_file() {
                 continue;
             }
-            let bytes = read_all(&file)?;
+            let bytes = read_all(&file, options.max_line_bytes)?;
             match decode(&bytes, options.encoding) {
                 Ok(text) => {
                     data.labels.push(label.clone());
@@ -100,5 +100,18 @@ mod tests {
         assert_eq!(d.texts[0], "From: x\nnaïve\n");
         let empty = tempfile::tempdir().expect("tempdir");
         assert!(read_dataset(empty.path(), &ReadOptions::default()).is_err());
+    }
+
+    #[test]
+    fn a_document_longer_than_the_limit_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("a")).expect("mkdir");
+        std::fs::write(dir.path().join("a").join("big"), "x\n".repeat(600)).expect("write");
+        let opts = ReadOptions {
+            max_line_bytes: 1000,
+            ..ReadOptions::default()
+        };
+        let err = read_dataset(dir.path(), &opts).expect_err("too long");
+        assert!(err.to_string().contains("longer than 1000 bytes"), "{err}");
     }
 }

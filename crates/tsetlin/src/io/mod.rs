@@ -87,7 +87,8 @@ pub struct ReadOptions {
     pub label_field: String,
     /// The format; `None` means detect it with [`format_from_path`].
     pub format: Option<Format>,
-    /// The longest line accepted (bytes); a longer one is an error naming the line.
+    /// The longest line accepted (bytes), and the longest document of a folder-per-class
+    /// corpus; a longer one is an error naming the file and line.
     pub max_line_bytes: usize,
 }
 
@@ -244,12 +245,23 @@ impl<R: Read> Read for LineLimit<R> {
     }
 }
 
-/// Reads a whole (possibly gzipped) file into bytes.
-pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>> {
+/// Reads a whole (possibly gzipped) file into bytes; a file (decompressed) longer than `limit`
+/// bytes is an error, so that a decompression bomb cannot exhaust memory.
+pub(crate) fn read_all(path: &Path, limit: usize) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     open_raw(path)?
+        .take(limit as u64 + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, e))?;
+    if buf.len() > limit {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a document longer than {limit} bytes (--max-line-bytes raises the limit)"),
+            ),
+        ));
+    }
     Ok(buf)
 }
 
