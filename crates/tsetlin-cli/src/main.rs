@@ -57,6 +57,8 @@ enum Command {
     Bench(commands::bench::BenchArgs),
     /// Write the featurized train/test sets as SVMlight files (for other libraries).
     ExportFeatures(commands::export::ExportArgs),
+    /// Serve a classifier over HTTP (predict, explain, rules, metrics; hot reload).
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Report(a) => commands::report::run(a, &log),
         Command::Bench(a) => commands::bench::run(a, &log),
         Command::ExportFeatures(a) => commands::export::run(a, &log),
+        Command::Serve(a) => commands::serve::run(a, &log),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

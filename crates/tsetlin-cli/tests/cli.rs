@@ -1388,3 +1388,25 @@ fn an_id_column_read_as_the_label_gets_a_warning() {
         stderr(&o)
     );
 }
+
+#[test]
+fn serve_refuses_unsafe_or_broken_setups_before_listening() {
+    let model = p("demo/model.tsetlin");
+    let err = fails(&[
+        "serve", "--model", &model, "--host", "0.0.0.0", "--port", "0",
+    ]);
+    assert!(err.contains("without authentication"), "{err}");
+    let err = fails(&["serve", "--model", &p("nope.tsetlin"), "--port", "0"]);
+    assert!(err.contains("cannot serve"), "{err}");
+    let short = write("serve/key.txt", "short\n");
+    let err = fails(&[
+        "serve",
+        "--model",
+        &model,
+        "--port",
+        "0",
+        "--api-key-file",
+        &short,
+    ]);
+    assert!(err.contains("shorter than 16"), "{err}");
+}

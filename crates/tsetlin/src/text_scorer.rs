@@ -49,6 +49,14 @@ impl TextScorer {
         Ok(self.scorer.class_sums(&self.encode(texts))?)
     }
 
+    /// Class sums of one text on the calling thread, with no thread pool involved: the
+    /// single-request path of a server.
+    pub fn text_sums(&self, text: &str) -> Result<Vec<i64>> {
+        Ok(self
+            .scorer
+            .row_class_sums(&self.featurizer.transform_one(text))?)
+    }
+
     /// Predicted class index of each text.
     pub fn predict_ids<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<u32>> {
         Ok(self.scorer.predict(&self.encode(texts))?)

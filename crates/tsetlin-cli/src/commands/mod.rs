@@ -8,6 +8,7 @@ pub mod export;
 pub mod predict;
 pub mod report;
 pub mod rules;
+pub mod serve;
 pub mod simplify;
 pub mod train;
 pub mod tune;

@@ -1,0 +1,180 @@
+//! The request and response bodies of the API, and its one error shape.
+//!
+//! Every error is a JSON object `{"error": {"code": ..., "message": ...}}` with a 4xx/5xx
+//! status, including the ones the framework raises (a body that is not JSON, a wrong type, a
+//! body over the size limit): nothing answers with a bare text body, a stack trace or a path.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/predict` and `POST /v1/explain`: one text, or (predict only) a batch.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredictRequest {
+    /// One document.
+    pub text: Option<String>,
+    /// Several documents, answered in order.
+    pub texts: Option<Vec<String>>,
+}
+
+/// The prediction for one document.
+#[derive(Debug, Serialize)]
+pub struct Prediction {
+    /// The predicted label.
+    pub label: String,
+    /// Every class's sum of votes (the label has the largest).
+    pub class_sums: BTreeMap<String, i64>,
+}
+
+/// `POST /v1/predict` with `texts`.
+#[derive(Debug, Serialize)]
+pub struct BatchResponse {
+    /// One prediction per text, in order.
+    pub predictions: Vec<Prediction>,
+}
+
+/// One rule, as `/v1/rules` and `/v1/explain` show it.
+#[derive(Debug, Serialize)]
+pub struct RuleOut {
+    /// The class the rule votes on.
+    pub class: String,
+    /// Its signed vote (weight, negative when it votes against the class).
+    pub vote: i64,
+    /// The rule as a sentence.
+    pub text: String,
+    /// Words that must be present.
+    pub present: Vec<String>,
+    /// Words that must be absent.
+    pub absent: Vec<String>,
+}
+
+/// Where in the text a word that some fired rule requires was found.
+#[derive(Debug, Serialize)]
+pub struct Span {
+    /// The term (a word or an n-gram).
+    pub term: String,
+    /// Byte offsets `[start, end)` in the text.
+    pub start: usize,
+    /// End byte offset.
+    pub end: usize,
+}
+
+/// `POST /v1/explain`.
+#[derive(Debug, Serialize)]
+pub struct ExplainResponse {
+    /// The predicted label.
+    pub label: String,
+    /// Every class's sum of votes.
+    pub class_sums: BTreeMap<String, i64>,
+    /// The rules that fired, heaviest vote first; their votes add up to the class sums.
+    pub rules: Vec<RuleOut>,
+    /// The text spans behind the fired rules' present words.
+    pub spans: Vec<Span>,
+}
+
+/// `GET /v1/rules`.
+#[derive(Debug, Serialize)]
+pub struct RulesResponse {
+    /// How many non-empty rules match the query.
+    pub total: usize,
+    /// The heaviest of them, up to the limit.
+    pub rules: Vec<RuleOut>,
+}
+
+/// `GET /v1/rules` query.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesQuery {
+    /// Only this class's rules.
+    pub class: Option<String>,
+    /// At most this many, heaviest first (default 50).
+    pub limit: Option<usize>,
+}
+
+/// An API error: a status and a JSON body that says what was wrong.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Machine-readable code (`bad_request`, `payload_too_large`, ...).
+    pub code: &'static str,
+    /// For a person.
+    pub message: String,
+    /// Seconds for a `Retry-After` header (503).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    /// 400 with a message naming the field that is wrong.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// An error with any status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 503: the server is at its bound of concurrent work; retry shortly.
+    pub fn overloaded() -> Self {
+        Self {
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "the server is at its limit of concurrent requests; retry shortly",
+            )
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+/// A JSON body whose rejections (not JSON, wrong types, unknown fields, too large, wrong
+/// content type) are [`ApiError`]s.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(rejection_error(rejection)),
+        }
+    }
+}
+
+fn rejection_error(rejection: JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "bad_request",
+    };
+    // The framework's text names the problem (line and column of bad JSON, the field of a
+    // wrong type); it never holds a path or a trace.
+    ApiError::new(status, code, rejection.body_text())
+}
