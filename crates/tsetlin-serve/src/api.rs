@@ -12,9 +12,10 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// `POST /v1/predict` and `POST /v1/explain`: one text, or (predict only) a batch.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PredictRequest {
     /// One document.
@@ -24,7 +25,7 @@ pub struct PredictRequest {
 }
 
 /// The prediction for one document.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Prediction {
     /// The predicted label.
     pub label: String,
@@ -33,14 +34,14 @@ pub struct Prediction {
 }
 
 /// `POST /v1/predict` with `texts`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct BatchResponse {
     /// One prediction per text, in order.
     pub predictions: Vec<Prediction>,
 }
 
 /// One rule, as `/v1/rules` and `/v1/explain` show it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RuleOut {
     /// The class the rule votes on.
     pub class: String,
@@ -55,7 +56,7 @@ pub struct RuleOut {
 }
 
 /// Where in the text a word that some fired rule requires was found.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Span {
     /// The term (a word or an n-gram).
     pub term: String,
@@ -66,7 +67,7 @@ pub struct Span {
 }
 
 /// `POST /v1/explain`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ExplainResponse {
     /// The predicted label.
     pub label: String,
@@ -79,7 +80,7 @@ pub struct ExplainResponse {
 }
 
 /// `GET /v1/rules`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RulesResponse {
     /// How many non-empty rules match the query.
     pub total: usize,
@@ -87,9 +88,26 @@ pub struct RulesResponse {
     pub rules: Vec<RuleOut>,
 }
 
+/// `GET /v1/model` and a successful `POST /v1/admin/reload`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModelResponse {
+    /// The model now serving.
+    pub model: crate::model::ModelInfo,
+    /// The last reload, when it failed (the model above kept serving).
+    pub last_reload_error: Option<crate::model::ReloadError>,
+}
+
+/// `GET /healthz` and `GET /readyz`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Status {
+    /// `ok` (alive) or `ready` (serving a model).
+    pub status: String,
+}
+
 /// `GET /v1/rules` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RulesQuery {
     /// Only this class's rules.
     pub class: Option<String>,
@@ -139,9 +157,32 @@ impl ApiError {
     }
 }
 
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// An error's code and message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: `bad_request`, `payload_too_large`, `batch_too_large`,
+    /// `text_too_long`, `unsupported_media_type`, `unauthorized`, `not_found`,
+    /// `unknown_class`, `overloaded`, `timeout`, `reload_failed`, `internal`.
+    pub code: String,
+    /// For a person: names the field that is wrong.
+    pub message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        };
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response

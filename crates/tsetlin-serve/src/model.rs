@@ -23,13 +23,15 @@ pub struct Loaded {
 }
 
 /// The description of a loaded model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModelInfo {
     /// Class labels, in class order.
     pub labels: Vec<String>,
     /// The settings it was trained with.
+    #[schema(value_type = Object)]
     pub settings: serde_json::Value,
     /// Its training log, one record per epoch.
+    #[schema(value_type = Vec<Object>)]
     pub history: serde_json::Value,
     /// Format version of the classifier file.
     pub format_version: u32,
@@ -46,7 +48,7 @@ pub struct ModelInfo {
 }
 
 /// A reload that failed: the old model kept serving.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReloadError {
     /// What was wrong (never a path or a stack trace: the file is named by the operator).
     pub message: String,

@@ -15,8 +15,8 @@ use tokio::sync::Semaphore;
 use tsetlin_core::Rule;
 
 use crate::api::{
-    ApiError, ApiJson, BatchResponse, ExplainResponse, PredictRequest, Prediction, RuleOut,
-    RulesQuery, RulesResponse, Span,
+    ApiError, ApiJson, BatchResponse, ErrorBody, ExplainResponse, ModelResponse, PredictRequest,
+    Prediction, RuleOut, RulesQuery, RulesResponse, Span, Status,
 };
 use crate::model::{Loaded, ModelSlot};
 use crate::observe::{self, Metrics};
@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
+        .route("/openapi.json", get(openapi))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
@@ -248,6 +249,15 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     )
 }
 
+/// Predicts the label of one text (`text`) or of each text of a batch (`texts`).
+#[utoipa::path(post, path = "/v1/predict", request_body = PredictRequest,
+    responses(
+        (status = 200, description = "`{\"text\"}`: one prediction", body = Prediction),
+        (status = 200, description = "`{\"texts\"}`: one per text, in order", body = BatchResponse),
+        (status = 400, description = "malformed body or empty text", body = ErrorBody),
+        (status = 413, description = "body, batch or text over its limit", body = ErrorBody),
+        (status = 503, description = "overloaded (Retry-After) or timed out", body = ErrorBody),
+    ))]
 async fn predict(
     State(s): State<AppState>,
     ApiJson(req): ApiJson<PredictRequest>,
@@ -291,6 +301,14 @@ fn rule_out(m: &Loaded, rule: &Rule) -> RuleOut {
     }
 }
 
+/// Explains the prediction for one text: the rules that fired and the spans behind them.
+#[utoipa::path(post, path = "/v1/explain", request_body = PredictRequest,
+    responses(
+        (status = 200, body = ExplainResponse),
+        (status = 400, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    ))]
 async fn explain(
     State(s): State<AppState>,
     ApiJson(req): ApiJson<PredictRequest>,
@@ -350,6 +368,9 @@ async fn explain(
 /// The most rules one `/v1/rules` answer lists.
 const MAX_RULES: usize = 10_000;
 
+/// The heaviest rules, of one class or all.
+#[utoipa::path(get, path = "/v1/rules", params(RulesQuery),
+    responses((status = 200, body = RulesResponse), (status = 404, body = ErrorBody)))]
 async fn rules(
     State(s): State<AppState>,
     query: Result<Query<RulesQuery>, axum::extract::rejection::QueryRejection>,
@@ -393,17 +414,24 @@ async fn rules(
     }))
 }
 
-async fn model(State(s): State<AppState>) -> Json<serde_json::Value> {
-    let m = s.inner.slot.current();
-    Json(serde_json::json!({
-        "model": m.info,
-        "last_reload_error": s.inner.slot.last_error(),
-    }))
+/// The model now serving, and the last failed reload.
+#[utoipa::path(get, path = "/v1/model", responses((status = 200, body = ModelResponse)))]
+async fn model(State(s): State<AppState>) -> Json<ModelResponse> {
+    Json(ModelResponse {
+        model: s.inner.slot.current().info.clone(),
+        last_reload_error: s.inner.slot.last_error(),
+    })
 }
 
-async fn reload(State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+/// Reads the model file again and swaps it in; a damaged file leaves the old one serving.
+#[utoipa::path(post, path = "/v1/admin/reload",
+    responses((status = 200, body = ModelResponse), (status = 422, body = ErrorBody)))]
+async fn reload(State(s): State<AppState>) -> Result<Json<ModelResponse>, ApiError> {
     match s.reload().await {
-        Ok(info) => Ok(Json(serde_json::json!({"model": info}))),
+        Ok(info) => Ok(Json(ModelResponse {
+            model: info,
+            last_reload_error: None,
+        })),
         Err(e) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "reload_failed",
@@ -412,15 +440,45 @@ async fn reload(State(s): State<AppState>) -> Result<Json<serde_json::Value>, Ap
     }
 }
 
-async fn healthz() -> Json<serde_json::Value> {
-    Json(serde_json::json!({"status": "ok"}))
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Status)))]
+async fn healthz() -> Json<Status> {
+    Json(Status {
+        status: "ok".to_string(),
+    })
 }
 
-async fn readyz(State(s): State<AppState>) -> Json<serde_json::Value> {
-    // The server starts only with a model, and a failed reload keeps the old one.
-    Json(serde_json::json!({"status": "ready", "model": s.inner.slot.current().info.sha256}))
+/// Readiness: the server starts only with a model, and a failed reload keeps the old one.
+#[utoipa::path(get, path = "/readyz", responses((status = 200, body = Status)))]
+async fn readyz() -> Json<Status> {
+    Json(Status {
+        status: "ready".to_string(),
+    })
 }
 
+/// The OpenAPI document of this API, generated from the handlers and the types they use.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "tsetlin serve",
+        description = "Predictions and their rules from a Tsetlin machine text classifier"
+    ),
+    paths(predict, explain, rules, model, reload, healthz, readyz, metrics_text)
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        <ApiDoc as utoipa::OpenApi>::openapi()
+            .to_json()
+            .unwrap_or_else(|_| "{}".to_string()),
+    )
+        .into_response()
+}
+
+/// Prometheus metrics (text exposition format).
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics_text(State(s): State<AppState>) -> Response {
     (
         [(

@@ -277,6 +277,45 @@ async fn every_route_answers() {
     );
     assert!(text.contains("tsetlin_model_load_seconds"), "{text}");
 
+    // The OpenAPI document covers every route, with the schemas of the bodies.
+    let doc = request(s.addr, "GET", "/openapi.json", &[], b"")
+        .await
+        .json();
+    let mut paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "/healthz",
+            "/metrics",
+            "/readyz",
+            "/v1/admin/reload",
+            "/v1/explain",
+            "/v1/model",
+            "/v1/predict",
+            "/v1/rules"
+        ]
+    );
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for name in [
+        "PredictRequest",
+        "Prediction",
+        "BatchResponse",
+        "ExplainResponse",
+        "ErrorBody",
+        "ModelResponse",
+    ] {
+        assert!(
+            schemas.contains_key(name),
+            "{name} missing from the OpenAPI document"
+        );
+    }
+
     let missing = request(s.addr, "GET", "/nope", &[], b"").await;
     assert_eq!(missing.status, 404);
     assert_eq!(error_code(&missing), "not_found");
