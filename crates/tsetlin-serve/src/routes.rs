@@ -107,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi))
+        .route("/", get(page))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
@@ -486,6 +487,25 @@ async fn metrics_text(State(s): State<AppState>) -> Response {
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         s.inner.metrics.render(),
+    )
+        .into_response()
+}
+
+/// The page at `/`: paste a note, see the label, the highlighted words and the fired rules.
+/// Static (it holds no data; it calls `/v1/explain` like any client).
+const PAGE: &str = include_str!("page.html");
+
+async fn page() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        PAGE,
     )
         .into_response()
 }
