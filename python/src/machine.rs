@@ -170,18 +170,20 @@ impl Machine {
 
     /// Class sums (predicting semantics) of CSR rows, row-major i64 little-endian bytes.
     #[pyo3(signature = (indptr, indices, threads = 1))]
+    ///
+    /// Takes `&self` and scores through the machine's shared compiled scorer on a local pool,
+    /// so threads of one process (a web server's workers) may call it at once.
     fn class_sums<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
         indptr: &[u8],
         indices: &[u8],
         threads: usize,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let x = rows_from(self.tm.n_features(), indptr, indices)?;
-        ready_machine(&mut self.tm, &mut self.pid, &mut self.threads, threads)?;
-        let tm = &self.tm;
+        let scorer = self.tm.scorer();
         let sums = py
-            .detach(|| guarded(|| tm.class_sums(&x)))?
+            .detach(|| on_local_pool(threads, || scorer.class_sums(&x)))?
             .map_err(core_err)?;
         Ok(i64_bytes(py, &sums))
     }

@@ -422,22 +422,19 @@ impl TextModel {
 
     /// Class sums of texts, row-major i64 little-endian bytes.
     #[pyo3(signature = (texts, threads = 1))]
+    ///
+    /// Takes `&self` and scores through the machine's shared compiled scorer on a local pool,
+    /// so threads of one process (a web server's workers) may call it at once.
     fn class_sums<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
         texts: Vec<String>,
         threads: usize,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let x = self.encode(py, &texts, threads)?;
-        ready_machine(
-            &mut self.clf.machine,
-            &mut self.pid,
-            &mut self.threads,
-            threads,
-        )?;
-        let tm = &self.clf.machine;
+        let clf = &self.clf;
+        let scorer = clf.machine.scorer();
         let sums = py
-            .detach(|| guarded(|| tm.class_sums(&x)))?
+            .detach(|| on_local_pool(threads, || scorer.class_sums(&clf.encode(&texts))))?
             .map_err(core_err)?;
         Ok(i64_bytes(py, &sums))
     }

@@ -178,3 +178,23 @@ def test_device_choice():
         TsetlinClassifier(10, 5.0, 3.0, epochs=1, auto=False, device="cuda").fit(X, y)
     with pytest.raises(ValueError, match="tpu"):
         TextClassifier(device="tpu").fit(["a b", "c d"], ["x", "y"])
+
+
+def test_predict_from_many_threads_at_once():
+    """A web server's worker threads share one fitted model: concurrent predictions neither
+    fail ("Already borrowed") nor differ from one-at-a-time ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts, labels = clinical_notes(300, 5)
+    text_clf = TextClassifier(n_clauses=20, epochs=3, auto=False, random_state=0).fit(texts, labels)
+    X, y = big_problem(n=600, features=100)
+    clf = TsetlinClassifier(n_clauses=20, epochs=2, auto=False, random_state=0).fit(X, y)
+    expected_text = text_clf.class_sums(texts[:20])
+    expected = clf.class_sums(X[:20])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        text_sums = list(pool.map(lambda _: text_clf.class_sums(texts[:20]), range(64)))
+        sums = list(pool.map(lambda _: clf.class_sums(X[:20]), range(64)))
+    for got in text_sums:
+        np.testing.assert_array_equal(got, expected_text)
+    for got in sums:
+        np.testing.assert_array_equal(got, expected)

@@ -218,6 +218,14 @@ impl TsetlinMachine {
         self.model.compile()
     }
 
+    /// The machine's compiled scorer, shared: made once per change of the model and reused
+    /// (the one [`TsetlinMachine::class_sums`] uses). Scoring through it needs no `&mut` and
+    /// none of the machine's threads, so many callers may score at once, on threads of their
+    /// own.
+    pub fn scorer(&self) -> std::sync::Arc<Scorer> {
+        self.backend.scorer(&self.model)
+    }
+
     /// Class sums of every row with the predicting semantics, row-major (`n_rows x m`), on
     /// the machine's threads.
     pub fn class_sums(&self, x: &SparseRows) -> Result<Vec<i64>> {
