@@ -173,6 +173,13 @@ async fn post(addr: SocketAddr, path: &str, body: &Value) -> Reply {
     request(addr, "POST", path, &[JSON], body.to_string().as_bytes()).await
 }
 
+fn error_message(r: &Reply) -> String {
+    r.json()["error"]["message"]
+        .as_str()
+        .expect("error message")
+        .to_string()
+}
+
 fn error_code(r: &Reply) -> String {
     r.json()["error"]["code"]
         .as_str()
@@ -243,10 +250,7 @@ async fn every_route_answers() {
         .all(|r| r["class"] == "allergy"));
     let unknown = request(s.addr, "GET", "/v1/rules?class=nope", &[], b"").await;
     assert_eq!(unknown.status, 404);
-    assert!(unknown.json()["error"]["message"]
-        .as_str()
-        .expect("message")
-        .contains("allergy"));
+    assert!(error_message(&unknown).contains("allergy"));
 
     let model = request(s.addr, "GET", "/v1/model", &[], b"").await.json();
     assert_eq!(
@@ -413,10 +417,7 @@ async fn bad_requests_get_json_errors_naming_the_problem() {
             String::from_utf8_lossy(&r.body)
         );
         assert_eq!(error_code(&r), code, "{shown}");
-        let message = r.json()["error"]["message"]
-            .as_str()
-            .expect("message")
-            .to_string();
+        let message = error_message(&r);
         assert!(message.contains(says), "{shown}: {message}");
         assert!(
             !message.contains(".rs") && !message.contains('/'),
@@ -536,10 +537,7 @@ async fn reload_swaps_a_good_file_and_keeps_serving_on_a_damaged_one() {
     let r = request(s.addr, "POST", "/v1/admin/reload", &[], b"").await;
     assert_eq!(r.status, 422);
     assert_eq!(error_code(&r), "reload_failed");
-    assert!(r.json()["error"]["message"]
-        .as_str()
-        .expect("message")
-        .contains("checksum"));
+    assert!(error_message(&r).contains("checksum"));
     let model = request(s.addr, "GET", "/v1/model", &[], b"").await.json();
     assert_eq!(
         model["model"]["sha256"], after,
