@@ -266,8 +266,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 /// A file written in full or not at all: the bytes go to a temporary file created exclusively
 /// (a fresh, unpredictable name, never following a planted symlink) in the target's folder,
 /// which [`AtomicFile::commit`] syncs and renames over `path`. Dropped without a commit (an
-/// error, a panic, Ctrl-C unwinding), the temporary file is removed and `path` is untouched.
-/// Every file the project writes goes through it.
+/// error, a panic), the temporary file is removed and `path` is untouched; a killed process
+/// leaves at most a hidden `.<name>.<random>.tmp` beside it, never a half-written `path`.
+/// Every file the libraries, the CLI and the Python package write goes through it.
 #[derive(Debug)]
 pub struct AtomicFile {
     tmp: tempfile::NamedTempFile,
@@ -296,7 +297,7 @@ impl AtomicFile {
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
         // The temporary file is private by default; the result gets the target's permissions
-        // if it exists, else the usual ones of a new file.
+        // if it exists, else 0644.
         #[cfg(unix)]
         let permissions = {
             use std::os::unix::fs::PermissionsExt;
