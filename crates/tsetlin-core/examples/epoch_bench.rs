@@ -322,7 +322,7 @@ fn main() {
             macro_f1(&yt, &predicted, m),
             a.threads,
             a.clauses,
-            tm.params().threshold,
+            tm.params().threshold(),
             a.s,
             a.boost,
             a.weighted,

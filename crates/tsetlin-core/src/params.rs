@@ -22,40 +22,102 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, TmError};
 
-/// Validated hyper-parameters of a multiclass Tsetlin machine.
+/// Validated hyper-parameters of a multiclass Tsetlin machine, made only by
+/// [`ParamsBuilder::build`] (or read from a model file, whose decoder validates them again):
+/// the fields are private, so no caller holds a `Params` that skipped the checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Params {
     /// Number of classes `m`.
-    pub n_classes: usize,
+    pub(crate) n_classes: usize,
     /// Number of Boolean input features `o`.
-    pub n_features: usize,
+    pub(crate) n_features: usize,
     /// Clauses per class `n` (even: half vote for, half against).
-    pub n_clauses: usize,
+    pub(crate) n_clauses: usize,
     /// Vote margin `T`.
-    pub threshold: f64,
+    pub(crate) threshold: f64,
     /// Specificity `s`.
-    pub specificity: f64,
+    pub(crate) specificity: f64,
     /// Bits per Tsetlin automaton state (`N = 2^(bits-1)`).
-    pub state_bits: u32,
+    pub(crate) state_bits: u32,
     /// Type I feedback always reinforces literal-1 automata of a firing clause.
-    pub boost_true_positive: bool,
+    pub(crate) boost_true_positive: bool,
     /// Clauses carry integer weights.
-    pub weighted: bool,
+    pub(crate) weighted: bool,
     /// Type I includes new literals only while a clause includes fewer than this many.
     /// Type II (the negations that block false positives) is not limited, as in TM-SPEC, so a
     /// clause can exceed it: a hard cap on both was tried and made clauses that cannot stop
     /// firing on other classes (OHSUMED: 39.6 % at 32 literals, against 51.9 % with this
     /// rule; BENCHMARKS.md §9).
-    pub literal_budget: Option<u32>,
+    pub(crate) literal_budget: Option<u32>,
     /// Probability that a clause is dropped for a whole epoch.
-    pub clause_drop: f64,
+    pub(crate) clause_drop: f64,
     /// Focused negative sampling (Glimsdal et al. 2022).
-    pub focused_negative_sampling: bool,
+    pub(crate) focused_negative_sampling: bool,
     /// Seed of every random draw.
-    pub seed: u64,
+    pub(crate) seed: u64,
 }
 
 impl Params {
+    /// Number of classes `m`.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Number of Boolean input features `o`.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Clauses per class `n` (even: half vote for, half against).
+    pub fn n_clauses(&self) -> usize {
+        self.n_clauses
+    }
+
+    /// Vote margin `T`.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Specificity `s`.
+    pub fn specificity(&self) -> f64 {
+        self.specificity
+    }
+
+    /// Bits per Tsetlin automaton state (`N = 2^(bits-1)`).
+    pub fn state_bits(&self) -> u32 {
+        self.state_bits
+    }
+
+    /// Type I feedback always reinforces literal-1 automata of a firing clause.
+    pub fn boost_true_positive(&self) -> bool {
+        self.boost_true_positive
+    }
+
+    /// Clauses carry integer weights.
+    pub fn weighted(&self) -> bool {
+        self.weighted
+    }
+
+    /// Type I includes new literals only while a clause includes fewer than this many.
+    pub fn literal_budget(&self) -> Option<u32> {
+        self.literal_budget
+    }
+
+    /// Probability that a clause is dropped for a whole epoch.
+    pub fn clause_drop(&self) -> f64 {
+        self.clause_drop
+    }
+
+    /// Focused negative sampling (Glimsdal et al. 2022).
+    pub fn focused_negative_sampling(&self) -> bool {
+        self.focused_negative_sampling
+    }
+
+    /// Seed of every random draw.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// Starts a builder for `n_classes` classes over `n_features` features.
     pub fn builder(n_classes: usize, n_features: usize) -> ParamsBuilder {
         ParamsBuilder {

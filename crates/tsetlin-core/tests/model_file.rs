@@ -117,14 +117,23 @@ fn with_valid_checksum(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// `params` with fields set to other values, unchecked, as a crafted file's header holds them
+/// (the fields are private: a header is what an attacker writes, not what the API makes).
+fn edited(params: &Params, fields: &[(&str, u64)]) -> Params {
+    let mut v = serde_json::to_value(params).expect("params as JSON");
+    for (name, value) in fields {
+        v[*name] = serde_json::json!(value);
+    }
+    serde_json::from_value(v).expect("params from JSON")
+}
+
 /// Crafted files with a valid checksum are refused, not allocated or indexed out of bounds.
 #[test]
 fn crafted_files_are_refused() {
     let tm = trained();
     let bytes = tm.to_bytes().expect("bytes");
     // A header claiming a huge machine over the same body.
-    let mut big = tm.params().clone();
-    big.n_classes = 1_000_000_000;
+    let big = edited(tm.params(), &[("n_classes", 1_000_000_000)]);
     let header = postcard::to_stdvec(&(big, tm.steps(), 3u64)).expect("header");
     let old_len = u32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]) as usize;
     let mut crafted = bytes[..16].to_vec();
@@ -141,9 +150,10 @@ fn crafted_files_are_refused() {
     let err = TsetlinMachine::from_bytes(&with_valid_checksum(padded)).expect_err("refused");
     assert!(err.to_string().contains("beyond the last feature"), "{err}");
     // Sizes whose product wraps to 0 (2^63 x 2^63) over an empty body.
-    let mut wrap = tm.params().clone();
-    wrap.n_classes = 1 << 63;
-    wrap.n_clauses = 1 << 63;
+    let wrap = edited(
+        tm.params(),
+        &[("n_classes", 1 << 63), ("n_clauses", 1 << 63)],
+    );
     let header = postcard::to_stdvec(&(wrap, tm.steps(), 3u64)).expect("header");
     let mut crafted = bytes[..16].to_vec();
     crafted.extend_from_slice(&(header.len() as u32).to_le_bytes());

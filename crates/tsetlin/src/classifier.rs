@@ -162,16 +162,16 @@ impl TextClassifier {
         Settings {
             ngram_max: c.tokenizer.ngram_max,
             max_features: c.max_features,
-            clauses: p.n_clauses,
-            threshold: p.threshold,
-            specificity: p.specificity,
-            weighted: p.weighted,
-            boost: p.boost_true_positive,
-            literal_budget: p.literal_budget,
+            clauses: p.n_clauses(),
+            threshold: p.threshold(),
+            specificity: p.specificity(),
+            weighted: p.weighted(),
+            boost: p.boost_true_positive(),
+            literal_budget: p.literal_budget(),
             epochs: self.history.len().max(1),
-            state_bits: p.state_bits,
-            clause_drop: p.clause_drop,
-            focused_negatives: p.focused_negative_sampling,
+            state_bits: p.state_bits(),
+            clause_drop: p.clause_drop(),
+            focused_negatives: p.focused_negative_sampling(),
         }
     }
 

@@ -332,12 +332,12 @@ fn regressions() {
     let mut bytes = machine_bytes();
     let header_len = u32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]) as usize;
     bytes.truncate(20 + header_len);
-    let mut params = TsetlinMachine::from_bytes(&machine_bytes())
-        .expect("seed")
-        .params()
-        .clone();
-    params.n_classes = 1 << 63;
-    params.n_clauses = 1 << 63;
+    let seed = TsetlinMachine::from_bytes(&machine_bytes()).expect("seed");
+    // The fields are private; a crafted header is written as an attacker would, unchecked.
+    let mut v = serde_json::to_value(seed.params()).expect("params as JSON");
+    v["n_classes"] = serde_json::json!(1u64 << 63);
+    v["n_clauses"] = serde_json::json!(1u64 << 63);
+    let params: tsetlin_core::Params = serde_json::from_value(v).expect("params");
     let header = postcard::to_stdvec(&(params, 0u64, 0u64)).expect("header");
     let mut crafted = bytes[..16].to_vec();
     crafted.extend_from_slice(&(header.len() as u32).to_le_bytes());

@@ -124,7 +124,7 @@ fn pinned_settings_are_kept_and_a_complete_pin_searches_nothing() {
         .trials
         .iter()
         .all(|t| t.settings.clauses == 40 && t.settings.threshold == 15.0));
-    assert_eq!(auto.model.machine.params().n_clauses, 40);
+    assert_eq!(auto.model.machine.params().n_clauses(), 40);
 
     let given = Settings {
         ngram_max: 1,

@@ -64,7 +64,7 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         }
         None => None,
     };
-    let n_clauses = clf.machine.params().n_clauses;
+    let n_clauses = clf.machine.params().n_clauses();
     let id_of = |class: usize, clause: usize| (class * n_clauses + clause) as u32;
     let mut rules = clf.machine.rules();
     let x = data.as_ref().map(|(d, _)| clf.encode(&d.texts));
@@ -154,20 +154,20 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         rep::Setting::new("model file", a.model.display()),
         rep::Setting::new("classes", clf.class_names().len()),
         rep::Setting::new("features", clf.featurizer.n_features()),
-        rep::Setting::new("clauses per class", p.n_clauses),
-        rep::Setting::new("threshold T", p.threshold),
-        rep::Setting::new("specificity s", p.specificity),
-        rep::Setting::new("state bits", p.state_bits),
-        rep::Setting::new("boost true positive", p.boost_true_positive),
-        rep::Setting::new("weighted", p.weighted),
+        rep::Setting::new("clauses per class", p.n_clauses()),
+        rep::Setting::new("threshold T", p.threshold()),
+        rep::Setting::new("specificity s", p.specificity()),
+        rep::Setting::new("state bits", p.state_bits()),
+        rep::Setting::new("boost true positive", p.boost_true_positive()),
+        rep::Setting::new("weighted", p.weighted()),
         rep::Setting::new(
             "literal budget",
-            p.literal_budget
+            p.literal_budget()
                 .map_or("none".to_string(), |l| l.to_string()),
         ),
-        rep::Setting::new("clause drop", p.clause_drop),
-        rep::Setting::new("focused negatives", p.focused_negative_sampling),
-        rep::Setting::new("seed", p.seed),
+        rep::Setting::new("clause drop", p.clause_drop()),
+        rep::Setting::new("focused negatives", p.focused_negative_sampling()),
+        rep::Setting::new("seed", p.seed()),
         rep::Setting::new("epochs trained", clf.history.len()),
         rep::Setting::new("n-grams", tok.ngram_max),
         rep::Setting::new("min df", fc.min_df),
