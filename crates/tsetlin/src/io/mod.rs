@@ -226,11 +226,10 @@ impl<R: Read> Read for LineLimit<R> {
             if self.current > self.max {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    format!(
-                        "line {} is longer than {} bytes (the limit: is this a text file? \
-                             --max-line-bytes raises it)",
-                        self.line, self.max
-                    ),
+                    LineTooLong {
+                        line: self.line,
+                        max: self.max,
+                    },
                 ));
             }
             match end {
@@ -243,6 +242,30 @@ impl<R: Read> Read for LineLimit<R> {
             }
         }
     }
+}
+
+/// The error [`LineLimit`] raises (inside an `InvalidData` I/O error).
+#[derive(Debug)]
+struct LineTooLong {
+    line: usize,
+    max: usize,
+}
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {} is longer than {} bytes (the limit: is this a text file? --max-line-bytes raises it)",
+            self.line, self.max
+        )
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+/// Whether an I/O error is [`LineLimit`]'s, not another `InvalidData` (such as bad UTF-8).
+pub(crate) fn is_line_too_long(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<LineTooLong>())
 }
 
 /// Reads a whole (possibly gzipped) file into bytes; a file (decompressed) longer than `limit`

@@ -101,7 +101,9 @@ pub fn read_svmlight(path: impl AsRef<Path>) -> Result<(SparseRows, Vec<u32>)> {
     for (i, line) in reader.lines().enumerate() {
         let line_no = i + 1;
         let line = line.map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData => Error::parse(path, line_no, "invalid UTF-8"),
+            std::io::ErrorKind::InvalidData if !super::is_line_too_long(&e) => {
+                Error::parse(path, line_no, "invalid UTF-8")
+            }
             _ => Error::io(path, e),
         })?;
         let content = line.trim();
@@ -201,5 +203,18 @@ mod tests {
         std::fs::write(&p, "x 1:1\n").expect("write");
         let err = read_svmlight(&p).expect_err("bad label");
         assert!(err.to_string().contains("bad.svm:1: label \"x\""), "{err}");
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_named_as_such_not_as_bad_utf8() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("long.svm");
+        let mut f = std::fs::File::create(&p).expect("create");
+        std::io::Write::write_all(&mut f, b"0 1:1\n").expect("write");
+        let long = vec![b'7'; super::super::MAX_LINE_BYTES + 10];
+        std::io::Write::write_all(&mut f, &long).expect("write");
+        drop(f);
+        let err = read_svmlight(&p).expect_err("too long").to_string();
+        assert!(err.contains("line 2 is longer than"), "{err}");
     }
 }
