@@ -12,11 +12,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tsetlin::{TextClassifier, TextScorer};
 
-/// A model ready to serve: the classifier (for rules and explanations) and its compiled scorer.
+/// A model ready to serve: the compiled scorer with the rules, and what `/v1/model` shows.
+/// The training state (the automata) is dropped after compiling: serving needs only the
+/// include masks, a small fraction of the memory.
 pub struct Loaded {
-    /// The classifier as loaded.
-    pub classifier: TextClassifier,
-    /// Compiled once at load; every prediction goes through it.
+    /// Compiled once at load; every prediction, explanation and rule listing goes through it.
     pub scorer: TextScorer,
     /// What `/v1/model` says about it.
     pub info: ModelInfo,
@@ -142,11 +142,7 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
         loaded_at: unix_now(),
         load_seconds: started.elapsed().as_secs_f64(),
     };
-    Ok(Loaded {
-        classifier,
-        scorer,
-        info,
-    })
+    Ok(Loaded { scorer, info })
 }
 
 fn unix_now() -> u64 {

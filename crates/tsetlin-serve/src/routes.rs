@@ -291,12 +291,12 @@ async fn predict(
 }
 
 fn rule_out(m: &Loaded, rule: &Rule) -> RuleOut {
-    let names = m.classifier.featurizer.feature_names();
+    let names = m.scorer.featurizer().feature_names();
     let words = |ids: &[u32]| ids.iter().map(|&f| names[f as usize].clone()).collect();
     RuleOut {
-        class: m.classifier.class_names()[rule.class].clone(),
+        class: m.scorer.class_names()[rule.class].clone(),
         vote: rule.vote(),
-        text: m.classifier.rule_text(rule),
+        text: m.scorer.rule_text(rule),
         present: words(&rule.positive),
         absent: words(&rule.negated),
     }
@@ -318,8 +318,8 @@ async fn explain(
         return Err(ApiError::bad_request("send \"text\""));
     };
     let out = scored(&s, move |m| {
-        let e = m.classifier.explain(&text).map_err(internal)?;
-        let class_names = m.classifier.class_names();
+        let e = m.scorer.explain(&text).map_err(internal)?;
+        let class_names = m.scorer.class_names();
         let predicted = class_names.iter().position(|c| *c == e.predicted);
         let mut fired: Vec<&tsetlin::classifier::FiredRule> = e.fired.iter().collect();
         // The rules for the predicted label first (what a reader asks: why this label?),
@@ -337,7 +337,7 @@ async fn explain(
             .iter()
             .flat_map(|f| f.rule.positive.iter().copied())
             .collect();
-        let names = m.classifier.featurizer.feature_names();
+        let names = m.scorer.featurizer().feature_names();
         let mut spans: Vec<Span> = e
             .matches
             .iter()
@@ -381,7 +381,7 @@ async fn rules(
     let m = s.inner.slot.current();
     let class = match &q.class {
         Some(name) => Some(
-            m.classifier
+            m.scorer
                 .class_names()
                 .iter()
                 .position(|c| c == name)
@@ -391,20 +391,20 @@ async fn rules(
                         "unknown_class",
                         format!(
                             "class: no class {name:?}; the classes are {}",
-                            m.classifier.class_names().join(", ")
+                            m.scorer.class_names().join(", ")
                         ),
                     )
                 })?,
         ),
         None => None,
     };
+    // The scorer keeps only non-empty clauses.
     let mut all: Vec<Rule> = m
-        .classifier
-        .machine
+        .scorer
         .rules()
-        .into_iter()
+        .iter()
         .filter(|r| class.is_none_or(|c| r.class == c))
-        .filter(|r| !(r.positive.is_empty() && r.negated.is_empty()))
+        .cloned()
         .collect();
     let total = all.len();
     tsetlin::rules::sort_rules(&mut all);

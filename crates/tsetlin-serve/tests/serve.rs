@@ -468,10 +468,13 @@ async fn a_request_past_its_time_limit_gets_503() {
         ..Limits::default()
     };
     let s = start(limits, None).await;
+    // Enough work (tens of milliseconds) that it cannot finish before the first poll of the
+    // 1 ns timeout, even on a loaded machine.
+    let long_note = "rash reaction penicillin chest pain troponin fever culture ".repeat(12);
     let r = post(
         s.addr,
         "/v1/predict",
-        &serde_json::json!({"texts": vec!["rash reaction"; 2000]}),
+        &serde_json::json!({"texts": vec![long_note.as_str(); 4000]}),
     )
     .await;
     assert_eq!(r.status, 503);

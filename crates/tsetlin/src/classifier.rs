@@ -99,6 +99,55 @@ pub struct TextExplanation {
     pub matches: Vec<FeatureMatch>,
 }
 
+/// A rule as a sentence over the featurizer's terms and the class labels (one formatting for
+/// the classifier and its compiled scorer).
+pub(crate) fn rule_sentence(featurizer: &Featurizer, labels: &LabelSet, rule: &Rule) -> String {
+    let names = featurizer.feature_names();
+    let term = |f: &u32| format!("\"{}\"", names[*f as usize]);
+    let mut parts: Vec<String> = rule.positive.iter().map(term).collect();
+    parts.extend(rule.negated.iter().map(|f| format!("NOT {}", term(f))));
+    let body = if parts.is_empty() {
+        "(empty)".to_string()
+    } else {
+        parts.join(" AND ")
+    };
+    let class = &labels.names()[rule.class];
+    if rule.polarity > 0 {
+        format!("if {body} then {class}")
+    } else {
+        format!("if {body} then NOT {class}")
+    }
+}
+
+/// An engine explanation of `text` in words: `rule(class, clause)` gives each fired clause's
+/// rule (a fired clause always has one).
+pub(crate) fn text_explanation(
+    featurizer: &Featurizer,
+    labels: &LabelSet,
+    text: &str,
+    e: Explanation,
+    rule: impl Fn(usize, usize) -> Option<Rule>,
+) -> TextExplanation {
+    let fired = e
+        .fired
+        .into_iter()
+        .filter_map(|f| {
+            let rule = rule(f.class, f.clause)?;
+            Some(FiredRule {
+                text: rule_sentence(featurizer, labels, &rule),
+                vote: f.vote,
+                rule,
+            })
+        })
+        .collect();
+    TextExplanation {
+        predicted: labels.names()[e.predicted as usize].clone(),
+        class_sums: e.class_sums,
+        fired,
+        matches: featurizer.matches(text),
+    }
+}
+
 /// A fired clause, read as a rule.
 #[derive(Debug, Clone, Serialize)]
 pub struct FiredRule {
@@ -202,49 +251,21 @@ impl TextClassifier {
 
     /// A rule as a sentence: `"rash" AND "reaction" AND NOT "denies" → allergy`.
     pub fn rule_text(&self, rule: &Rule) -> String {
-        let names = self.featurizer.feature_names();
-        let term = |f: &u32| format!("\"{}\"", names[*f as usize]);
-        let mut parts: Vec<String> = rule.positive.iter().map(term).collect();
-        parts.extend(rule.negated.iter().map(|f| format!("NOT {}", term(f))));
-        let body = if parts.is_empty() {
-            "(empty)".to_string()
-        } else {
-            parts.join(" AND ")
-        };
-        let class = &self.class_names()[rule.class];
-        if rule.polarity > 0 {
-            format!("if {body} then {class}")
-        } else {
-            format!("if {body} then NOT {class}")
-        }
+        rule_sentence(&self.featurizer, &self.labels, rule)
     }
 
     /// Explains the prediction for one text: the clauses that fired (as rules), their votes,
     /// the class sums they add up to, and the words that produced each feature.
     pub fn explain(&self, text: &str) -> Result<TextExplanation> {
         let row = self.featurizer.transform_one(text);
-        let Explanation {
-            class_sums,
-            predicted,
-            fired,
-        } = self.machine.explain(&row)?;
-        let fired = fired
-            .into_iter()
-            .map(|f| {
-                let rule = self.machine.rule(f.class, f.clause);
-                FiredRule {
-                    text: self.rule_text(&rule),
-                    vote: f.vote,
-                    rule,
-                }
-            })
-            .collect();
-        Ok(TextExplanation {
-            predicted: self.class_names()[predicted as usize].clone(),
-            class_sums,
-            fired,
-            matches: self.featurizer.matches(text),
-        })
+        let e = self.machine.explain(&row)?;
+        Ok(text_explanation(
+            &self.featurizer,
+            &self.labels,
+            text,
+            e,
+            |c, j| Some(self.machine.rule(c, j)),
+        ))
     }
 
     /// Encodes the classifier file.

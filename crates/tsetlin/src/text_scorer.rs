@@ -2,18 +2,22 @@
 //! [`TextClassifier`], immutable and `Send + Sync`, so a server or a streaming job shares one
 //! across threads and rebuilds nothing per request.
 
-use tsetlin_core::{Scorer, SparseRows};
+use tsetlin_core::{Rule, Scorer, SparseRows};
 
-use crate::classifier::TextClassifier;
+use crate::classifier::{rule_sentence, text_explanation, TextClassifier, TextExplanation};
 use crate::error::Result;
 use crate::featurize::{Featurizer, LabelSet};
 
-/// The featurizer, the labels and the compiled scorer of a classifier.
+/// The featurizer, the labels, the compiled scorer and the rules of a classifier: everything
+/// predictions and explanations need, without the training state (a few megabytes where the
+/// automata take hundreds: what a server keeps).
 #[derive(Debug, Clone)]
 pub struct TextScorer {
     featurizer: Featurizer,
     labels: LabelSet,
     scorer: Scorer,
+    /// The non-empty clauses as rules, ordered by (class, clause).
+    rules: Vec<Rule>,
 }
 
 impl TextClassifier {
@@ -24,11 +28,45 @@ impl TextClassifier {
             featurizer: self.featurizer.clone(),
             labels: self.labels.clone(),
             scorer: self.machine.compile(),
+            rules: self.machine.rules(),
         }
     }
 }
 
 impl TextScorer {
+    /// The featurizer (feature names, term matches).
+    pub fn featurizer(&self) -> &Featurizer {
+        &self.featurizer
+    }
+
+    /// Every non-empty clause as a rule, ordered by (class, clause).
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// A rule as a sentence (as [`TextClassifier::rule_text`] writes it).
+    pub fn rule_text(&self, rule: &Rule) -> String {
+        rule_sentence(&self.featurizer, &self.labels, rule)
+    }
+
+    /// Explains the prediction for one text, as [`TextClassifier::explain`] does, from the
+    /// compiled scorer and the stored rules.
+    pub fn explain(&self, text: &str) -> Result<TextExplanation> {
+        let e = self.scorer.explain(&self.featurizer.transform_one(text))?;
+        Ok(text_explanation(
+            &self.featurizer,
+            &self.labels,
+            text,
+            e,
+            |c, j| {
+                self.rules
+                    .binary_search_by_key(&(c, j), |r| (r.class, r.clause))
+                    .ok()
+                    .map(|i| self.rules[i].clone())
+            },
+        ))
+    }
+
     /// Class names in class-index order.
     pub fn class_names(&self) -> &[String] {
         self.labels.names()
@@ -95,6 +133,29 @@ mod tests {
             scorer.class_sums(&texts).expect("sums"),
             clf.class_sums(&texts).expect("sums")
         );
+        // Explanations from the stored rules equal the classifier's, rule for rule.
+        for text in &texts {
+            let (a, b) = (
+                scorer.explain(text).expect("explain"),
+                clf.explain(text).expect("explain"),
+            );
+            assert_eq!(a.predicted, b.predicted);
+            assert_eq!(a.class_sums, b.class_sums);
+            assert_eq!(
+                scorer.text_sums(text).expect("sums"),
+                a.class_sums,
+                "one text on the calling thread"
+            );
+            let key = |e: &crate::TextExplanation| -> Vec<(usize, usize, i64, String)> {
+                e.fired
+                    .iter()
+                    .map(|f| (f.rule.class, f.rule.clause, f.vote, f.text.clone()))
+                    .collect()
+            };
+            assert_eq!(key(&a), key(&b));
+            assert_eq!(a.matches, b.matches);
+        }
+        assert_eq!(scorer.rules(), clf.machine.rules().as_slice());
         assert_eq!(
             scorer.predict(&texts).expect("predict"),
             clf.predict(&texts).expect("predict")
