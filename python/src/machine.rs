@@ -169,10 +169,10 @@ impl Machine {
     }
 
     /// Class sums (predicting semantics) of CSR rows, row-major i64 little-endian bytes.
-    #[pyo3(signature = (indptr, indices, threads = 1))]
     ///
     /// Takes `&self` and scores through the machine's shared compiled scorer on a local pool,
     /// so threads of one process (a web server's workers) may call it at once.
+    #[pyo3(signature = (indptr, indices, threads = 1))]
     fn class_sums<'py>(
         &self,
         py: Python<'py>,

@@ -421,10 +421,10 @@ impl TextModel {
     }
 
     /// Class sums of texts, row-major i64 little-endian bytes.
-    #[pyo3(signature = (texts, threads = 1))]
     ///
     /// Takes `&self` and scores through the machine's shared compiled scorer on a local pool,
     /// so threads of one process (a web server's workers) may call it at once.
+    #[pyo3(signature = (texts, threads = 1))]
     fn class_sums<'py>(
         &self,
         py: Python<'py>,
