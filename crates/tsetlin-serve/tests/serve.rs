@@ -173,6 +173,17 @@ async fn post(addr: SocketAddr, path: &str, body: &Value) -> Reply {
     request(addr, "POST", path, &[JSON], body.to_string().as_bytes()).await
 }
 
+/// Liveness and readiness answer 200, with or without auth.
+async fn assert_probes_answer(addr: SocketAddr) {
+    for probe in ["/healthz", "/readyz"] {
+        assert_eq!(
+            request(addr, "GET", probe, &[], b"").await.status,
+            200,
+            "{probe}"
+        );
+    }
+}
+
 fn error_message(r: &Reply) -> String {
     r.json()["error"]["message"]
         .as_str()
@@ -260,14 +271,7 @@ async fn every_route_answers() {
     assert_eq!(model["model"]["sha256"].as_str().expect("hash").len(), 64);
     assert!(model["last_reload_error"].is_null());
 
-    assert_eq!(
-        request(s.addr, "GET", "/healthz", &[], b"").await.status,
-        200
-    );
-    assert_eq!(
-        request(s.addr, "GET", "/readyz", &[], b"").await.status,
-        200
-    );
+    assert_probes_answer(s.addr).await;
     let metrics = request(s.addr, "GET", "/metrics", &[], b"").await;
     assert_eq!(metrics.status, 200);
     let text = String::from_utf8_lossy(&metrics.body);
@@ -510,14 +514,7 @@ async fn a_bearer_token_guards_the_api_but_not_the_probes() {
     assert_eq!(right.status, 200);
     let reload = request(s.addr, "POST", "/v1/admin/reload", &[], b"").await;
     assert_eq!(reload.status, 401, "the admin route needs the token");
-    assert_eq!(
-        request(s.addr, "GET", "/healthz", &[], b"").await.status,
-        200
-    );
-    assert_eq!(
-        request(s.addr, "GET", "/readyz", &[], b"").await.status,
-        200
-    );
+    assert_probes_answer(s.addr).await;
 }
 
 #[tokio::test]
