@@ -21,7 +21,8 @@ fn random_words(rng: &mut Xoshiro256, n: usize, density: f64) -> Vec<u64> {
 
 fn kernels(c: &mut Criterion) {
     let mut rng = Xoshiro256::new(1);
-    let mut state: Vec<u64> = (0..BITS * STRIDE).map(|_| rng.next_u64()).collect();
+    let layout = planes::Layout::new(STRIDE, BITS);
+    let mut state: Vec<u64> = (0..layout.clause_len()).map(|_| rng.next_u64()).collect();
     let inc = random_words(&mut rng, STRIDE, 0.5);
     let dec: Vec<u64> = random_words(&mut rng, STRIDE, 0.04)
         .iter()
@@ -29,7 +30,7 @@ fn kernels(c: &mut Criterion) {
         .map(|(d, i)| d & !i)
         .collect();
     c.bench_function("planes::step (dense inc + sparse dec, 10k automata)", |b| {
-        b.iter(|| planes::step(black_box(&mut state), STRIDE, &inc, &dec))
+        b.iter(|| planes::step(black_box(&mut state), &layout, &inc, &dec))
     });
 
     let include = random_words(&mut rng, STRIDE, 0.003);
@@ -61,7 +62,7 @@ fn kernels(c: &mut Criterion) {
         b.iter(|| {
             acc.iter_mut().for_each(|w| *w = 0);
             let used = binomial.add_amounts(20, rng.next_u64(), &mut acc, STRIDE, &mut scratch);
-            subtract_saturating(black_box(&mut state), STRIDE, &acc, used, &mask);
+            subtract_saturating(black_box(&mut state), &layout, &acc, used, &mask);
         })
     });
 }

@@ -19,6 +19,7 @@ use crate::data::SparseRows;
 use crate::error::{Result, TmError};
 use crate::feedback::{self, ExampleLiterals, Scratch, StepContext, TypeISettings};
 use crate::model::Model;
+use crate::prefetch::prefetch;
 use crate::rng::{mix, mix_all, stream, threshold_u32, Xoshiro256, GOLDEN};
 use crate::scorer::Scorer;
 use crate::task;
@@ -314,7 +315,7 @@ fn step_context<'a>(
     binomial: &'a BinomialPools,
 ) -> StepContext<'a> {
     StepContext {
-        stride: model.banks[0].stride,
+        layout: model.banks[0].layout,
         ex,
         pool,
         binomial,
@@ -503,24 +504,72 @@ fn feedback_bank(
         .enumerate()
         .for_each(|(ci, (((planes, weights), deferred), summary))| {
             Scratch::with_thread_local(stride, |scratch| {
-                let clauses = planes
-                    .chunks_mut(len)
-                    .zip(weights)
-                    .zip(deferred)
-                    .zip(summary.chunks_mut(sl));
-                for (k, (((clause, weight), deferred), summary)) in clauses.enumerate() {
+                // The clauses of this work item that get feedback at this step, in order.
+                let mut selected = std::mem::take(&mut scratch.selected);
+                selected.clear();
+                for k in 0..weights.len() {
                     let j = ci * ch + k;
-                    if !active[j] {
-                        continue;
-                    }
                     // Clause j's value is the j-th SplitMix64 output from the class's key.
                     let r = mix(base.wrapping_add((j as u64).wrapping_mul(GOLDEN)));
-                    if r & 0xFFFF_FFFF >= threshold {
+                    if active[j] && r & 0xFFFF_FFFF < threshold {
+                        selected.push((k, r));
+                    }
+                }
+                let forgets = |k: usize| {
+                    let j = ci * ch + k;
+                    (polarity(j) > 0) == positive_target && !outputs[j]
+                };
+                let mut ahead = std::mem::take(&mut scratch.ahead);
+                ahead.resize_with(HITS_AHEAD + 1, Vec::new);
+                let layout = ctx.layout;
+                for idx in 0..selected.len() {
+                    // Forget steps are latency-bound: start loading the include words of the
+                    // clause TOP_AHEAD places on, and the lines that the forget HITS_AHEAD
+                    // places on will update (its hits only read the include plane, which no
+                    // earlier clause's update changes).
+                    if let Some(&(k, _)) = selected.get(idx + TOP_AHEAD) {
+                        if forgets(k) {
+                            let clause = &planes[k * len..(k + 1) * len];
+                            prefetch_included(clause, &summary[k * sl..(k + 1) * sl]);
+                        }
+                    }
+                    if let Some(&(k, r)) = selected.get(idx + HITS_AHEAD) {
+                        if forgets(k) {
+                            let clause = &planes[k * len..(k + 1) * len];
+                            let hits = &mut ahead[(idx + HITS_AHEAD) % (HITS_AHEAD + 1)];
+                            let sum = &summary[k * sl..(k + 1) * sl];
+                            feedback::forget_hits(clause, ctx, sum, mix(r), hits);
+                            for &(w, _) in hits.iter() {
+                                prefetch(&clause[layout.lower(w)]);
+                            }
+                        }
+                    }
+                    let (k, r) = selected[idx];
+                    let j = ci * ch + k;
+                    let clause = &mut planes[k * len..(k + 1) * len];
+                    let summary = &mut summary[k * sl..(k + 1) * sl];
+                    let (weight, deferred) = (&mut weights[k], &mut deferred[k]);
+                    if forgets(k) {
+                        let slot = idx % (HITS_AHEAD + 1);
+                        if idx < HITS_AHEAD {
+                            // Too close to the start to have been computed ahead.
+                            feedback::forget_hits(clause, ctx, summary, mix(r), &mut ahead[slot]);
+                        }
+                        let hits = std::mem::take(&mut ahead[slot]);
+                        feedback::forget_with_hits(
+                            clause,
+                            ctx,
+                            deferred,
+                            summary,
+                            mix(r),
+                            &hits,
+                            scratch,
+                        );
+                        ahead[slot] = hits;
                         continue;
                     }
                     let fired = outputs[j];
-                    let positive_clause = polarity(j) > 0;
-                    if positive_clause == positive_target {
+                    if (polarity(j) > 0) == positive_target {
                         let grew = feedback::type_i(
                             clause,
                             ctx,
@@ -548,6 +597,151 @@ fn feedback_bank(
                         }
                     }
                 }
+                scratch.selected = selected;
+                scratch.ahead = ahead;
             });
         });
+}
+
+/// How many feedback clauses ahead the include words of a forgetting clause are prefetched.
+const TOP_AHEAD: usize = 16;
+/// How many feedback clauses ahead a forget's hits are computed and their lines prefetched.
+const HITS_AHEAD: usize = 8;
+
+/// Prefetches the lines of a clause's include plane that hold an included word.
+fn prefetch_included(clause: &[u64], summary: &[u64]) {
+    let mut last_line = usize::MAX;
+    for (sw, &flags) in summary.iter().enumerate() {
+        let mut flags = flags;
+        while flags != 0 {
+            let w = sw * 64 + flags.trailing_zeros() as usize;
+            flags &= flags - 1;
+            if w / 8 != last_line {
+                last_line = w / 8;
+                prefetch(&clause[w]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::literal_bit;
+    use crate::bits::planes;
+
+    /// Plain reference twin of [`feedback_bank`]: every selected clause updated in turn by the
+    /// whole-clause kernels, with no hits computed ahead and no prefetching.
+    fn feedback_bank_reference(
+        bank: &mut ClauseBank,
+        ctx: &StepContext<'_>,
+        active: &[bool],
+        outputs: &[bool],
+        cf: ClassFeedback,
+    ) {
+        let mut scratch = Scratch::new(bank.stride);
+        let (len, sl) = (bank.clause_len(), bank.summary_len());
+        for j in 0..bank.n_clauses {
+            let r = mix(cf.base.wrapping_add((j as u64).wrapping_mul(GOLDEN)));
+            if !active[j] || r & 0xFFFF_FFFF >= cf.threshold {
+                continue;
+            }
+            let clause = &mut bank.planes[j * len..(j + 1) * len];
+            let summary = &mut bank.summary[j * sl..(j + 1) * sl];
+            let (deferred, weight) = (&mut bank.deferred[j], &mut bank.weights[j]);
+            if (polarity(j) > 0) == cf.positive_target {
+                let fired = outputs[j];
+                if feedback::type_i(clause, ctx, fired, deferred, summary, mix(r), &mut scratch)
+                    && ctx.weighted
+                {
+                    *weight = weight.saturating_add(1);
+                }
+            } else if feedback::type_ii(
+                clause,
+                ctx,
+                outputs[j],
+                deferred,
+                summary,
+                mix(r),
+                &mut scratch,
+            ) && ctx.weighted
+                && *weight > 1
+            {
+                *weight -= 1;
+            }
+        }
+    }
+
+    /// The pipelined feedback (hits computed ahead, lines prefetched, one scratch per thread)
+    /// leaves every clause exactly as the plain loop does, split across threads or not.
+    #[test]
+    fn pipelined_feedback_equals_the_plain_loop() {
+        let (n_features, n_clauses, bits) = (300, 96, 8u32);
+        let mut rng = Xoshiro256::new(5);
+        let mut bank = ClauseBank::new(n_clauses, n_features, bits);
+        // Varied states: some clauses include many literals, some few, around the boundary.
+        for j in 0..n_clauses {
+            for k in 0..2 * n_features {
+                let v = match rng.below(6) {
+                    0 => 128 + rng.below(4) as u32,
+                    1 => 255,
+                    2 => 127 - rng.below(3) as u32,
+                    _ => rng.below(128) as u32,
+                };
+                bank.set_state(j, n_features, k, v);
+            }
+        }
+        let stride = bank.stride;
+        let valid = valid_mask(n_features);
+        let pool = BernoulliPool::new(1.0 / 7.0, stride, 11);
+        let binomial = BinomialPools::new(1.0 / 7.0, stride, 12);
+        let pool_threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a two-thread pool");
+        for weighted in [false, true] {
+            let mut plain = bank.clone();
+            let mut piped = bank.clone();
+            let mut ex = ExampleLiterals::new(&valid);
+            for step in 0..60u64 {
+                let row: Vec<u32> = (0..n_features as u32)
+                    .filter(|_| rng.below(10) == 0)
+                    .collect();
+                ex.load(&row);
+                let ctx = StepContext {
+                    layout: bank.layout,
+                    ex: &ex,
+                    pool: &pool,
+                    binomial: &binomial,
+                    settings: TypeISettings {
+                        boost_true_positive: step % 2 == 0,
+                        literal_budget: None,
+                    },
+                    weighted,
+                };
+                let active: Vec<bool> = (0..n_clauses).map(|_| rng.below(8) != 0).collect();
+                let outputs: Vec<bool> = (0..n_clauses)
+                    .map(|j| eval::clause_fires_sparse(plain.include(j), plain.summary(j), &ex.x))
+                    .collect();
+                let cf = ClassFeedback {
+                    positive_target: step % 3 != 0,
+                    threshold: threshold_u32(0.2 + 0.6 * rng.unit()),
+                    base: rng.next_u64(),
+                };
+                feedback_bank_reference(&mut plain, &ctx, &active, &outputs, cf);
+                let split = Split {
+                    parallel: step % 2 == 1,
+                };
+                pool_threads
+                    .install(|| feedback_bank(&mut piped, &ctx, &active, &outputs, cf, split));
+                assert_eq!(plain, piped, "step {step}, weighted {weighted}");
+            }
+            // The run moved automata on both sides of the boundary.
+            let moved = (0..2 * n_features).any(|k| {
+                planes::get(plain.clause(0), &plain.layout, literal_bit(stride, n_features, k))
+                    != planes::get(bank.clause(0), &bank.layout, literal_bit(stride, n_features, k))
+            });
+            assert!(moved);
+        }
+    }
 }

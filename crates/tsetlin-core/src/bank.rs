@@ -1,11 +1,13 @@
 //! A clause bank: the Tsetlin automata of one class's clauses as bit planes, and their weights.
 //!
-//! Clause `j` owns the contiguous block `planes[j * L..(j + 1) * L]` with `L = bits * 2F`
-//! words (see [`crate::bits`] for the literal layout and [`crate::bits::planes`] for the plane
-//! layout). Keeping a clause contiguous means one feedback touches one compact block, which is
+//! Clause `j` owns the contiguous block `planes[j * L..(j + 1) * L]` with `L` the layout's
+//! block length, about `bits * 2F` words (see [`crate::bits`] for the literal layout and
+//! [`crate::bits::planes::Layout`] for where the planes sit in a block). Keeping a clause
+//! contiguous and cache-line aligned means one feedback touches one compact block, which is
 //! what the memory system rewards: feedback, not evaluation, dominates training time.
 
-use crate::bits::planes;
+use crate::aligned::AlignedWords;
+use crate::bits::planes::{self, Layout};
 
 /// The automata and weights of one class's clauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +15,9 @@ pub struct ClauseBank {
     pub(crate) n_clauses: usize,
     pub(crate) bits: usize,
     pub(crate) stride: usize,
-    pub(crate) planes: Vec<u64>,
+    pub(crate) layout: Layout,
+    /// The clause blocks, the first on a cache-line boundary (so all are: see [`Layout`]).
+    pub(crate) planes: AlignedWords,
     pub(crate) weights: Vec<u32>,
     /// Per clause, the forget steps not yet applied to its excluded automata (see
     /// [`crate::binomial`]); include masks are always exact.
@@ -66,20 +70,25 @@ impl ClauseBank {
         let f = crate::bits::words_for(n_features);
         let stride = 2 * f;
         let bits = bits as usize;
-        let mut one = vec![0u64; bits * stride];
+        let layout = Layout::new(stride, bits);
+        let mut one = vec![0u64; layout.clause_len()];
         let valid = valid_mask(n_features);
         // Stored value N - 1: every plane but the top one set on the valid literals.
         for p in 0..bits - 1 {
             for w in 0..f {
-                one[p * stride + w] = valid[w];
-                one[p * stride + f + w] = valid[w];
+                one[layout.index(p, w)] = valid[w];
+                one[layout.index(p, f + w)] = valid[w];
             }
         }
-        let planes = one.repeat(n_clauses);
+        let mut planes = AlignedWords::new(n_clauses * layout.clause_len(), 0);
+        for block in planes.chunks_exact_mut(layout.clause_len()) {
+            block.copy_from_slice(&one);
+        }
         Self {
             n_clauses,
             bits,
             stride,
+            layout,
             planes,
             weights: vec![1; n_clauses],
             deferred: vec![Deferred::default(); n_clauses],
@@ -100,23 +109,39 @@ impl ClauseBank {
         &self.summary[j * s..(j + 1) * s]
     }
 
-    /// Recomputes every clause's include summary from its top plane (after loading).
-    pub(crate) fn refresh_summaries(&mut self) {
-        let s = self.summary_len();
-        for j in 0..self.n_clauses {
-            let l = self.clause_len();
-            let top = j * l + (self.bits - 1) * self.stride;
-            refresh_summary(
-                &self.planes[top..top + self.stride],
-                &mut self.summary[j * s..(j + 1) * s],
-            );
-        }
-    }
-
     /// Words per clause block.
     #[inline]
     pub fn clause_len(&self) -> usize {
-        self.bits * self.stride
+        self.layout.clause_len()
+    }
+
+    /// Where the planes sit in a clause block.
+    #[inline]
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Clause `j`'s automata in canonical (plane-major) order, as model files store them:
+    /// plane 0's `2F` words, then plane 1's, up to the include plane.
+    pub fn canonical_words(&self, j: usize) -> impl Iterator<Item = u64> + '_ {
+        let clause = self.clause(j);
+        (0..self.layout.canonical_len()).map(move |i| clause[self.layout.canonical_index(i)])
+    }
+
+    /// Sets clause `j`'s automata from words in canonical order (see
+    /// [`ClauseBank::canonical_words`]); the include summary is refreshed.
+    pub(crate) fn set_canonical_words(&mut self, j: usize, words: impl Iterator<Item = u64>) {
+        let l = self.clause_len();
+        let layout = self.layout;
+        let clause = &mut self.planes[j * l..(j + 1) * l];
+        for (i, w) in words.take(layout.canonical_len()).enumerate() {
+            clause[layout.canonical_index(i)] = w;
+        }
+        let s = self.summary_len();
+        refresh_summary(
+            &self.planes[j * l..j * l + self.stride],
+            &mut self.summary[j * s..(j + 1) * s],
+        );
     }
 
     /// The planes of clause `j`.
@@ -130,8 +155,7 @@ impl ClauseBank {
     #[inline]
     pub fn include(&self, j: usize) -> &[u64] {
         let l = self.clause_len();
-        let top = j * l + (self.bits - 1) * self.stride;
-        &self.planes[top..top + self.stride]
+        &self.planes[j * l..j * l + self.stride]
     }
 
     /// Deferred forget steps of clause `j` that its excluded automata have not received yet.
@@ -145,7 +169,7 @@ impl ClauseBank {
     pub fn state(&self, j: usize, n_features: usize, k: usize) -> u32 {
         planes::get(
             self.clause(j),
-            self.stride,
+            &self.layout,
             literal_bit(self.stride, n_features, k),
         )
     }
@@ -156,14 +180,13 @@ impl ClauseBank {
         let bit = literal_bit(self.stride, n_features, k);
         planes::set(
             &mut self.planes[j * l..(j + 1) * l],
-            self.stride,
+            &self.layout,
             bit,
             value,
         );
         let s = self.summary_len();
-        let top = j * l + (self.bits - 1) * self.stride;
         refresh_summary(
-            &self.planes[top..top + self.stride],
+            &self.planes[j * l..j * l + self.stride],
             &mut self.summary[j * s..(j + 1) * s],
         );
     }

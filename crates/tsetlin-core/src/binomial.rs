@@ -12,6 +12,7 @@
 //! pool of exact samples stored bit-sliced: plane `b` of word `w` holds bit `b` of the samples
 //! of automata `64w..64w+63`, so 64 automata are added or subtracted per word operation.
 
+use crate::bits::planes::Layout;
 use crate::rng::Xoshiro256;
 
 /// Pool words per plane (at most; small problems use fewer, see `BinomialPools::new`).
@@ -181,30 +182,37 @@ fn add_sliced(
     highest
 }
 
-/// Subtracts the bit-sliced `amount` (`amount_planes` planes) from the automata in `mask`,
-/// saturating at 0. `planes` holds the automata (`bits` planes of `stride` words).
+/// Subtracts the bit-sliced `amount` (`amount_planes` planes of `layout.stride` words,
+/// plane-major) from the automata in `mask`, saturating at 0. `clause` is a clause block laid
+/// out as `layout`.
 pub fn subtract_saturating(
-    planes: &mut [u64],
-    stride: usize,
+    clause: &mut [u64],
+    layout: &Layout,
     amount: &[u64],
     amount_planes: usize,
     mask: &[u64],
 ) {
-    let bits = planes.len() / stride;
+    let (stride, bits) = (layout.stride, layout.bits);
     for w in 0..stride {
         let m = mask[w];
-        if m == 0 {
+        // Automata owed nothing are left alone: their lines are not even read.
+        if (0..amount_planes).all(|p| amount[p * stride + w] & m == 0) {
             continue;
         }
         let mut borrow = 0u64;
         for p in 0..bits {
             let a = if p < amount_planes {
                 amount[p * stride + w] & m
+            } else if borrow == 0 {
+                // Nothing left to subtract from the higher planes (and no amount bit above
+                // the state's width, since `amount_planes <= p`).
+                break;
             } else {
                 0
             };
-            let x = planes[p * stride + w];
-            planes[p * stride + w] = x ^ a ^ borrow;
+            let at = layout.index(p, w);
+            let x = clause[at];
+            clause[at] = x ^ a ^ borrow;
             borrow = (!x & (a | borrow)) | (x & a & borrow);
         }
         // Amount bits above the state's width also mean "below zero".
@@ -214,7 +222,7 @@ pub fn subtract_saturating(
         }
         if over != 0 {
             for p in 0..bits {
-                planes[p * stride + w] &= !over;
+                clause[layout.index(p, w)] &= !over;
             }
         }
     }
@@ -277,6 +285,7 @@ fn ln_factorial(k: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bits::planes;
 
     fn read(acc: &[u64], stride: usize, planes: usize, k: usize) -> u64 {
         (0..planes).fold(0, |v, p| {
@@ -319,24 +328,66 @@ mod tests {
     #[test]
     fn subtract_saturates_at_zero_and_respects_the_mask() {
         // Three automata in one word, 8-bit states 5, 5, 200; amounts 3, 9, 300 (9 planes).
-        let stride = 1;
-        let mut planes = vec![0u64; 8];
+        let layout = Layout::new(1, 8);
+        let mut clause = vec![0u64; layout.clause_len()];
         let mut amount = vec![0u64; 9];
-        for (k, (s, a)) in [(5u64, 3u64), (5, 9), (200, 300)].iter().enumerate() {
-            for (p, plane) in planes.iter_mut().enumerate() {
-                *plane |= ((s >> p) & 1) << k;
-            }
+        for (k, (s, a)) in [(5u32, 3u64), (5, 9), (200, 300)].iter().enumerate() {
+            planes::set(&mut clause, &layout, k, *s);
             for (p, plane) in amount.iter_mut().enumerate() {
                 *plane |= ((a >> p) & 1) << k;
             }
         }
-        let mut masked = planes.clone();
-        subtract_saturating(&mut planes, stride, &amount, 9, &[0b111]);
-        assert_eq!(read(&planes, 1, 8, 0), 2);
-        assert_eq!(read(&planes, 1, 8, 1), 0);
-        assert_eq!(read(&planes, 1, 8, 2), 0);
-        subtract_saturating(&mut masked, stride, &amount, 9, &[0b100]);
-        assert_eq!(read(&masked, 1, 8, 0), 5, "unmasked automaton untouched");
+        let mut masked = clause.clone();
+        subtract_saturating(&mut clause, &layout, &amount, 9, &[0b111]);
+        assert_eq!(planes::get(&clause, &layout, 0), 2);
+        assert_eq!(planes::get(&clause, &layout, 1), 0);
+        assert_eq!(planes::get(&clause, &layout, 2), 0);
+        subtract_saturating(&mut masked, &layout, &amount, 9, &[0b100]);
+        assert_eq!(
+            planes::get(&masked, &layout, 0),
+            5,
+            "unmasked automaton untouched"
+        );
+    }
+
+    proptest::proptest! {
+        /// The bit-sliced subtraction equals a plain saturating subtraction per automaton, on
+        /// every layout.
+        #[test]
+        fn subtract_matches_plain_saturating_subtraction(
+            bits in 2usize..=16,
+            words in 1usize..4,
+            amount_planes in 1usize..18,
+            seeds in proptest::collection::vec(proptest::prelude::any::<u64>(), 4),
+        ) {
+            let layout = Layout::new(words, bits);
+            let max = (1u64 << bits) - 1;
+            let mut rng = Xoshiro256::new(seeds[0]);
+            let n = words * 64;
+            let states: Vec<u64> = (0..n).map(|_| match rng.below(4) {
+                0 => 0,
+                1 => max,
+                _ => rng.next_u64() % (max + 1),
+            }).collect();
+            let amounts: Vec<u64> = (0..n)
+                .map(|_| rng.next_u64() & ((1u64 << amount_planes) - 1))
+                .collect();
+            let mask: Vec<u64> = (0..words).map(|w| seeds[1 + w % 3]).collect();
+            let mut clause = vec![0u64; layout.clause_len()];
+            let mut sliced = vec![0u64; amount_planes * words];
+            for k in 0..n {
+                planes::set(&mut clause, &layout, k, states[k] as u32);
+                for p in 0..amount_planes {
+                    sliced[p * words + k / 64] |= ((amounts[k] >> p) & 1) << (k % 64);
+                }
+            }
+            subtract_saturating(&mut clause, &layout, &sliced, amount_planes, &mask);
+            for k in 0..n {
+                let masked = (mask[k / 64] >> (k % 64)) & 1 == 1;
+                let want = if masked { states[k].saturating_sub(amounts[k]) } else { states[k] };
+                proptest::prop_assert_eq!(u64::from(planes::get(&clause, &layout, k)), want);
+            }
+        }
     }
 
     #[test]

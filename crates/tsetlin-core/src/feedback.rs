@@ -8,7 +8,8 @@
 use crate::bank::{Deferred, MAX_EXCEPTIONS};
 use crate::bernoulli::BernoulliPool;
 use crate::binomial::{self, BinomialPools};
-use crate::bits::{eval, planes};
+use crate::bits::eval;
+use crate::bits::planes::{self, Layout};
 use crate::rng::{mix, stream::FLUSH as FLUSH_KEY};
 
 /// Planes of the deferred-amount accumulator: room for any amount short of a certain floor.
@@ -64,9 +65,15 @@ impl ExampleLiterals {
 pub(crate) struct Scratch {
     inc: Vec<u64>,
     dec: Vec<u64>,
+    /// Bit-sliced deferred amounts: all zero between flushes (each clears the planes it used).
     acc: Vec<u64>,
     draw: Vec<u64>,
     hits: Vec<(usize, u64)>,
+    /// The training loop's list of clauses that get feedback at a step (index, random value).
+    pub(crate) selected: Vec<(usize, u64)>,
+    /// The training loop's forget hits computed ahead, a ring indexed by position in
+    /// `selected`.
+    pub(crate) ahead: Vec<Vec<(usize, u64)>>,
 }
 
 impl Scratch {
@@ -77,6 +84,8 @@ impl Scratch {
             acc: vec![0; ACC_PLANES * stride],
             draw: Vec::new(),
             hits: Vec::new(),
+            selected: Vec::new(),
+            ahead: Vec::new(),
         }
     }
 
@@ -111,8 +120,8 @@ pub(crate) struct TypeISettings {
 
 /// What every feedback of one training step shares.
 pub(crate) struct StepContext<'a> {
-    /// Words per plane (`2F`).
-    pub stride: usize,
+    /// Where a clause's planes sit in its block (`layout.stride`: words per plane, `2F`).
+    pub layout: Layout,
     pub ex: &'a ExampleLiterals,
     pub pool: &'a BernoulliPool,
     pub binomial: &'a BinomialPools,
@@ -120,7 +129,7 @@ pub(crate) struct StepContext<'a> {
     pub weighted: bool,
 }
 
-/// Type I feedback to a clause whose planes are `clause` (stride `stride`) and whose deferred
+/// Type I feedback to a clause whose block is `clause` (laid out as `ctx.layout`) and whose deferred
 /// forget count is `pending`. `fired` is its training-semantics output, `r` the clause's
 /// random value for this step. Returns whether the weight should grow (the clause fired).
 pub(crate) fn type_i(
@@ -132,7 +141,8 @@ pub(crate) fn type_i(
     r: u64,
     scratch: &mut Scratch,
 ) -> bool {
-    let stride = ctx.stride;
+    let layout = &ctx.layout;
+    let stride = layout.stride;
     if !fired {
         forget(clause, ctx, deferred, summary, r, scratch);
         return false;
@@ -143,8 +153,7 @@ pub(crate) fn type_i(
     // 1; literal-1 automata (without boost) step up on a 0, which has probability (s-1)/s.
     ctx.pool.window(r, &mut scratch.dec);
     {
-        let bits = clause.len() / stride;
-        let top = &clause[(bits - 1) * stride..];
+        let top = layout.include(clause);
         let may_include = settings
             .literal_budget
             .is_none_or(|budget| eval::count_included(top) < budget);
@@ -160,8 +169,8 @@ pub(crate) fn type_i(
             scratch.dec[w] = ex.zeros[w] & hit;
         }
     }
-    planes::step(clause, stride, &scratch.inc, &scratch.dec);
-    crate::bank::refresh_summary(&clause[(clause.len() / stride - 1) * stride..], summary);
+    planes::step(clause, layout, &scratch.inc, &scratch.dec);
+    crate::bank::refresh_summary(layout.include(clause), summary);
     true
 }
 
@@ -183,24 +192,50 @@ fn forget(
     r: u64,
     scratch: &mut Scratch,
 ) {
-    let stride = ctx.stride;
-    let bits = clause.len() / stride;
-    let top = (bits - 1) * stride;
-    // Draw random bits only for the words that include something (`summary` lists them):
-    // a handful of the clause's words, so this step never touches the rest of the clause.
-    let hits = &mut scratch.hits;
+    let mut hits = std::mem::take(&mut scratch.hits);
+    forget_hits(clause, ctx, summary, r, &mut hits);
+    forget_with_hits(clause, ctx, deferred, summary, r, &hits, scratch);
+    scratch.hits = hits;
+}
+
+/// The first half of [`forget`]: which included automata step down, as `(word, bits)` pairs
+/// in `hits`. Draws random bits only for the words that include something (`summary` lists
+/// them): a handful of the clause's words, so this never touches the rest of the clause. A
+/// pure function of the include plane and `r`, so the training loop computes it a few clauses
+/// ahead and prefetches the lines the second half will update (see `backend`).
+pub(crate) fn forget_hits(
+    clause: &[u64],
+    ctx: &StepContext<'_>,
+    summary: &[u64],
+    r: u64,
+    hits: &mut Vec<(usize, u64)>,
+) {
     hits.clear();
     for (sw, &flags) in summary.iter().enumerate() {
         let mut flags = flags;
         while flags != 0 {
             let w = sw * 64 + flags.trailing_zeros() as usize;
             flags &= flags - 1;
-            let hit = ctx.pool.window_word(r, w) & clause[top + w];
+            let hit = ctx.pool.window_word(r, w) & clause[w];
             if hit != 0 {
                 hits.push((w, hit));
             }
         }
     }
+}
+
+/// The second half of [`forget`]: moves the automata in `hits` (from [`forget_hits`] on the
+/// same clause state and `r`) and defers the step of the excluded ones.
+pub(crate) fn forget_with_hits(
+    clause: &mut [u64],
+    ctx: &StepContext<'_>,
+    deferred: &mut Deferred,
+    summary: &mut [u64],
+    r: u64,
+    hits: &[(usize, u64)],
+    scratch: &mut Scratch,
+) {
+    let layout = &ctx.layout;
     if hits.is_empty() {
         deferred.pending = deferred.pending.saturating_add(1);
         return;
@@ -208,17 +243,15 @@ fn forget(
     // Included automata at the lowest include state that are hit now leave the include side.
     let mut leaving = 0usize;
     for &(w, hit) in hits.iter() {
-        let lower = (0..bits - 1).fold(0u64, |acc, p| acc | clause[p * stride + w]);
-        leaving += (hit & !lower).count_ones() as usize;
+        leaving += (hit & !layout.lower_or(clause, w)).count_ones() as usize;
     }
     if leaving > 0 && deferred.len as usize + leaving > MAX_EXCEPTIONS {
         // This step's move of the excluded automata is flushed together with the earlier ones.
         flush(clause, ctx, deferred, 1, mix(r ^ FLUSH_KEY), scratch);
     } else {
         deferred.pending = deferred.pending.saturating_add(1);
-        for &(w, hit) in scratch.hits.iter() {
-            let lower = (0..bits - 1).fold(0u64, |acc, p| acc | clause[p * stride + w]);
-            let mut word = hit & !lower;
+        for &(w, hit) in hits {
+            let mut word = hit & !layout.lower_or(clause, w);
             while word != 0 {
                 let i = deferred.len as usize;
                 deferred.bit[i] = (w * 64) as u32 + word.trailing_zeros();
@@ -228,9 +261,9 @@ fn forget(
             }
         }
     }
-    for &(w, hit) in scratch.hits.iter() {
-        planes::step_word(clause, stride, bits, w, 0, hit);
-        if clause[top + w] == 0 {
+    for &(w, hit) in hits {
+        planes::step_word(clause, layout, w, 0, hit);
+        if clause[w] == 0 {
             summary[w / 64] &= !(1 << (w % 64));
         }
     }
@@ -272,31 +305,35 @@ fn flush(
     r: u64,
     scratch: &mut Scratch,
 ) {
-    let stride = ctx.stride;
+    let layout = &ctx.layout;
+    let stride = layout.stride;
     let k = u64::from(deferred.pending) + u64::from(extra);
-    let bits = clause.len() / stride;
-    let top = (bits - 1) * stride;
+    let bits = layout.bits;
     let max_state = (1u64 << bits) - 1;
     let mask = &mut scratch.inc;
     for w in 0..stride {
-        mask[w] = !clause[top + w] & ctx.ex.valid[w];
+        mask[w] = !clause[w] & ctx.ex.valid[w];
     }
     let listed = deferred.len as usize;
     for &bit in &deferred.bit[..listed] {
         mask[bit as usize / 64] &= !(1u64 << (bit % 64));
     }
     if ctx.binomial.certainly_floor(k, max_state) {
-        for p in 0..bits - 1 {
-            for w in 0..stride {
-                clause[p * stride + w] &= !mask[w];
+        for (w, &m) in mask.iter().enumerate() {
+            if m != 0 {
+                let lo = layout.lower(w);
+                clause[lo..lo + bits - 1].iter_mut().for_each(|v| *v &= !m);
             }
         }
     } else {
-        scratch.acc.iter_mut().for_each(|w| *w = 0);
+        // `scratch.acc` is all zero here (made so, and cleared after every use below): only
+        // the planes in use are cleared, not all 16 (a 20 KB memset per flush before).
+        debug_assert!(scratch.acc.iter().all(|&w| w == 0));
         let used = ctx
             .binomial
             .add_amounts(k, r, &mut scratch.acc, stride, &mut scratch.draw);
-        binomial::subtract_saturating(clause, stride, &scratch.acc, used, &scratch.inc);
+        binomial::subtract_saturating(clause, layout, &scratch.acc, used, &scratch.inc);
+        scratch.acc[..used * stride].iter_mut().for_each(|w| *w = 0);
     }
     for i in 0..listed {
         let owed = k - u64::from(deferred.since[i]);
@@ -308,8 +345,8 @@ fn flush(
                 max_state,
                 &mut scratch.draw,
             );
-            let v = u64::from(planes::get(clause, stride, bit));
-            planes::set(clause, stride, bit, v.saturating_sub(amount) as u32);
+            let v = u64::from(planes::get(clause, layout, bit));
+            planes::set(clause, layout, bit, v.saturating_sub(amount) as u32);
         }
     }
     *deferred = Deferred::default();
@@ -329,17 +366,15 @@ pub(crate) fn type_ii(
     if !fired {
         return false;
     }
-    let stride = ctx.stride;
+    let layout = &ctx.layout;
     flush_pending(clause, ctx, deferred, r, scratch);
     let ex = ctx.ex;
-    let bits = clause.len() / stride;
-    let top = (bits - 1) * stride;
-    for w in 0..stride {
-        scratch.inc[w] = ex.zeros[w] & !clause[top + w];
+    for w in 0..layout.stride {
+        scratch.inc[w] = ex.zeros[w] & !clause[w];
         scratch.dec[w] = 0;
     }
-    planes::step(clause, stride, &scratch.inc, &scratch.dec);
-    crate::bank::refresh_summary(&clause[top..], summary);
+    planes::step(clause, layout, &scratch.inc, &scratch.dec);
+    crate::bank::refresh_summary(layout.include(clause), summary);
     true
 }
 
@@ -372,8 +407,9 @@ mod tests {
         for trial in 0..trials {
             let pool = BernoulliPool::new(p, stride, 1000 + trial);
             let binomial = BinomialPools::new(p, stride, 2000 + trial);
+            let layout = Layout::new(stride, bits);
             let ctx = StepContext {
-                stride,
+                layout,
                 ex: &ex,
                 pool: &pool,
                 binomial: &binomial,
@@ -383,15 +419,15 @@ mod tests {
                 },
                 weighted: false,
             };
-            let mut lazy = vec![0u64; bits * stride];
+            let mut lazy = vec![0u64; layout.clause_len()];
             for k in 0..2 * o {
                 let bit = crate::bank::literal_bit(stride, o, k);
-                planes::set(&mut lazy, stride, bit, start(k));
+                planes::set(&mut lazy, &layout, bit, start(k));
             }
             let mut eager = lazy.clone();
             let mut deferred = Deferred::default();
             let mut summary = vec![0u64; stride.div_ceil(64)];
-            crate::bank::refresh_summary(&lazy[(bits - 1) * stride..], &mut summary);
+            crate::bank::refresh_summary(layout.include(&lazy), &mut summary);
             let mut scratch = Scratch::new(stride);
             let zero = vec![0u64; stride];
             for _ in 0..events {
@@ -408,14 +444,14 @@ mod tests {
                 for (d, v) in dec.iter_mut().zip(&ex.valid) {
                     *d &= v;
                 }
-                planes::step(&mut eager, stride, &zero, &dec);
+                planes::step(&mut eager, &layout, &zero, &dec);
             }
             flush_pending(&mut lazy, &ctx, &mut deferred, rng.next_u64(), &mut scratch);
             for k in 0..2 * o {
                 let bit = crate::bank::literal_bit(stride, o, k);
                 let (l, e) = (
-                    planes::get(&lazy, stride, bit),
-                    planes::get(&eager, stride, bit),
+                    planes::get(&lazy, &layout, bit),
+                    planes::get(&eager, &layout, bit),
                 );
                 lazy_sum[k % 8] += f64::from(l);
                 eager_sum[k % 8] += f64::from(e);

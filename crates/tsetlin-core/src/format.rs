@@ -64,13 +64,21 @@ impl Model {
         })
         .map_err(|e| TmError::Format(format!("cannot encode header: {e}")))?;
         let mut body = Vec::with_capacity(
-            4 + header.len() + self.banks.iter().map(|b| b.planes.len() * 8).sum::<usize>(),
+            4 + header.len()
+                + self
+                    .banks
+                    .iter()
+                    .map(|b| b.n_clauses * b.layout.canonical_len() * 8)
+                    .sum::<usize>(),
         );
         body.extend_from_slice(&(header.len() as u32).to_le_bytes());
         body.extend_from_slice(&header);
         for bank in &self.banks {
-            for w in &bank.planes {
-                body.extend_from_slice(&w.to_le_bytes());
+            // Plane-major per clause whatever the in-memory layout (see `Layout`).
+            for j in 0..bank.n_clauses {
+                for w in bank.canonical_words(j) {
+                    body.extend_from_slice(&w.to_le_bytes());
+                }
             }
             for w in &bank.weights {
                 body.extend_from_slice(&w.to_le_bytes());
@@ -103,17 +111,22 @@ impl Model {
         let mut banks = Vec::with_capacity(params.n_classes);
         for _ in 0..params.n_classes {
             let mut bank = ClauseBank::new(params.n_clauses, params.n_features, params.state_bits);
-            let plane_bytes = bank.planes.len() * 8;
+            let clause_bytes = bank.layout.canonical_len() * 8;
+            let plane_bytes = bank.n_clauses * clause_bytes;
             let weight_bytes = bank.weights.len() * 4;
-            for (w, chunk) in bank.planes.iter_mut().zip(rest.chunks_exact(8)) {
-                *w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            }
             let f = valid.len();
-            // Every plane is `x` words then `NOT x` words, each with the same valid mask.
-            let padding_set = bank
-                .planes
-                .chunks_exact(f)
-                .any(|half| half.iter().zip(&valid).any(|(&w, &v)| w & !v != 0));
+            let mut padding_set = false;
+            for (j, clause) in rest.chunks_exact(clause_bytes).take(bank.n_clauses).enumerate() {
+                let words: Vec<u64> = clause
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                    .collect();
+                // Every plane is `x` words then `NOT x` words, each with the same valid mask.
+                padding_set |= words
+                    .chunks_exact(f)
+                    .any(|half| half.iter().zip(&valid).any(|(&w, &v)| w & !v != 0));
+                bank.set_canonical_words(j, words.into_iter());
+            }
             if padding_set {
                 return Err(TmError::Format(
                     "a state plane sets a bit beyond the last feature".to_string(),
@@ -153,7 +166,6 @@ impl Model {
                 }
                 rest = &rest[pending_bytes..];
             }
-            bank.refresh_summaries();
             banks.push(bank);
         }
         if !rest.is_empty() {

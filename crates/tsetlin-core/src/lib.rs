@@ -22,6 +22,8 @@
 //! assert_eq!(again.model(), &model);
 //! ```
 
+mod aligned;
+mod prefetch;
 pub mod backend;
 pub mod bank;
 pub mod bernoulli;

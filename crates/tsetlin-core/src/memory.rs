@@ -17,7 +17,11 @@ pub const LIMIT_VARIABLE: &str = "TSETLIN_MAX_MEMORY";
 fn bytes_per_clause(params: &Params) -> u128 {
     let words = crate::bits::words_for(params.n_features) as u128;
     let stride = 2 * words;
-    u128::from(params.state_bits) * stride * 8
+    // The in-memory block of `bits::planes::Layout`: the include plane rounded up to a cache
+    // line, then each word's lower planes in a power-of-two slot (in u128: no overflow).
+    let lane = u128::from(params.state_bits.saturating_sub(1)).next_power_of_two();
+    let block_words = (stride.next_multiple_of(8) + stride * lane).next_multiple_of(8);
+    block_words * 8
         + 4
         + (crate::bank::Deferred::WORDS * 4) as u128
         + stride.div_ceil(64) * 8
