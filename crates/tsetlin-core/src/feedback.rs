@@ -369,8 +369,8 @@ pub(crate) fn type_ii(
     let layout = &ctx.layout;
     flush_pending(clause, ctx, deferred, r, scratch);
     let ex = ctx.ex;
-    for w in 0..layout.stride {
-        scratch.inc[w] = ex.zeros[w] & !clause[w];
+    for (w, &include) in layout.include(clause).iter().enumerate() {
+        scratch.inc[w] = ex.zeros[w] & !include;
         scratch.dec[w] = 0;
     }
     planes::step(clause, layout, &scratch.inc, &scratch.dec);

@@ -116,7 +116,11 @@ impl Model {
             let weight_bytes = bank.weights.len() * 4;
             let f = valid.len();
             let mut padding_set = false;
-            for (j, clause) in rest.chunks_exact(clause_bytes).take(bank.n_clauses).enumerate() {
+            for (j, clause) in rest
+                .chunks_exact(clause_bytes)
+                .take(bank.n_clauses)
+                .enumerate()
+            {
                 let words: Vec<u64> = clause
                     .chunks_exact(8)
                     .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))

@@ -23,7 +23,6 @@
 //! ```
 
 mod aligned;
-mod prefetch;
 pub mod backend;
 pub mod bank;
 pub mod bernoulli;
@@ -38,6 +37,7 @@ pub mod machine;
 pub mod memory;
 pub mod model;
 pub mod params;
+mod prefetch;
 pub mod rng;
 pub mod rules;
 pub mod scorer;

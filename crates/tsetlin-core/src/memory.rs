@@ -21,10 +21,7 @@ fn bytes_per_clause(params: &Params) -> u128 {
     // line, then each word's lower planes in a power-of-two slot (in u128: no overflow).
     let lane = u128::from(params.state_bits.saturating_sub(1)).next_power_of_two();
     let block_words = (stride.next_multiple_of(8) + stride * lane).next_multiple_of(8);
-    block_words * 8
-        + 4
-        + (crate::bank::Deferred::WORDS * 4) as u128
-        + stride.div_ceil(64) * 8
+    block_words * 8 + 4 + (crate::bank::Deferred::WORDS * 4) as u128 + stride.div_ceil(64) * 8
 }
 
 /// Estimated bytes of a machine's state for `params` (the clause banks; the per-thread

@@ -96,7 +96,9 @@ impl Layout {
     #[inline]
     pub fn lower_or(&self, clause: &[u64], w: usize) -> u64 {
         let lo = self.lower(w);
-        clause[lo..lo + self.bits - 1].iter().fold(0, |acc, &v| acc | v)
+        clause[lo..lo + self.bits - 1]
+            .iter()
+            .fold(0, |acc, &v| acc | v)
     }
 }
 
