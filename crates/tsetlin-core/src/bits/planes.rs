@@ -206,8 +206,8 @@ mod tests {
         #[test]
         fn step_matches_reference(
             bits in 2u32..=16,
-            words in 1usize..5,
-            seed_states in proptest::collection::vec(any::<u32>(), 320),
+            words in 1usize..20,
+            seed_states in proptest::collection::vec(any::<u32>(), 20 * 64),
             masks in proptest::collection::vec((any::<u64>(), any::<u64>()), 5),
             rounds in 1usize..6,
         ) {
