@@ -180,7 +180,7 @@ impl CpuBackend {
         for (c, bank) in model.banks.iter_mut().enumerate() {
             let ch = chunk_clauses(bank.n_clauses);
             let len = bank.clause_len();
-            let stride = bank.stride;
+            let stride = bank.stride();
             bank.planes
                 .par_chunks_mut(ch * len)
                 .zip(bank.deferred.par_chunks_mut(ch))
@@ -206,7 +206,7 @@ impl CpuBackend {
     fn refresh_pools(&mut self, model: &Model) {
         let (p, stride, seed) = (
             1.0 / model.params.specificity,
-            model.banks[0].stride,
+            model.banks[0].stride(),
             model.params.seed,
         );
         let key = |period| PoolKey {
@@ -403,7 +403,7 @@ struct Split {
 impl Split {
     /// The choice for `model` on the current rayon pool.
     fn for_model(model: &Model) -> Self {
-        let words = model.params.n_clauses * model.banks.first().map_or(0, |b| b.stride);
+        let words = model.params.n_clauses * model.banks.first().map_or(0, |b| b.stride());
         Self {
             parallel: rayon::current_num_threads() > 1 && words >= PARALLEL_MIN_WORDS,
         }
@@ -494,7 +494,7 @@ fn feedback_bank(
     } = class_feedback;
     let ch = split.chunk(bank.n_clauses);
     let len = bank.clause_len();
-    let stride = bank.stride;
+    let stride = bank.stride();
     let sl = bank.summary_len();
     bank.planes
         .par_chunks_mut(ch * len)
@@ -611,15 +611,10 @@ const HITS_AHEAD: usize = 8;
 /// Prefetches the lines of a clause's include plane that hold an included word.
 fn prefetch_included(clause: &[u64], summary: &[u64]) {
     let mut last_line = usize::MAX;
-    for (sw, &flags) in summary.iter().enumerate() {
-        let mut flags = flags;
-        while flags != 0 {
-            let w = sw * 64 + flags.trailing_zeros() as usize;
-            flags &= flags - 1;
-            if w / 8 != last_line {
-                last_line = w / 8;
-                prefetch(&clause[w]);
-            }
+    for w in crate::bits::set_bits(summary) {
+        if w / 8 != last_line {
+            last_line = w / 8;
+            prefetch(&clause[w]);
         }
     }
 }
@@ -639,7 +634,7 @@ mod tests {
         outputs: &[bool],
         cf: ClassFeedback,
     ) {
-        let mut scratch = Scratch::new(bank.stride);
+        let mut scratch = Scratch::new(bank.stride());
         let (len, sl) = (bank.clause_len(), bank.summary_len());
         for j in 0..bank.n_clauses {
             let r = mix(cf.base.wrapping_add((j as u64).wrapping_mul(GOLDEN)));
@@ -691,7 +686,7 @@ mod tests {
                 bank.set_state(j, n_features, k, v);
             }
         }
-        let stride = bank.stride;
+        let stride = bank.stride();
         let valid = valid_mask(n_features);
         let pool = BernoulliPool::new(1.0 / 7.0, stride, 11);
         let binomial = BinomialPools::new(1.0 / 7.0, stride, 12);

@@ -13,8 +13,7 @@ use crate::bits::planes::{self, Layout};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClauseBank {
     pub(crate) n_clauses: usize,
-    pub(crate) bits: usize,
-    pub(crate) stride: usize,
+    /// Where the planes sit in a clause block (and the words per plane, `layout.stride`).
     pub(crate) layout: Layout,
     /// The clause blocks, the first on a cache-line boundary (so all are: see [`Layout`]).
     pub(crate) planes: AlignedWords,
@@ -86,8 +85,6 @@ impl ClauseBank {
         }
         Self {
             n_clauses,
-            bits,
-            stride,
             layout,
             planes,
             weights: vec![1; n_clauses],
@@ -99,7 +96,7 @@ impl ClauseBank {
     /// Words of a clause's include summary.
     #[inline]
     pub fn summary_len(&self) -> usize {
-        self.stride.div_ceil(64)
+        self.layout.stride.div_ceil(64)
     }
 
     /// The include summary of clause `j` (bit `w`: word `w` of the include mask is non-zero).
@@ -137,11 +134,23 @@ impl ClauseBank {
         for (i, w) in words.take(layout.canonical_len()).enumerate() {
             clause[layout.canonical_index(i)] = w;
         }
+        self.refresh_clause_summary(j);
+    }
+
+    /// Recomputes clause `j`'s include summary from its include plane.
+    fn refresh_clause_summary(&mut self, j: usize) {
         let s = self.summary_len();
+        let l = self.clause_len();
         refresh_summary(
-            &self.planes[j * l..j * l + self.stride],
+            self.layout.include(&self.planes[j * l..(j + 1) * l]),
             &mut self.summary[j * s..(j + 1) * s],
         );
+    }
+
+    /// Literal words per plane (`2F`).
+    #[inline]
+    pub fn stride(&self) -> usize {
+        self.layout.stride
     }
 
     /// The planes of clause `j`.
@@ -154,8 +163,7 @@ impl ClauseBank {
     /// The include mask of clause `j` (its top plane).
     #[inline]
     pub fn include(&self, j: usize) -> &[u64] {
-        let l = self.clause_len();
-        &self.planes[j * l..j * l + self.stride]
+        self.layout.include(self.clause(j))
     }
 
     /// Deferred forget steps of clause `j` that its excluded automata have not received yet.
@@ -170,25 +178,21 @@ impl ClauseBank {
         planes::get(
             self.clause(j),
             &self.layout,
-            literal_bit(self.stride, n_features, k),
+            literal_bit(self.layout.stride, n_features, k),
         )
     }
 
     /// Sets the stored value of literal `k` of clause `j` (tests and model surgery).
     pub fn set_state(&mut self, j: usize, n_features: usize, k: usize, value: u32) {
         let l = self.clause_len();
-        let bit = literal_bit(self.stride, n_features, k);
+        let bit = literal_bit(self.layout.stride, n_features, k);
         planes::set(
             &mut self.planes[j * l..(j + 1) * l],
             &self.layout,
             bit,
             value,
         );
-        let s = self.summary_len();
-        refresh_summary(
-            &self.planes[j * l..j * l + self.stride],
-            &mut self.summary[j * s..(j + 1) * s],
-        );
+        self.refresh_clause_summary(j);
     }
 
     /// Weight of clause `j`.

@@ -211,15 +211,10 @@ pub(crate) fn forget_hits(
     hits: &mut Vec<(usize, u64)>,
 ) {
     hits.clear();
-    for (sw, &flags) in summary.iter().enumerate() {
-        let mut flags = flags;
-        while flags != 0 {
-            let w = sw * 64 + flags.trailing_zeros() as usize;
-            flags &= flags - 1;
-            let hit = ctx.pool.window_word(r, w) & clause[w];
-            if hit != 0 {
-                hits.push((w, hit));
-            }
+    for w in crate::bits::set_bits(summary) {
+        let hit = ctx.pool.window_word(r, w) & clause[w];
+        if hit != 0 {
+            hits.push((w, hit));
         }
     }
 }

@@ -27,22 +27,14 @@ pub fn clause_fires(include: &[u64], x: &[u64]) -> bool {
 #[inline]
 pub fn clause_fires_sparse(include: &[u64], summary: &[u64], x: &[u64]) -> bool {
     let f = x.len();
-    for (sw, &flags) in summary.iter().enumerate() {
-        let mut flags = flags;
-        while flags != 0 {
-            let w = sw * 64 + flags.trailing_zeros() as usize;
-            flags &= flags - 1;
-            let violated = if w < f {
-                include[w] & !x[w]
-            } else {
-                include[w] & x[w - f]
-            };
-            if violated != 0 {
-                return false;
-            }
-        }
-    }
-    true
+    super::set_bits(summary).all(|w| {
+        let violated = if w < f {
+            include[w] & !x[w]
+        } else {
+            include[w] & x[w - f]
+        };
+        violated == 0
+    })
 }
 
 /// Whether a clause includes no literal at all.
