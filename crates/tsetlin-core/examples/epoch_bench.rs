@@ -4,6 +4,7 @@
 //! cargo run --release -p tsetlin-core --example epoch_bench -- \
 //!     --rows 25000 --test-rows 25000 --features 5000 --density 0.02 --clauses 2000 \
 //!     --threads 2 --epochs 3 [--s 27] [--boost] [--weighted] [--export-svm DIR] [--save-model F]
+//!     [--layout cache-line|plane-major]
 //! ```
 //! Prints one JSON line per epoch (seconds per epoch, prediction seconds and rate, accuracy)
 //! and, at the end, the peak resident memory. `--export-svm DIR` writes the same rows as
@@ -15,7 +16,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use tsetlin_core::rng::Xoshiro256;
-use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
+use tsetlin_core::{Control, FitOptions, LayoutKind, Params, SparseRows, TsetlinMachine};
 
 struct Args {
     rows: usize,
@@ -34,6 +35,7 @@ struct Args {
     train_svm: Option<String>,
     test_svm: Option<String>,
     save_model: Option<String>,
+    layout: Option<LayoutKind>,
 }
 
 fn parse() -> Result<Args, String> {
@@ -54,6 +56,7 @@ fn parse() -> Result<Args, String> {
         train_svm: None,
         test_svm: None,
         save_model: None,
+        layout: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -82,6 +85,13 @@ fn parse() -> Result<Args, String> {
             "--train-svm" => a.train_svm = Some(value()?),
             "--test-svm" => a.test_svm = Some(value()?),
             "--save-model" => a.save_model = Some(value()?),
+            "--layout" => {
+                a.layout = Some(match value()?.as_str() {
+                    "cache-line" => LayoutKind::CacheLine,
+                    "plane-major" => LayoutKind::PlaneMajor,
+                    other => return Err(format!("--layout: unknown layout {other}")),
+                })
+            }
             other => return Err(format!("unknown flag {other}")),
         }
         i += 1;
@@ -303,7 +313,11 @@ fn main() {
         a.clauses,
         a.threads
     );
-    let result = tm.fit(&x, &y, &FitOptions::epochs(a.epochs), |tm, info| {
+    let options = FitOptions {
+        layout: a.layout,
+        ..FitOptions::epochs(a.epochs)
+    };
+    let result = tm.fit(&x, &y, &options, |tm, info| {
         let t = Instant::now();
         let predicted = tm.predict(&xt).unwrap_or_default();
         let predict_s = t.elapsed().as_secs_f64();

@@ -27,6 +27,11 @@ impl AlignedWords {
         Self { buf, offset, len }
     }
 
+    /// Keeps the first `len` words (`len <= self.len()`); the allocation is kept too.
+    pub fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
     /// An aligned copy of `words`.
     pub fn from_slice(words: &[u64]) -> Self {
         let mut out = Self::new(words.len(), 0);
@@ -89,6 +94,9 @@ mod tests {
             assert_eq!(b.as_ptr() as usize % 64, 0);
             assert_eq!(a, b);
             assert!(b.iter().take(len.saturating_sub(1)).all(|&w| w == 3));
+            a.truncate(len / 2);
+            assert_eq!(a.len(), len / 2);
+            assert!(a.iter().all(|&w| w == 3));
         }
     }
 }

@@ -6,7 +6,7 @@
 //! items (see [`crate::rng`]); the feedback policy (which classes get feedback, with which
 //! probability) is [`crate::task`]; the per-clause kernels are [`crate::feedback`].
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -15,9 +15,11 @@ use crate::bank::{polarity, valid_mask, ClauseBank};
 use crate::bernoulli::{BernoulliPool, REFRESH_STEPS};
 use crate::binomial::BinomialPools;
 use crate::bits::eval;
+use crate::bits::planes::LayoutKind;
 use crate::data::SparseRows;
 use crate::error::{Result, TmError};
 use crate::feedback::{self, ExampleLiterals, Scratch, StepContext, TypeISettings};
+use crate::machine::FitOptions;
 use crate::model::Model;
 use crate::prefetch::prefetch;
 use crate::rng::{mix, mix_all, stream, threshold_u32, Xoshiro256, GOLDEN};
@@ -130,8 +132,14 @@ impl CpuBackend {
         x: &SparseRows,
         y: &[u32],
         order: &[usize],
-        stop: Option<&AtomicBool>,
+        options: &FitOptions,
     ) -> bool {
+        let stop = options.stop.as_deref();
+        let kind = options.layout.unwrap_or_else(|| {
+            let bytes = model.banks.iter().map(|b| b.planes.len() * 8).sum();
+            LayoutKind::choose(x.density(), bytes)
+        });
+        model.banks.iter_mut().for_each(|b| b.set_layout_kind(kind));
         let active = draw_active_clauses(model);
         let pool = self.pool.clone();
         let run = |this: &mut Self, model: &mut Model| -> bool {
@@ -540,7 +548,9 @@ fn feedback_bank(
                             let sum = &summary[k * sl..(k + 1) * sl];
                             feedback::forget_hits(clause, ctx, sum, mix(r), hits);
                             for &(w, _) in hits.iter() {
-                                prefetch(&clause[layout.lower(w)]);
+                                for at in layout.lower_lines(w) {
+                                    prefetch(&clause[at]);
+                                }
                             }
                         }
                     }
@@ -668,7 +678,8 @@ mod tests {
     }
 
     /// The pipelined feedback (hits computed ahead, lines prefetched, one scratch per thread)
-    /// leaves every clause exactly as the plain loop does, split across threads or not.
+    /// leaves every clause exactly as the plain loop does, split across threads or not, in
+    /// either layout.
     #[test]
     fn pipelined_feedback_equals_the_plain_loop() {
         let (n_features, n_clauses, bits) = (300, 96, 8u32);
@@ -694,7 +705,12 @@ mod tests {
             .num_threads(2)
             .build()
             .expect("a two-thread pool");
-        for weighted in [false, true] {
+        let cases = [false, true]
+            .into_iter()
+            .flat_map(|w| [(w, LayoutKind::CacheLine), (w, LayoutKind::PlaneMajor)]);
+        for (weighted, kind) in cases {
+            let mut bank = bank.clone();
+            bank.set_layout_kind(kind);
             let mut plain = bank.clone();
             let mut piped = bank.clone();
             let mut ex = ExampleLiterals::new(&valid);
@@ -729,7 +745,7 @@ mod tests {
                 };
                 pool_threads
                     .install(|| feedback_bank(&mut piped, &ctx, &active, &outputs, cf, split));
-                assert_eq!(plain, piped, "step {step}, weighted {weighted}");
+                assert_eq!(plain, piped, "step {step}, weighted {weighted}, {kind:?}");
             }
             // The run moved automata, so the comparison is not vacuous.
             let moved = (0..2 * n_features).any(|k| {

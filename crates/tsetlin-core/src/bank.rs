@@ -7,10 +7,13 @@
 //! what the memory system rewards: feedback, not evaluation, dominates training time.
 
 use crate::aligned::AlignedWords;
-use crate::bits::planes::{self, Layout};
+use crate::bits::planes::{self, Layout, LayoutKind};
 
 /// The automata and weights of one class's clauses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Two banks are equal when they hold the same automata, weights and deferred steps, whatever
+/// their in-memory layouts.
+#[derive(Debug, Clone)]
 pub struct ClauseBank {
     pub(crate) n_clauses: usize,
     /// Where the planes sit in a clause block (and the words per plane, `layout.stride`).
@@ -118,6 +121,46 @@ impl ClauseBank {
         &self.layout
     }
 
+    /// Rearranges every clause block into the layout of `kind` (same automata; a no-op when
+    /// the bank already has it). Training chooses the kind from the data and the model size.
+    ///
+    /// In place when the new blocks are no longer than the old ones (cache-line to
+    /// plane-major at any stride that is a whole number of lines), so that the bank's memory
+    /// does not double for a moment: block `j` is copied out, then written at its new place,
+    /// which ends before old block `j + 1` begins.
+    pub fn set_layout_kind(&mut self, kind: LayoutKind) {
+        let from = self.layout;
+        if from.kind() == kind {
+            return;
+        }
+        let to = Layout::with_kind(from.stride, from.bits, kind);
+        let (old_len, new_len) = (from.clause_len(), to.clause_len());
+        let mut words = vec![0u64; from.canonical_len()];
+        if new_len <= old_len {
+            for j in 0..self.n_clauses {
+                let old = &self.planes[j * old_len..(j + 1) * old_len];
+                for (i, word) in words.iter_mut().enumerate() {
+                    *word = old[from.canonical_index(i)];
+                }
+                let new = &mut self.planes[j * new_len..(j + 1) * new_len];
+                new.fill(0);
+                for (i, &word) in words.iter().enumerate() {
+                    new[to.canonical_index(i)] = word;
+                }
+            }
+            self.planes.truncate(self.n_clauses * new_len);
+        } else {
+            let mut planes = AlignedWords::new(self.n_clauses * new_len, 0);
+            for (j, block) in planes.chunks_exact_mut(new_len).enumerate() {
+                for (i, word) in self.canonical_words(j).enumerate() {
+                    block[to.canonical_index(i)] = word;
+                }
+            }
+            self.planes = planes;
+        }
+        self.layout = to;
+    }
+
     /// Clause `j`'s automata in canonical (plane-major) order, as model files store them:
     /// plane 0's `2F` words, then plane 1's, up to the include plane.
     pub fn canonical_words(&self, j: usize) -> impl Iterator<Item = u64> + '_ {
@@ -212,6 +255,19 @@ impl ClauseBank {
     }
 }
 
+impl PartialEq for ClauseBank {
+    fn eq(&self, other: &Self) -> bool {
+        self.n_clauses == other.n_clauses
+            && self.layout.stride == other.layout.stride
+            && self.layout.bits == other.layout.bits
+            && self.weights == other.weights
+            && self.deferred == other.deferred
+            && (0..self.n_clauses).all(|j| self.canonical_words(j).eq(other.canonical_words(j)))
+    }
+}
+
+impl Eq for ClauseBank {}
+
 /// The polarity of clause `j` of any class (TM-SPEC): even clauses vote for their class
 /// (+1), odd ones against (-1). The one place that rule is written.
 #[inline]
@@ -256,4 +312,44 @@ pub(crate) fn valid_mask(n_features: usize) -> Vec<u64> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Xoshiro256;
+
+    /// Rearranging a bank keeps every automaton and the include summaries, in place (blocks
+    /// that shrink) or not (blocks that grow: a short stride padded to a line per plane), and
+    /// banks compare by their automata, not by their arrangement.
+    #[test]
+    fn relayout_keeps_every_automaton() {
+        // (200 features, 6 bits): plane-major blocks are shorter; (50, 8): longer.
+        for (n_features, bits) in [(200, 6), (50, 8)] {
+            let mut bank = ClauseBank::new(5, n_features, bits);
+            let mut rng = Xoshiro256::new(7);
+            for j in 0..5 {
+                for k in 0..2 * n_features {
+                    bank.set_state(j, n_features, k, rng.below(1 << bits) as u32);
+                }
+            }
+            let before = bank.clone();
+            bank.set_layout_kind(LayoutKind::PlaneMajor);
+            assert_eq!(bank.layout().kind(), LayoutKind::PlaneMajor);
+            assert_eq!(bank.planes.len(), 5 * bank.clause_len());
+            assert_eq!(bank, before);
+            assert_eq!(bank.summary, before.summary);
+            for j in 0..5 {
+                assert_eq!(bank.include(j), before.include(j));
+                for k in 0..2 * n_features {
+                    assert_eq!(bank.state(j, n_features, k), before.state(j, n_features, k));
+                }
+            }
+            bank.set_state(2, n_features, 3, 0);
+            assert_ne!(bank, before);
+            bank.set_state(2, n_features, 3, before.state(2, n_features, 3));
+            bank.set_layout_kind(LayoutKind::CacheLine);
+            assert_eq!(bank.planes, before.planes);
+        }
+    }
 }

@@ -192,7 +192,35 @@ pub fn subtract_saturating(
     amount_planes: usize,
     mask: &[u64],
 ) {
+    // A literal plane step of 1 for the cache-line layout: the compiler then addresses a
+    // word's planes as one contiguous run (see `planes::step_word`).
+    if layout.plane_step() == 1 {
+        subtract_with_step(clause, layout, 1, amount, amount_planes, mask);
+    } else {
+        let step = layout.plane_step();
+        subtract_with_step(clause, layout, step, amount, amount_planes, mask);
+    }
+}
+
+/// [`subtract_saturating`] with the layout's plane step given (`step == layout.plane_step()`).
+#[inline(always)]
+fn subtract_with_step(
+    clause: &mut [u64],
+    layout: &Layout,
+    step: usize,
+    amount: &[u64],
+    amount_planes: usize,
+    mask: &[u64],
+) {
     let (stride, bits) = (layout.stride, layout.bits);
+    // Plane `p < bits - 1` of word `w` is at `layout.lower(w) + p * step`; the top plane at `w`.
+    let at = |p: usize, w: usize| {
+        if p + 1 == bits {
+            w
+        } else {
+            layout.lower(w) + p * step
+        }
+    };
     for w in 0..stride {
         let m = mask[w];
         // Automata owed nothing are left alone: their lines are not even read.
@@ -210,9 +238,9 @@ pub fn subtract_saturating(
             } else {
                 0
             };
-            let at = layout.index(p, w);
-            let x = clause[at];
-            clause[at] = x ^ a ^ borrow;
+            let i = at(p, w);
+            let x = clause[i];
+            clause[i] = x ^ a ^ borrow;
             borrow = (!x & (a | borrow)) | (x & a & borrow);
         }
         // Amount bits above the state's width also mean "below zero".
@@ -222,7 +250,7 @@ pub fn subtract_saturating(
         }
         if over != 0 {
             for p in 0..bits {
-                clause[layout.index(p, w)] &= !over;
+                clause[at(p, w)] &= !over;
             }
         }
     }
@@ -285,7 +313,7 @@ fn ln_factorial(k: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bits::planes;
+    use crate::bits::planes::{self, LayoutKind};
 
     fn read(acc: &[u64], stride: usize, planes: usize, k: usize) -> u64 {
         (0..planes).fold(0, |v, p| {
@@ -358,9 +386,11 @@ mod tests {
             bits in 2usize..=16,
             words in 1usize..4,
             amount_planes in 1usize..18,
+            plane_major in proptest::prelude::any::<bool>(),
             seeds in proptest::collection::vec(proptest::prelude::any::<u64>(), 4),
         ) {
-            let layout = Layout::new(words, bits);
+            let kind = if plane_major { LayoutKind::PlaneMajor } else { LayoutKind::CacheLine };
+            let layout = Layout::with_kind(words, bits, kind);
             let max = (1u64 << bits) - 1;
             let mut rng = Xoshiro256::new(seeds[0]);
             let n = words * 64;

@@ -116,6 +116,16 @@ impl SparseRows {
         self.indices.len()
     }
 
+    /// The share of (row, feature) cells that are present, `0..=1` (0 for no cells).
+    pub fn density(&self) -> f64 {
+        let cells = self.n_rows() as f64 * self.n_features() as f64;
+        if cells == 0.0 {
+            0.0
+        } else {
+            self.nnz() as f64 / cells
+        }
+    }
+
     /// The CSR row pointer array (`n_rows + 1` entries).
     pub fn indptr(&self) -> &[usize] {
         &self.indptr

@@ -316,8 +316,9 @@ fn flush(
     if ctx.binomial.certainly_floor(k, max_state) {
         for (w, &m) in mask.iter().enumerate() {
             if m != 0 {
-                let lo = layout.lower(w);
-                clause[lo..lo + bits - 1].iter_mut().for_each(|v| *v &= !m);
+                for p in 0..bits - 1 {
+                    clause[layout.index(p, w)] &= !m;
+                }
             }
         }
     } else {

@@ -44,6 +44,7 @@ pub mod scorer;
 pub mod task;
 
 pub use backend::CpuBackend;
+pub use bits::planes::LayoutKind;
 pub use data::{DenseRows, SparseRows};
 pub use device::Device;
 pub use error::{Result, TmError};

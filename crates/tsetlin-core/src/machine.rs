@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::backend::CpuBackend;
 use crate::bank::ClauseBank;
+use crate::bits::planes::LayoutKind;
 use crate::data::SparseRows;
 use crate::error::{Result, TmError};
 use crate::model::Model;
@@ -44,6 +45,10 @@ pub struct FitOptions {
     pub shuffle: bool,
     /// Checked every few steps; when set, training stops cleanly mid-epoch.
     pub stop: Option<Arc<AtomicBool>>,
+    /// How the automata are arranged in memory while training: `None` chooses from the
+    /// data's density and the model's size ([`LayoutKind::choose`]). Only speed depends on
+    /// it, never a result.
+    pub layout: Option<LayoutKind>,
 }
 
 impl FitOptions {
@@ -53,6 +58,7 @@ impl FitOptions {
             epochs,
             shuffle: true,
             stop: None,
+            layout: None,
         }
     }
 }
@@ -175,9 +181,9 @@ impl TsetlinMachine {
                 ]))
                 .shuffle(&mut order);
             }
-            let completed =
-                self.backend
-                    .train_pass(&mut self.model, x, y, &order, options.stop.as_deref());
+            let completed = self
+                .backend
+                .train_pass(&mut self.model, x, y, &order, options);
             if !completed {
                 return Ok(FitSummary {
                     epochs: epoch - 1,
@@ -206,7 +212,8 @@ impl TsetlinMachine {
     pub fn partial_fit(&mut self, x: &SparseRows, y: &[u32]) -> Result<()> {
         self.model.check_training_data(x, y)?;
         let order: Vec<usize> = (0..x.n_rows()).collect();
-        self.backend.train_pass(&mut self.model, x, y, &order, None);
+        self.backend
+            .train_pass(&mut self.model, x, y, &order, &FitOptions::epochs(1));
         Ok(())
     }
 

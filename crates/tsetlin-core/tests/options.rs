@@ -2,7 +2,9 @@
 
 mod common;
 
-use tsetlin_core::{Control, FitOptions, Params, ParamsBuilder, SparseRows, TsetlinMachine};
+use tsetlin_core::{
+    Control, FitOptions, LayoutKind, Params, ParamsBuilder, SparseRows, TsetlinMachine,
+};
 
 fn train(builder: ParamsBuilder, x: &SparseRows, y: &[u32], epochs: usize) -> TsetlinMachine {
     train_on(builder, 1, x, y, epochs)
@@ -53,6 +55,39 @@ fn same_seed_same_bytes_on_one_and_four_threads() {
         one.to_bytes().expect("encode"),
         other_seed.to_bytes().expect("encode")
     );
+}
+
+/// The in-memory arrangement of the automata is a speed choice only: both give the same model
+/// bytes, weighted or not, at a state width whose lower planes do not fill a cache line.
+#[test]
+fn both_layouts_train_the_same_model() {
+    let (x, y) = common::random_rows(500, 300, 3, 0.08, 21);
+    for (weighted, bits) in [(false, 8), (true, 5), (false, 11)] {
+        let bytes = |layout: LayoutKind| {
+            let params = Params::builder(3, 300)
+                .clauses(48)
+                .threshold(30.0)
+                .specificity(4.0)
+                .weighted(weighted)
+                .state_bits(bits)
+                .seed(5)
+                .build()
+                .expect("valid params");
+            let mut tm = TsetlinMachine::with_threads(params, 2).expect("machine");
+            let options = FitOptions {
+                layout: Some(layout),
+                ..FitOptions::epochs(3)
+            };
+            tm.fit(&x, &y, &options, |_, _| Control::Continue)
+                .expect("fit");
+            tm.to_bytes().expect("encode")
+        };
+        assert_eq!(
+            bytes(LayoutKind::CacheLine),
+            bytes(LayoutKind::PlaneMajor),
+            "weighted {weighted}, {bits} bits"
+        );
+    }
 }
 
 #[test]
@@ -229,6 +264,7 @@ fn early_stopping_and_stop_flag() {
         epochs: 5,
         shuffle: true,
         stop: Some(flag),
+        layout: None,
     };
     let summary = tm
         .fit(&x, &y, &options, |_, _| Control::Continue)

@@ -92,6 +92,7 @@ pub fn fit(
         epochs: plan.epochs,
         shuffle: plan.shuffle,
         stop: plan.stop.clone(),
+        layout: None,
     };
     let summary = machine.fit(x, y, &options, |tm, info| {
         train_seconds += info.seconds;

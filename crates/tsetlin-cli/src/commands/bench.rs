@@ -252,6 +252,7 @@ fn tsetlin(
         epochs: 1,
         shuffle: true,
         stop: Some(stop.clone()),
+        layout: None,
     };
     let mut fit_seconds = 0.0;
     let mut epochs = Vec::new();

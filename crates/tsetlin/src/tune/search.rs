@@ -665,6 +665,7 @@ fn train_to<'a>(
         epochs: 1,
         shuffle: true,
         stop: options.stop.clone(),
+        layout: None,
     };
     let mut since_best = 0;
     let mut best_so_far = best(&mean_curve_of(&l.per_fold)).0;
