@@ -136,7 +136,13 @@ impl CpuBackend {
     ) -> bool {
         let stop = options.stop.as_deref();
         let kind = options.layout.unwrap_or_else(|| {
-            let bytes = model.banks.iter().map(|b| b.planes.len() * 8).sum();
+            // The automata's own size, not their current layout's (padding differs), so
+            // that the choice does not depend on the previous pass's choice.
+            let bytes = model
+                .banks
+                .iter()
+                .map(|b| b.n_clauses * b.layout.canonical_len() * 8)
+                .sum();
             LayoutKind::choose(x.density(), bytes)
         });
         model.banks.iter_mut().for_each(|b| b.set_layout_kind(kind));

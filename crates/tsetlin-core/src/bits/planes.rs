@@ -10,14 +10,16 @@
 //! contiguous words (what evaluation reads), padded to a cache line; then the `bits - 1` lower
 //! planes in one of two arrangements ([`LayoutKind`]), chosen per training run from the
 //! data's density and the model's size:
-//! - **cache line** (sparse data, a model bigger than the cache): each literal word's lower planes side by side in a slot of
-//!   `lane` words (`bits - 1` rounded up to a power of two: one 64-byte line at the default 8
-//!   bits). The sparse updates that dominate training there (a forget step on the few words a
-//!   clause includes) touch two lines per word instead of `bits` (measured: reading the 7
-//!   lower planes of the hit words plane-major was 22 % of an epoch at the ANCHORS setting).
-//! - **plane-major** (dense data, or a model that stays in cache): each lower plane contiguous, so the dense updates (a firing
-//!   clause's Type I step over every word, the deferred-forgetting flush) move eight words per
-//!   vector operation (the cache-line layout made the dense clinical set 1.25x slower).
+//! - **cache line** (sparse data and a model bigger than the cache): each literal word's lower
+//!   planes side by side in a slot of `lane` words (`bits - 1` rounded up to a power of two:
+//!   one 64-byte line at the default 8 bits). The sparse updates that dominate training there
+//!   (a forget step on the few words a clause includes, waiting on memory) touch two lines per
+//!   word instead of `bits` (measured: reading the 7 lower planes of the hit words plane-major
+//!   was 22 % of an epoch at the ANCHORS setting).
+//! - **plane-major** (dense data, or a model that stays in cache): each lower plane
+//!   contiguous, so the dense updates (a firing clause's Type I step over every word, the
+//!   deferred-forgetting flush) move eight words per vector operation (the cache-line layout
+//!   made the dense clinical set 1.25x slower).
 //!
 //! The layout is an in-memory choice that never changes a result: model files keep the
 //! plane-major order without padding ([`Layout::canonical_index`]).
@@ -26,12 +28,12 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LayoutKind {
     /// Each literal word's lower planes side by side in one slot (a cache line at 8 bits):
-    /// the sparse updates of a forget step touch two lines per word. For sparse data, where
-    /// forget steps on a few included words dominate training.
+    /// the sparse updates of a forget step touch two lines per word. For sparse data and a
+    /// model bigger than the cache, where forget steps wait on memory.
     CacheLine,
     /// Each plane contiguous, padded to a cache line: the dense updates (a firing clause's
     /// Type I step over every word, the deferred-forgetting flush) run eight words per
-    /// vector operation. For dense data, where those dominate.
+    /// vector operation. For dense data or a model that stays in cache.
     PlaneMajor,
 }
 
@@ -64,7 +66,7 @@ pub const CACHE_LINE_MIN_BYTES: usize = 16 << 20;
 /// The top (include) plane is always the first `stride` words, padded to a cache line. Word
 /// `w` of lower plane `p` is at `lower(w) + p * plane_step`, with `lower(w) = top_len + w *
 /// word_step`: `(word_step, plane_step) = (lane, 1)` for [`LayoutKind::CacheLine`] and
-/// `(1, plane_len)` for [`LayoutKind::PlaneMajor`], so every kernel addresses both the same
+/// `(1, top_len)` for [`LayoutKind::PlaneMajor`], so every kernel addresses both the same
 /// way and only the dense step chooses its loop by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
