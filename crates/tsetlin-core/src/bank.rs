@@ -135,28 +135,24 @@ impl ClauseBank {
         }
         let to = Layout::with_kind(from.stride, from.bits, kind);
         let (old_len, new_len) = (from.clause_len(), to.clause_len());
+        let in_place = new_len <= old_len;
+        let mut grown = (!in_place).then(|| AlignedWords::new(self.n_clauses * new_len, 0));
         let mut words = vec![0u64; from.canonical_len()];
-        if new_len <= old_len {
-            for j in 0..self.n_clauses {
-                let old = &self.planes[j * old_len..(j + 1) * old_len];
-                for (i, word) in words.iter_mut().enumerate() {
-                    *word = old[from.canonical_index(i)];
-                }
-                let new = &mut self.planes[j * new_len..(j + 1) * new_len];
-                new.fill(0);
-                for (i, &word) in words.iter().enumerate() {
-                    new[to.canonical_index(i)] = word;
-                }
+        for j in 0..self.n_clauses {
+            let old = &self.planes[j * old_len..(j + 1) * old_len];
+            for (i, word) in words.iter_mut().enumerate() {
+                *word = old[from.canonical_index(i)];
             }
-            self.planes.truncate(self.n_clauses * new_len);
-        } else {
-            let mut planes = AlignedWords::new(self.n_clauses * new_len, 0);
-            for (j, block) in planes.chunks_exact_mut(new_len).enumerate() {
-                for (i, word) in self.canonical_words(j).enumerate() {
-                    block[to.canonical_index(i)] = word;
-                }
+            let target = grown.as_mut().unwrap_or(&mut self.planes);
+            let new = &mut target[j * new_len..(j + 1) * new_len];
+            new.fill(0);
+            for (i, &word) in words.iter().enumerate() {
+                new[to.canonical_index(i)] = word;
             }
-            self.planes = planes;
+        }
+        match grown {
+            Some(planes) => self.planes = planes,
+            None => self.planes.truncate(self.n_clauses * new_len),
         }
         self.layout = to;
     }

@@ -12,7 +12,7 @@
 //! pool of exact samples stored bit-sliced: plane `b` of word `w` holds bit `b` of the samples
 //! of automata `64w..64w+63`, so 64 automata are added or subtracted per word operation.
 
-use crate::bits::planes::Layout;
+use crate::bits::planes::{Layout, LayoutKind};
 use crate::rng::Xoshiro256;
 
 /// Pool words per plane (at most; small problems use fewer, see `BinomialPools::new`).
@@ -194,7 +194,7 @@ pub fn subtract_saturating(
 ) {
     // A literal plane step of 1 for the cache-line layout: the compiler then addresses a
     // word's planes as one contiguous run (see `planes::step_word`).
-    if layout.plane_step() == 1 {
+    if layout.kind() == LayoutKind::CacheLine {
         subtract_with_step(clause, layout, 1, amount, amount_planes, mask);
     } else {
         let step = layout.plane_step();
@@ -313,7 +313,7 @@ fn ln_factorial(k: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bits::planes::{self, LayoutKind};
+    use crate::bits::planes;
 
     fn read(acc: &[u64], stride: usize, planes: usize, k: usize) -> u64 {
         (0..planes).fold(0, |v, p| {

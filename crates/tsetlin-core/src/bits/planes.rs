@@ -179,7 +179,7 @@ impl Layout {
     #[inline]
     pub fn lower_or(&self, clause: &[u64], w: usize) -> u64 {
         let lo = self.lower(w);
-        if self.plane_step == 1 {
+        if self.kind == LayoutKind::CacheLine {
             clause[lo..lo + self.bits - 1]
                 .iter()
                 .fold(0, |acc, &v| acc | v)
@@ -286,7 +286,7 @@ pub fn step_word(clause: &mut [u64], layout: &Layout, w: usize, up: u64, down: u
     // cache-line layout lets the compiler see its planes as contiguous: the sparse forget path
     // stays as tight as before the plane-major choice existed (6 % slower per epoch with the
     // step left to run time).
-    if layout.plane_step == 1 {
+    if layout.kind == LayoutKind::CacheLine {
         ripple(&mut head[w], tail, 1, planes, up, down);
     } else {
         ripple(&mut head[w], tail, layout.plane_step, planes, up, down);
