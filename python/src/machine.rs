@@ -53,7 +53,7 @@ impl Machine {
     /// data-derived defaults, on CSR rows and u32 labels: the library's one training path.
     /// Returns the machine and the search log as JSON.
     #[staticmethod]
-    #[pyo3(signature = (n_classes, n_features, indptr, indices, y, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
+    #[pyo3(signature = (n_classes, n_features, indptr, indices, y, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, validation_split = "file-order", seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_auto(
         py: Python<'_>,
@@ -67,6 +67,7 @@ impl Machine {
         simplify: bool,
         budget: f64,
         max_epochs: usize,
+        validation_split: &str,
         seed: u64,
         threads: usize,
     ) -> PyResult<(Self, String)> {
@@ -74,7 +75,16 @@ impl Machine {
         let y = read_u32s(y, "labels")?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let options = search_options(auto, simplify, budget, max_epochs, seed, threads, &stop)?;
+        let options = search_options(
+            auto,
+            simplify,
+            budget,
+            max_epochs,
+            validation_split,
+            seed,
+            threads,
+            &stop,
+        )?;
         // A pool of this process for the library's own parallel steps (the rule
         // simplification): after fork(), the inherited global pool has no threads.
         let (result, signal) = run_interruptible(py, &stop, || {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use tsetlin::featurize::{FeaturizerConfig, Selection};
-use tsetlin::tune::{Pinned, SearchOptions};
+use tsetlin::tune::{Pinned, SearchOptions, SplitOrder};
 use tsetlin_core::{Params, ParamsBuilder, Rule};
 
 use crate::errors::{core_err, text_err, value_error};
@@ -126,15 +126,26 @@ pub(crate) fn parse_pinned(json: &str) -> PyResult<Pinned> {
 }
 
 /// The search options of a Python call, refused by name when out of range.
+#[allow(clippy::too_many_arguments)] // one per Python keyword of the search, all plain values
 pub(crate) fn search_options(
     auto: bool,
     simplify: bool,
     budget: f64,
     max_epochs: usize,
+    validation_split: &str,
     seed: u64,
     threads: usize,
     stop: &Arc<AtomicBool>,
 ) -> PyResult<SearchOptions> {
+    let split_order = match validation_split {
+        "file-order" => SplitOrder::FileOrder,
+        "shuffled" => SplitOrder::Shuffled,
+        other => {
+            return Err(value_error(format!(
+                "validation_split = {other:?}: must be \"file-order\" or \"shuffled\""
+            )))
+        }
+    };
     if !(budget.is_finite() && budget > 0.0) {
         return Err(value_error(format!(
             "budget = {budget}: must be a positive number of seconds"
@@ -151,6 +162,7 @@ pub(crate) fn search_options(
         stop: Some(Arc::clone(stop)),
         auto,
         simplify,
+        split_order,
         ..SearchOptions::default()
     })
 }

@@ -205,7 +205,7 @@ impl TextModel {
     /// model; its `search_json()` says how the settings were chosen. Ctrl-C stops the search
     /// and the final training alike (`KeyboardInterrupt`).
     #[staticmethod]
-    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, seed = 42, threads = 1))]
+    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, validation_split = "file-order", seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_auto(
         py: Python<'_>,
@@ -217,13 +217,23 @@ impl TextModel {
         simplify: bool,
         budget: f64,
         max_epochs: usize,
+        validation_split: &str,
         seed: u64,
         threads: usize,
     ) -> PyResult<Self> {
         let config = featurizer_config(featurizer)?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let options = search_options(auto, simplify, budget, max_epochs, seed, threads, &stop)?;
+        let options = search_options(
+            auto,
+            simplify,
+            budget,
+            max_epochs,
+            validation_split,
+            seed,
+            threads,
+            &stop,
+        )?;
         let (result, signal) = run_interruptible(py, &stop, || {
             on_local_pool(threads, || {
                 tune::fit_text(&texts, &labels, &config, &pinned, &options, |_| {})

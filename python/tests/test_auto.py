@@ -31,6 +31,12 @@ def test_default_estimator_chooses_settings_on_training_data(auto):
         assert key in best
     assert best["epochs"] == chosen["best_epoch"]
     assert "cross-validation" in auto.search_log["validation"]
+    assert "file order" in auto.search_log["validation"]
+
+
+def test_validation_split_shuffled_is_a_random_sample():
+    clf = TextClassifier(validation_split="shuffled", **QUICK).fit(*TRAIN)
+    assert "(shuffled)" in clf.search_log["validation"]
 
 
 def test_same_seed_same_choice_and_the_log_survives_pickling(auto):
@@ -63,6 +69,8 @@ def test_bad_settings_are_refused_by_name():
         TextClassifier(budget=-1.0).fit(*TRAIN)
     with pytest.raises(ValueError, match="weighted"):
         TextClassifier(weighted="yes", **QUICK).fit(*TRAIN)
+    with pytest.raises(ValueError, match="validation_split"):
+        TextClassifier(validation_split="random", **QUICK).fit(*TRAIN)
 
 
 def test_grid_search_cv_composes():

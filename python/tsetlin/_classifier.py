@@ -58,6 +58,10 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         Training epochs of ``fit``.
     auto, budget, max_epochs : bool, float, int, default=True, 900.0, 60
         The settings search, its time budget in seconds and its epoch ceiling.
+    validation_split : "file-order" or "shuffled", default="file-order"
+        Which training rows the search holds out: the last ones of each class in the order
+        given (rows in time order validate on the newest; related rows that sit together stay
+        on one side), or a seeded random sample.
     simplify : bool, default=True
         After training, each clause loses the literals whose removal makes no training
         prediction worse (shorter rules; see ``tsetlin simplify``).
@@ -98,6 +102,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         simplify: bool = True,
         budget: float = 900.0,
         max_epochs: int = 60,
+        validation_split: str = "file-order",
         binarize: Any = "auto",
         n_bins: int = 8,
         state_bits: int = 8,
@@ -118,6 +123,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         self.simplify = simplify
         self.budget = budget
         self.max_epochs = max_epochs
+        self.validation_split = validation_split
         self.binarize = binarize
         self.n_bins = n_bins
         self.state_bits = state_bits

@@ -107,8 +107,8 @@ def settings_params(est: Any, settings: Dict[str, Any]) -> Dict[str, Any]:
     return params
 
 
-def search_args(est: Any) -> Tuple[bool, bool, float, int]:
-    """``(auto, simplify, budget, max_epochs)`` of an estimator, checked."""
+def search_args(est: Any) -> Tuple[bool, bool, float, int, str]:
+    """``(auto, simplify, budget, max_epochs, validation_split)`` of an estimator, checked."""
     if not isinstance(est.auto, (bool, np.bool_)):
         raise ValueError(f"auto = {est.auto!r}: must be True or False")
     if not isinstance(est.simplify, (bool, np.bool_)):
@@ -118,7 +118,11 @@ def search_args(est: Any) -> Tuple[bool, bool, float, int]:
     if isinstance(est.max_epochs, bool) or not isinstance(est.max_epochs, numbers.Integral) \
             or est.max_epochs < 1:
         raise ValueError(f"max_epochs = {est.max_epochs!r}: must be a positive integer")
-    return bool(est.auto), bool(est.simplify), float(est.budget), int(est.max_epochs)
+    if est.validation_split not in ("file-order", "shuffled"):
+        raise ValueError(
+            f"validation_split = {est.validation_split!r}: must be 'file-order' or 'shuffled'")
+    return (bool(est.auto), bool(est.simplify), float(est.budget), int(est.max_epochs),
+            str(est.validation_split))
 
 
 def warn_if_cut(log: Optional[Dict[str, Any]]) -> None:

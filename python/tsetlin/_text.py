@@ -104,7 +104,8 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
     (``n_clauses``, ``T``, ``s``, ``weighted``, ``boost_true_positive``, ``epochs``,
     ``ngram_max``, ``max_features``) is chosen on the training data only, by the same search
     as ``tsetlin train`` (a stratified hold-out, or 3-fold cross-validation under 2,000
-    texts; successive halving over epochs within ``budget`` seconds, planned for a 2-core
+    texts, of the last texts of each class in the order given, or a random sample with
+    ``validation_split="shuffled"``; successive halving over epochs within ``budget`` seconds, planned for a 2-core
     laptop), then the final model trains on all of ``X``. Settings given are used exactly.
     After ``fit``: ``best_params_`` (the settings used, as constructor arguments) and
     ``search_log_`` (one dict per candidate). With ``auto=False``, the settings left at None
@@ -131,6 +132,7 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         simplify: bool = True,
         budget: float = 900.0,
         max_epochs: int = 60,
+        validation_split: str = "file-order",
         lowercase: bool = True,
         ngram_max: Optional[int] = None,
         stop_words: Optional[str] = None,
@@ -158,6 +160,7 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         self.simplify = simplify
         self.budget = budget
         self.max_epochs = max_epochs
+        self.validation_split = validation_split
         self.lowercase = lowercase
         self.ngram_max = ngram_max
         self.stop_words = stop_words

@@ -352,6 +352,26 @@ pub struct AutoArgs {
     /// whose removal makes no training prediction worse (see `tsetlin simplify`).
     #[arg(long, help_heading = "Automatic settings")]
     pub no_simplify: bool,
+    /// How the search holds out validation documents: `file-order` takes the last ones of
+    /// each class as they come in the file (newest first, if the file is in time order; whole
+    /// threads or patients, if related notes sit together); `shuffled` a seeded random
+    /// sample (for a file whose order means nothing, or is misleading, e.g. sorted by length).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "file-order",
+        help_heading = "Automatic settings"
+    )]
+    pub validation_split: ValidationSplitArg,
+}
+
+/// `--validation-split`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ValidationSplitArg {
+    /// The last documents of each class, in file order.
+    FileOrder,
+    /// A seeded random sample of each class.
+    Shuffled,
 }
 
 impl AutoArgs {
@@ -384,6 +404,10 @@ impl AutoArgs {
             auto: !self.no_auto,
             simplify: !self.no_simplify,
             time_limit: !self.no_time_limit,
+            split_order: match self.validation_split {
+                ValidationSplitArg::FileOrder => tsetlin::tune::SplitOrder::FileOrder,
+                ValidationSplitArg::Shuffled => tsetlin::tune::SplitOrder::Shuffled,
+            },
             ..SearchOptions::default()
         }
     }

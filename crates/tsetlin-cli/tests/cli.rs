@@ -164,12 +164,31 @@ fn train_with_no_settings_chooses_them_on_training_data_and_saves_them() {
         search["candidates"].as_u64().expect("candidates") >= 3,
         "{v:#}"
     );
+    let validation = search["validation"].as_str().expect("validation");
     assert!(
-        search["validation"]
+        validation.contains("3-fold") && validation.contains("file order"),
+        "{v:#}"
+    );
+    // --validation-split shuffled: a random sample instead of the file's last documents.
+    let shuffled_model = p("auto/shuffled.tsetlin");
+    let mut shuffled_args = vec![
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &shuffled_model,
+        "--json",
+        "--validation-split",
+        "shuffled",
+    ];
+    shuffled_args.extend_from_slice(QUICK_AUTO);
+    let shuffled = json(&shuffled_args);
+    assert!(
+        shuffled["search"]["validation"]
             .as_str()
             .expect("validation")
-            .contains("3-fold"),
-        "{v:#}"
+            .contains("(shuffled)"),
+        "{shuffled:#}"
     );
     assert_eq!(
         v["train_documents"], 300,

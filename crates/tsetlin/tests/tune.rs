@@ -180,3 +180,56 @@ fn feature_rows_search_too() {
     assert!(auto.log.trials.len() >= 3);
     assert!(auto.model.accuracy(&x, &y).expect("acc") > 0.8);
 }
+
+#[test]
+fn file_order_validation_holds_out_the_last_documents_of_each_class() {
+    // Each class's last 30 % of documents (in file order) use words its first 70 % never do:
+    // drift, as in notes exported by date. Held out by file order, those are the validation
+    // documents and the search sees the drift; a shuffled hold-out hides it.
+    let mut texts = Vec::new();
+    let mut labels = Vec::new();
+    for class in ["cardiac", "renal"] {
+        for i in 0..150 {
+            let word = if i < 105 { "old" } else { "new" };
+            texts.push(format!("{word}{class} note{} visit{}", i % 7, i % 5));
+            labels.push(class.to_string());
+        }
+    }
+    let config = FeaturizerConfig::default();
+    let search = |split_order| {
+        tune::search_text(
+            &texts,
+            &labels,
+            &config,
+            &Pinned::default(),
+            &SearchOptions {
+                time_limit: false,
+                split_order,
+                ..small_options(1)
+            },
+            &mut |_| {},
+        )
+        .expect("search")
+    };
+    let in_order = search(tune::SplitOrder::FileOrder);
+    let shuffled = search(tune::SplitOrder::Shuffled);
+    assert!(
+        in_order.validation.contains("file order"),
+        "{}",
+        in_order.validation
+    );
+    assert!(
+        shuffled.validation.contains("shuffled"),
+        "{}",
+        shuffled.validation
+    );
+    let (a, b) = (
+        in_order.valid_accuracy.expect("accuracy"),
+        shuffled.valid_accuracy.expect("accuracy"),
+    );
+    assert!(b > 0.95, "shuffled folds each see both vocabularies: {b}");
+    assert!(
+        a < b - 0.1,
+        "the file's last block is the drifted one: {a} vs {b}"
+    );
+}

@@ -27,12 +27,14 @@ use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
 use crate::featurize::{Featurizer, FeaturizerConfig};
 use crate::rules::{simplify_trained, SimplifyReport};
-use crate::split::{fold_rows, stratified_folds, stratified_holdout};
+use crate::split::{
+    fold_rows, ordered_folds, ordered_holdout, stratified_folds, stratified_holdout,
+};
 
 pub use cost::CostModel;
 pub use search::{
-    FeatureView, FoldRows, SearchEvent, SearchLog, SearchOptions, Trial, DEFAULT_BUDGET_SECONDS,
-    DEFAULT_MAX_EPOCHS,
+    FeatureView, FoldRows, SearchEvent, SearchLog, SearchOptions, SplitOrder, Trial,
+    DEFAULT_BUDGET_SECONDS, DEFAULT_MAX_EPOCHS,
 };
 pub use settings::{default_settings, DataProfile, Pinned, Settings};
 
@@ -57,26 +59,40 @@ impl Validation {
         }
     }
 
-    /// `(training rows, validation rows)` of each fold.
-    pub fn cut(&self, y: &[u32], seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
-        match *self {
-            Validation::Holdout(f) => vec![stratified_holdout(y, f, seed)],
-            Validation::Folds(k) => {
-                let folds = stratified_folds(y, k, seed);
+    /// `(training rows, validation rows)` of each fold, cut in `order`.
+    pub fn cut(&self, y: &[u32], seed: u64, order: SplitOrder) -> Vec<(Vec<usize>, Vec<usize>)> {
+        match (*self, order) {
+            (Validation::Holdout(f), SplitOrder::FileOrder) => vec![ordered_holdout(y, f)],
+            (Validation::Holdout(f), SplitOrder::Shuffled) => {
+                vec![stratified_holdout(y, f, seed)]
+            }
+            (Validation::Folds(k), order) => {
+                let folds = match order {
+                    SplitOrder::FileOrder => ordered_folds(y, k),
+                    SplitOrder::Shuffled => stratified_folds(y, k, seed),
+                };
                 (0..k).map(|f| fold_rows(&folds, f)).collect()
             }
         }
     }
 
-    /// For the log: `hold-out 20 %` or `3-fold`.
-    pub fn describe(&self) -> String {
-        match *self {
-            Validation::Holdout(f) => format!(
-                "stratified hold-out {:.0} % of the training data",
+    /// For the log: what was held out, e.g. `stratified hold-out of the last 10 % of each
+    /// class (file order)`.
+    pub fn describe(&self, order: SplitOrder) -> String {
+        match (*self, order) {
+            (Validation::Holdout(f), SplitOrder::FileOrder) => format!(
+                "stratified hold-out of the last {:.0} % of each class of the training data (file order)",
                 f * 100.0
             ),
-            Validation::Folds(k) => {
-                format!("stratified {k}-fold cross-validation on the training data")
+            (Validation::Holdout(f), SplitOrder::Shuffled) => format!(
+                "stratified hold-out {:.0} % of the training data (shuffled)",
+                f * 100.0
+            ),
+            (Validation::Folds(k), SplitOrder::FileOrder) => format!(
+                "stratified {k}-fold cross-validation on the training data (contiguous blocks of each class, file order)"
+            ),
+            (Validation::Folds(k), SplitOrder::Shuffled) => {
+                format!("stratified {k}-fold cross-validation on the training data (shuffled)")
             }
         }
     }
@@ -341,7 +357,7 @@ pub fn search_text<S: AsRef<str> + Sync>(
         ));
     }
     let validation = Validation::for_rows(texts.len());
-    let cuts = validation.cut(&y, options.seed);
+    let cuts = validation.cut(&y, options.seed, options.split_order);
     let pinned_features = pinned.max_features.map(|k| (k > 0).then_some(k));
     // One featurization per n-gram length and fold, fitted on that fold's training rows only;
     // every candidate's feature count is a top-k of it by the same selection score.
@@ -421,7 +437,7 @@ fn run(
         placed,
         rungs,
         options,
-        validation.describe(),
+        validation.describe(options.split_order),
         &mut *on_event,
     )?;
     on_event(&SearchEvent::Chosen {
@@ -496,7 +512,7 @@ pub fn search_rows(
     }
     let validation = Validation::for_rows(x.n_rows());
     let folds = validation
-        .cut(y, options.seed)
+        .cut(y, options.seed, options.split_order)
         .into_iter()
         .map(|(train, valid)| {
             let ys = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
