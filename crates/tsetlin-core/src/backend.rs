@@ -24,6 +24,7 @@ use crate::model::Model;
 use crate::prefetch::prefetch;
 use crate::rng::{mix, mix_all, stream, threshold_u32, Xoshiro256, GOLDEN};
 use crate::scorer::Scorer;
+use crate::targets::Targets;
 use crate::task;
 
 /// Clause words per class (`n_clauses x 2F`) below which a training step runs on one thread:
@@ -130,7 +131,7 @@ impl CpuBackend {
         &mut self,
         model: &mut Model,
         x: &SparseRows,
-        y: &[u32],
+        targets: Targets<'_>,
         order: &[usize],
         options: &FitOptions,
     ) -> bool {
@@ -159,7 +160,14 @@ impl CpuBackend {
                     break;
                 }
                 ex.load(x.row(row));
-                this.train_step(model, &ex, y[row] as usize, &active, &mut outputs, split);
+                match targets {
+                    Targets::Classes(y) => {
+                        this.train_step(model, &ex, y[row] as usize, &active, &mut outputs, split)
+                    }
+                    Targets::LabelSets(sets) => {
+                        this.train_step_labels(model, &ex, sets.row(row), &active, &mut outputs)
+                    }
+                }
             }
             this.settle(model);
             completed
@@ -318,6 +326,63 @@ impl CpuBackend {
                 )
             },
         );
+    }
+}
+
+impl CpuBackend {
+    /// One multi-label training example: every label's bank is evaluated and fed back from
+    /// its own class sum ([`task::label_feedback`]), towards 1 for the labels in `labels`
+    /// and towards 0 for the others. The labels are independent within a step (each bank
+    /// reads only its own clauses and its own random key), so they run in parallel across
+    /// labels; which thread runs a label never changes its draws.
+    fn train_step_labels(
+        &mut self,
+        model: &mut Model,
+        ex: &ExampleLiterals,
+        labels: &[u32],
+        active: &[Vec<bool>],
+        outputs: &mut [Vec<bool>],
+    ) {
+        self.refresh_pools(model);
+        let t = model.params.threshold;
+        let base = mix_all(&[model.params.seed, model.steps]);
+        model.steps += 1;
+        let (Some((_, pool)), Some((_, binomial))) = (&self.bernoulli, &self.binomial) else {
+            return;
+        };
+        let ctx = step_context(model, ex, pool, binomial);
+        let words = model.params.n_clauses * model.banks.first().map_or(0, |b| b.stride());
+        let across = rayon::current_num_threads() > 1
+            && words * model.params.n_classes >= PARALLEL_MIN_WORDS;
+        // Split across labels, each label's bank on one thread: the labels are the natural
+        // work items, and nesting a split inside each would only add scheduling.
+        let within = Split { parallel: false };
+        let one_label = |c: usize, bank: &mut ClauseBank, out: &mut Vec<bool>| {
+            let v = task::clip(evaluate_bank(bank, ex, &active[c], out, within), t);
+            let carried = labels.binary_search(&(c as u32)).is_ok();
+            let (positive_target, p) = task::label_feedback(v, carried, t);
+            let feedback = ClassFeedback {
+                positive_target,
+                threshold: threshold_u32(p),
+                base: mix(base ^ c as u64),
+            };
+            feedback_bank(bank, &ctx, &active[c], out, feedback, within);
+        };
+        if across {
+            model
+                .banks
+                .par_iter_mut()
+                .zip(outputs.par_iter_mut())
+                .enumerate()
+                .for_each(|(c, (bank, out))| one_label(c, bank, out));
+        } else {
+            model
+                .banks
+                .iter_mut()
+                .zip(outputs.iter_mut())
+                .enumerate()
+                .for_each(|(c, (bank, out))| one_label(c, bank, out));
+        }
     }
 }
 

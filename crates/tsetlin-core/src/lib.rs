@@ -41,6 +41,7 @@ mod prefetch;
 pub mod rng;
 pub mod rules;
 pub mod scorer;
+pub mod targets;
 pub mod task;
 
 pub use backend::CpuBackend;
@@ -53,4 +54,5 @@ pub use model::Model;
 pub use params::{Params, ParamsBuilder};
 pub use rules::{Explanation, FiredClause, Rule};
 pub use scorer::{RowScratch, Scorer};
-pub use task::decide;
+pub use targets::{LabelSets, Targets};
+pub use task::{decide, decide_labels};

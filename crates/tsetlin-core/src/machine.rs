@@ -15,6 +15,7 @@ use crate::model::Model;
 use crate::params::Params;
 use crate::rng::{mix_all, stream, Xoshiro256};
 use crate::scorer::Scorer;
+use crate::targets::Targets;
 
 /// What a per-epoch callback tells [`TsetlinMachine::fit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,18 +158,21 @@ impl TsetlinMachine {
     }
 
     /// Trains for `options.epochs` epochs, calling `on_epoch` after each; the callback sees the
-    /// machine (to score a validation set) and may stop early.
-    pub fn fit<F>(
+    /// machine (to score a validation set) and may stop early. `targets` is one class per
+    /// row (`&[u32]`, multiclass feedback) or a [`LabelSets`](crate::LabelSets) (multi-label
+    /// feedback: every label learns one-vs-rest from its own class sum).
+    pub fn fit<'t, F>(
         &mut self,
         x: &SparseRows,
-        y: &[u32],
+        targets: impl Into<Targets<'t>>,
         options: &FitOptions,
         mut on_epoch: F,
     ) -> Result<FitSummary>
     where
         F: FnMut(&TsetlinMachine, &EpochInfo) -> Control,
     {
-        self.model.check_training_data(x, y)?;
+        let targets = targets.into();
+        self.model.check_training_data(x, targets)?;
         let mut order: Vec<usize> = (0..x.n_rows()).collect();
         for epoch in 1..=options.epochs {
             let started = Instant::now();
@@ -183,7 +187,7 @@ impl TsetlinMachine {
             }
             let completed = self
                 .backend
-                .train_pass(&mut self.model, x, y, &order, options);
+                .train_pass(&mut self.model, x, targets, &order, options);
             if !completed {
                 return Ok(FitSummary {
                     epochs: epoch - 1,
@@ -208,12 +212,18 @@ impl TsetlinMachine {
         })
     }
 
-    /// One pass over the rows in the given order (no shuffle): online learning.
-    pub fn partial_fit(&mut self, x: &SparseRows, y: &[u32]) -> Result<()> {
-        self.model.check_training_data(x, y)?;
+    /// One pass over the rows in the given order (no shuffle): online learning. `targets` as
+    /// in [`TsetlinMachine::fit`].
+    pub fn partial_fit<'t>(
+        &mut self,
+        x: &SparseRows,
+        targets: impl Into<Targets<'t>>,
+    ) -> Result<()> {
+        let targets = targets.into();
+        self.model.check_training_data(x, targets)?;
         let order: Vec<usize> = (0..x.n_rows()).collect();
         self.backend
-            .train_pass(&mut self.model, x, y, &order, &FitOptions::epochs(1));
+            .train_pass(&mut self.model, x, targets, &order, &FitOptions::epochs(1));
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use crate::data::SparseRows;
 use crate::error::{Result, TmError};
 use crate::params::Params;
 use crate::scorer::Scorer;
+use crate::targets::Targets;
 
 /// Hyper-parameters, clause banks and clocks of a multiclass Tsetlin machine (TM-SPEC): per
 /// class, `n` clauses of alternating polarity. Equal models have equal parameters, banks and
@@ -143,29 +144,40 @@ impl Model {
     }
 
     /// Refuses training data that does not match the model: width, no rows, label count,
-    /// labels out of range.
-    pub(crate) fn check_training_data(&self, x: &SparseRows, y: &[u32]) -> Result<()> {
+    /// labels out of range (a class, or any label of a label set).
+    pub(crate) fn check_training_data(&self, x: &SparseRows, targets: Targets<'_>) -> Result<()> {
         self.check_rows(x)?;
         if x.is_empty() {
             return Err(TmError::InvalidData("no training rows".to_string()));
         }
-        if y.len() != x.n_rows() {
+        if targets.len() != x.n_rows() {
             return Err(TmError::InvalidData(format!(
                 "{} rows but {} labels",
                 x.n_rows(),
-                y.len()
+                targets.len()
             )));
         }
-        if let Some((row, &label)) = y
-            .iter()
-            .enumerate()
-            .find(|(_, &l)| l as usize >= self.params.n_classes)
-        {
-            return Err(TmError::LabelOutOfRange {
-                row,
-                label,
-                n_classes: self.params.n_classes,
-            });
+        if let Targets::LabelSets(sets) = targets {
+            if sets.n_labels() != self.params.n_classes {
+                return Err(TmError::InvalidData(format!(
+                    "the label sets have {} labels, the machine has {} classes",
+                    sets.n_labels(),
+                    self.params.n_classes
+                )));
+            }
+        }
+        for row in 0..targets.len() {
+            if let Some(&label) = targets
+                .row(row)
+                .iter()
+                .find(|&&l| l as usize >= self.params.n_classes)
+            {
+                return Err(TmError::LabelOutOfRange {
+                    row,
+                    label,
+                    n_classes: self.params.n_classes,
+                });
+            }
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
-//! The multiclass feedback policy (TM-SPEC "Learning from one example" and "Prediction"): which
-//! classes receive feedback for a training example, with which probability, and how a
-//! prediction is decided from the class sums. Pure functions, so that the policy is tested on
-//! its own and a multi-label policy can sit beside it without touching the training kernels.
+//! The feedback policies (TM-SPEC "Learning from one example" and "Prediction"): which classes
+//! receive feedback for a training example, with which probability, and how a prediction is
+//! decided from the class sums. Multiclass: the example's class and one sampled other class.
+//! Multi-label: every label, each from its own class sum, towards 1 when the example carries
+//! it and towards 0 when it does not (one-vs-rest inside one machine). Pure functions, so
+//! that the policies are tested on their own, apart from the training kernels.
 
 use crate::rng::Xoshiro256;
 
@@ -31,6 +33,29 @@ pub fn positive_probability(clipped_sum: f64, t: f64) -> f64 {
 /// `(T + clip(v)) / 2T`, falling to 0 as the class sum reaches `-T`.
 pub fn negative_probability(clipped_sum: f64, t: f64) -> f64 {
     (t + clipped_sum) / (2.0 * t)
+}
+
+/// The multi-label feedback of one label: `(towards 1?, probability)`. A label the example
+/// carries is fed back like the multiclass target class, `(T - clip(v)) / 2T`; a label it
+/// does not carry like the negative class, `(T + clip(v)) / 2T`.
+pub fn label_feedback(clipped_sum: f64, carried: bool, t: f64) -> (bool, f64) {
+    if carried {
+        (true, positive_probability(clipped_sum, t))
+    } else {
+        (false, negative_probability(clipped_sum, t))
+    }
+}
+
+/// The multi-label decision: the labels whose class sum is above its threshold, in label
+/// order (possibly none). Strictly above, so that a document on which no clause fires (every
+/// sum 0) gets no label at the default thresholds of 0.
+pub fn decide_labels(sums: &[i64], thresholds: &[i64]) -> Vec<u32> {
+    sums.iter()
+        .zip(thresholds)
+        .enumerate()
+        .filter(|(_, (s, t))| s > t)
+        .map(|(c, _)| c as u32)
+        .collect()
 }
 
 /// The negative class drawn uniformly among the `m - 1` classes other than `y`.
@@ -88,6 +113,30 @@ mod tests {
         assert_eq!(negative_probability(clip(-100, t), t), 0.0);
         assert_eq!(negative_probability(clip(100, t), t), 1.0);
         assert_eq!(positive_probability(0.0, t), 0.5);
+    }
+
+    #[test]
+    fn label_feedback_is_the_multiclass_rule_per_label() {
+        let t = 8.0;
+        for v in [-8.0, -3.0, 0.0, 5.0, 8.0] {
+            assert_eq!(
+                label_feedback(v, true, t),
+                (true, positive_probability(v, t))
+            );
+            assert_eq!(
+                label_feedback(v, false, t),
+                (false, negative_probability(v, t))
+            );
+        }
+        // A carried label already at T, an absent one at -T: nothing left to learn.
+        assert_eq!(label_feedback(8.0, true, t).1, 0.0);
+        assert_eq!(label_feedback(-8.0, false, t).1, 0.0);
+    }
+
+    #[test]
+    fn labels_are_decided_strictly_above_their_thresholds() {
+        assert_eq!(decide_labels(&[3, 0, -1, 7], &[0, 0, -2, 7]), vec![0, 2]);
+        assert!(decide_labels(&[0, 0], &[0, 0]).is_empty());
     }
 
     #[test]
