@@ -67,6 +67,15 @@ pub struct FieldArgs {
     /// Decode files as Latin-1 (ISO-8859-1) instead of UTF-8.
     #[arg(long, help_heading = "Reading")]
     pub latin1: bool,
+    /// Read the data as multi-label even if no line has a label list (each single label is a
+    /// set of one). Without it, a label list on any line (JSON `"labels": [...]`) or
+    /// `--label-separator` makes the data multi-label.
+    #[arg(long, help_heading = "Reading")]
+    pub multi_label: bool,
+    /// CSV/TSV: the label cell is a list split by this separator (e.g. "|"); an empty cell is
+    /// a document with no label. Makes the data multi-label.
+    #[arg(long, value_name = "SEP", help_heading = "Reading")]
+    pub label_separator: Option<String>,
 }
 
 /// Above this many distinct labels, a corpus with fewer than 2 documents per label gets a
@@ -86,6 +95,8 @@ impl FieldArgs {
             text_field: self.text_field.clone(),
             label_field: self.label_field.clone(),
             max_line_bytes: self.max_line_bytes,
+            multi_label: self.multi_label,
+            label_separator: self.label_separator.clone(),
             format: format.map(|f| match f {
                 FormatArg::Jsonl => Format::JsonLines,
                 FormatArg::Csv => Format::Csv,

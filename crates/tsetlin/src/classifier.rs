@@ -4,21 +4,28 @@
 //! File layout (little-endian): magic `TSETLINC`, format version (u32), CRC-32 of the rest
 //! (u32), length of a JSON header (u32), the JSON header (featurizer, labels, training
 //! history), then the engine's own model file (which carries its own magic and checksum).
+//! A file is written in the oldest version that holds it: 1 for a single-label classifier,
+//! 2 for a multi-label one (its header adds the per-label thresholds), so that a build from
+//! before multi-label refuses a multi-label file with "upgrade tsetlin" rather than reading
+//! it as a multiclass model.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tsetlin_core::{Explanation, ParamsBuilder, Rule, SparseRows, TsetlinMachine};
+use tsetlin_core::{Explanation, LabelSets, ParamsBuilder, Rule, SparseRows, TsetlinMachine};
 
 use crate::error::{Error, Result};
 use crate::featurize::{FeatureMatch, Featurizer, FeaturizerConfig, LabelSet};
+use crate::multi_label::MultiLabelDecision;
 use crate::rules::SimplifyReport;
 use crate::tune::{SearchLog, Settings};
 
 /// Magic bytes of a classifier file.
 pub const MAGIC: &[u8; 8] = b"TSETLINC";
-/// Classifier format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest classifier format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 2;
+/// The version of single-label classifier files (still written for them).
+const SINGLE_LABEL_VERSION: u32 = 1;
 
 /// One epoch of the training log (for learning curves).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,9 +36,11 @@ pub struct EpochRecord {
     /// file (timings would make equal models differ in bytes), so `None` after loading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// Accuracy on the training rows after the epoch, when measured.
+    /// Accuracy on the training rows after the epoch, when measured (for a multi-label
+    /// model: micro-F1 at the default thresholds; see [`crate::training::Scored`]).
     pub train_accuracy: Option<f64>,
-    /// Accuracy on the validation or test rows after the epoch, when measured.
+    /// Accuracy on the validation or test rows after the epoch, when measured (multi-label:
+    /// micro-F1 at the default thresholds).
     pub valid_accuracy: Option<f64>,
 }
 
@@ -46,6 +55,9 @@ struct Header {
     /// Absent unless the rules were simplified after training.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     simplified: Option<SimplifyReport>,
+    /// Present exactly in multi-label classifiers (format version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    multi_label: Option<MultiLabelDecision>,
 }
 
 /// The label set (sorted names) and class ids of a training corpus of `n_texts` texts; an
@@ -84,6 +96,9 @@ pub struct TextClassifier {
     pub search: Option<SearchLog>,
     /// What simplifying the rules after training removed, when it was done.
     pub simplified: Option<SimplifyReport>,
+    /// For a multi-label classifier: how a label set is decided from the class sums (the
+    /// per-label thresholds); `None` for a single-label one (the largest sum wins).
+    pub multi_label: Option<MultiLabelDecision>,
 }
 
 /// The explanation of one text's prediction, in words.
@@ -193,10 +208,67 @@ impl TextClassifier {
                 history: Vec::new(),
                 search: None,
                 simplified: None,
+                multi_label: None,
             },
             x,
             y,
         ))
+    }
+
+    /// [`TextClassifier::prepare`] for multi-label data: `label_sets[i]` holds the labels of
+    /// `texts[i]` (any number, none included), all of them among `labels` (see
+    /// [`crate::multi_label::label_names`]). The features are chosen with each document
+    /// counted for each of its labels; the classifier's thresholds start at 0 (a label is
+    /// predicted when its sum is above 0) until [`crate::multi_label`] chooses them on
+    /// validation data. Returns the classifier, the training rows and their label sets.
+    pub fn prepare_multi_label<S: AsRef<str> + Sync, L: AsRef<[String]>>(
+        texts: &[S],
+        label_sets: &[L],
+        label_set: LabelSet,
+        featurizer: &FeaturizerConfig,
+        threads: usize,
+        configure: impl FnOnce(ParamsBuilder) -> ParamsBuilder,
+    ) -> Result<(Self, SparseRows, LabelSets)> {
+        if texts.len() != label_sets.len() {
+            return Err(Error::InvalidInput(format!(
+                "{} texts but {} label sets",
+                texts.len(),
+                label_sets.len()
+            )));
+        }
+        let sets = label_set.encode_sets(label_sets)?;
+        let featurizer = Featurizer::fit(texts, &sets, label_set.len(), featurizer)?;
+        if featurizer.n_features() == 0 {
+            return Err(Error::InvalidInput(
+                "no features survived the vocabulary settings (lower --min-df?)".to_string(),
+            ));
+        }
+        let x = featurizer.transform(texts);
+        let params = configure(tsetlin_core::Params::builder(
+            label_set.len(),
+            featurizer.n_features(),
+        ))
+        .build()?;
+        let machine = TsetlinMachine::with_threads(params, threads)?;
+        let decision = MultiLabelDecision::untuned(label_set.len());
+        Ok((
+            Self {
+                featurizer,
+                labels: label_set,
+                machine,
+                history: Vec::new(),
+                search: None,
+                simplified: None,
+                multi_label: Some(decision),
+            },
+            x,
+            sets,
+        ))
+    }
+
+    /// Whether this classifier predicts label sets (multi-label) rather than one class.
+    pub fn is_multi_label(&self) -> bool {
+        self.multi_label.is_some()
     }
 
     /// The settings this model was trained with, reusable for another training run
@@ -244,6 +316,36 @@ impl TextClassifier {
         Ok(self.labels.names_of(&self.predict_ids(texts)?))
     }
 
+    /// The predicted label set (label ids, in label order) of each text. For a single-label
+    /// classifier, the one predicted class.
+    pub fn predict_label_ids<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Vec<u32>>> {
+        let Some(decision) = &self.multi_label else {
+            return Ok(self
+                .predict_ids(texts)?
+                .into_iter()
+                .map(|c| vec![c])
+                .collect());
+        };
+        let k = self.labels.len();
+        Ok(self
+            .class_sums(texts)?
+            .chunks_exact(k)
+            .map(|row| decision.decide(row))
+            .collect())
+    }
+
+    /// The predicted label set (names) of each text; see [`TextClassifier::predict_label_ids`].
+    pub fn predict_label_sets<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+    ) -> Result<Vec<Vec<String>>> {
+        Ok(self
+            .predict_label_ids(texts)?
+            .iter()
+            .map(|ids| self.labels.names_of(ids))
+            .collect())
+    }
+
     /// Class sums of each text, row-major (`n x classes`).
     pub fn class_sums<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<i64>> {
         Ok(self.machine.class_sums(&self.encode(texts))?)
@@ -284,6 +386,7 @@ impl TextClassifier {
                 .collect(),
             search: self.search.clone(),
             simplified: self.simplified.clone(),
+            multi_label: self.multi_label.clone(),
         })
         .map_err(|e| Error::InvalidInput(format!("cannot encode the classifier header: {e}")))?;
         let machine = self.machine.to_bytes()?;
@@ -291,7 +394,12 @@ impl TextClassifier {
         body.extend_from_slice(&(header.len() as u32).to_le_bytes());
         body.extend_from_slice(&header);
         body.extend_from_slice(&machine);
-        Ok(tsetlin_core::format::frame(MAGIC, FORMAT_VERSION, &body))
+        let version = if self.multi_label.is_some() {
+            FORMAT_VERSION
+        } else {
+            SINGLE_LABEL_VERSION
+        };
+        Ok(tsetlin_core::format::frame(MAGIC, version, &body))
     }
 
     /// Decodes a classifier file; `origin` names it in errors.
@@ -306,7 +414,7 @@ impl TextClassifier {
                     .to_string(),
             ));
         }
-        let body = tsetlin_core::format::unframe(
+        let frame = tsetlin_core::format::unframe(
             bytes,
             MAGIC,
             "tsetlin text classifier file",
@@ -315,8 +423,8 @@ impl TextClassifier {
         .map_err(|e| match e {
             tsetlin_core::TmError::Format(message) => fail(message),
             other => Error::Core(other),
-        })?
-        .body;
+        })?;
+        let (version, body) = (frame.version, frame.body);
         let header_len = body
             .get(..4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
@@ -335,6 +443,26 @@ impl TextClassifier {
                 "the featurizer and the machine disagree on features or classes".to_string(),
             ));
         }
+        match (&header.multi_label, version) {
+            (Some(_), SINGLE_LABEL_VERSION) | (None, FORMAT_VERSION) => {
+                return Err(fail(format!(
+                    "a version-{version} classifier file must {}hold multi-label thresholds",
+                    if version == FORMAT_VERSION {
+                        ""
+                    } else {
+                        "not "
+                    }
+                )));
+            }
+            (Some(d), _) if d.thresholds.len() != header.labels.len() => {
+                return Err(fail(format!(
+                    "{} multi-label thresholds for {} labels",
+                    d.thresholds.len(),
+                    header.labels.len()
+                )));
+            }
+            _ => {}
+        }
         Ok(Self {
             featurizer: header.featurizer,
             labels: header.labels,
@@ -342,6 +470,7 @@ impl TextClassifier {
             history: header.history,
             search: header.search,
             simplified: header.simplified,
+            multi_label: header.multi_label,
         })
     }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod featurize;
 pub mod io;
 pub mod metrics;
+pub mod multi_label;
 pub mod rng;
 pub mod rules;
 pub mod split;

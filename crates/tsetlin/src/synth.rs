@@ -263,44 +263,7 @@ pub fn clinical_notes_with(n: usize, seed: u64, options: &SynthOptions) -> Datas
     let mut data = Dataset::default();
     for _ in 0..n {
         let target = *rng.pick(CLASSES);
-        let mut sentences: Vec<String> = Vec::new();
-        let mut words: Vec<&str> = Vec::new();
-        for rule in PLANTED_RULES {
-            if rule.class == target {
-                words.extend(rule.present);
-                continue;
-            }
-            // A near miss of another rule: a strict non-empty subset of its words, or all of
-            // them blocked by an absent word, or nothing.
-            let roll = rng.unit();
-            if roll < 0.45 {
-                let keep = 1 + rng.below(rule.present.len() - 1);
-                let mut ws = rule.present.to_vec();
-                rng.shuffle(&mut ws);
-                words.extend(&ws[..keep]);
-            } else if roll < 0.75 {
-                words.extend(rule.present);
-                words.push(*rng.pick(rule.absent));
-            }
-        }
-        // The target's own blocking words must not appear.
-        if let Some(rule) = PLANTED_RULES.iter().find(|r| r.class == target) {
-            words.retain(|w| !rule.absent.contains(w));
-        }
-        words.sort_unstable();
-        words.dedup();
-        for w in &words {
-            sentences.push(keyword_sentence(w, &mut rng));
-        }
-        for _ in 0..2 + rng.below(4) {
-            sentences.push(fill(rng.pick::<&str>(FILLERS), &mut rng));
-        }
-        rng.shuffle(&mut sentences);
-        let mut text = fill(rng.pick::<&str>(INTROS), &mut rng);
-        for s in sentences {
-            text.push(' ');
-            text.push_str(&s);
-        }
+        let text = note(&[target], &mut rng);
         let mut label = rule_label(&text);
         if options.label_noise > 0.0 && rng.chance(options.label_noise) {
             let others: Vec<&str> = CLASSES.iter().copied().filter(|c| *c != label).collect();
@@ -310,6 +273,92 @@ pub fn clinical_notes_with(n: usize, seed: u64, options: &SynthOptions) -> Datas
         data.labels.push(label.to_string());
     }
     data
+}
+
+/// The labels of a multi-label note: every planted rule that fires, sorted (none: the empty
+/// set; there is no "other" label in multi-label data).
+pub fn rule_labels(text: &str) -> Vec<String> {
+    let words: Vec<String> = text.unicode_words().map(str::to_lowercase).collect();
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let mut labels: Vec<String> = PLANTED_RULES
+        .iter()
+        .filter(|r| r.present.iter().all(|w| has(w)) && !r.absent.iter().any(|w| has(w)))
+        .map(|r| r.class.to_string())
+        .collect();
+    labels.sort_unstable();
+    labels
+}
+
+/// Probability that a multi-label note documents each condition (independently).
+const MULTI_LABEL_RATE: f64 = 0.4;
+
+/// `n` multi-label notes generated deterministically from `seed`: each documents each
+/// planted condition independently with probability 0.4 (so about a third carry two or more,
+/// a fifth none), with near misses of the others; the label set is [`rule_labels`].
+pub fn clinical_notes_multi_label(n: usize, seed: u64) -> Dataset {
+    let mut rng = SplitMix64::new(seed);
+    let mut texts = Vec::with_capacity(n);
+    let mut sets = Vec::with_capacity(n);
+    for _ in 0..n {
+        let targets: Vec<&str> = PLANTED_RULES
+            .iter()
+            .map(|r| r.class)
+            .filter(|_| rng.chance(MULTI_LABEL_RATE))
+            .collect();
+        let text = note(&targets, &mut rng);
+        sets.push(rule_labels(&text));
+        texts.push(text);
+    }
+    Dataset {
+        texts,
+        labels: Vec::new(),
+        label_sets: Some(sets),
+        skipped: Vec::new(),
+    }
+}
+
+/// A note documenting the conditions `targets` (every word of their rules, none of their
+/// blocking words) and near misses of the other rules, with filler, in shuffled order.
+fn note(targets: &[&str], rng: &mut SplitMix64) -> String {
+    let mut sentences: Vec<String> = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
+    for rule in PLANTED_RULES {
+        if targets.contains(&rule.class) {
+            words.extend(rule.present);
+            continue;
+        }
+        // A near miss of another rule: a strict non-empty subset of its words, or all of
+        // them blocked by an absent word, or nothing.
+        let roll = rng.unit();
+        if roll < 0.45 {
+            let keep = 1 + rng.below(rule.present.len() - 1);
+            let mut ws = rule.present.to_vec();
+            rng.shuffle(&mut ws);
+            words.extend(&ws[..keep]);
+        } else if roll < 0.75 {
+            words.extend(rule.present);
+            words.push(*rng.pick(rule.absent));
+        }
+    }
+    // The targets' own blocking words must not appear.
+    for rule in PLANTED_RULES.iter().filter(|r| targets.contains(&r.class)) {
+        words.retain(|w| !rule.absent.contains(w));
+    }
+    words.sort_unstable();
+    words.dedup();
+    for w in &words {
+        sentences.push(keyword_sentence(w, rng));
+    }
+    for _ in 0..2 + rng.below(4) {
+        sentences.push(fill(rng.pick::<&str>(FILLERS), rng));
+    }
+    rng.shuffle(&mut sentences);
+    let mut text = fill(rng.pick::<&str>(INTROS), rng);
+    for s in sentences {
+        text.push(' ');
+        text.push_str(&s);
+    }
+    text
 }
 
 #[cfg(test)]

@@ -7,18 +7,48 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use tsetlin_core::{Control, FitOptions, SparseRows, TsetlinMachine};
+use tsetlin_core::{Control, FitOptions, SparseRows, Targets, TsetlinMachine};
 
 use crate::classifier::EpochRecord;
 use crate::error::{Error, Result};
 
-/// Rows and labels scored after each epoch.
+/// Rows and labels scored after each epoch: by accuracy for classes, by micro-F1 at the
+/// default thresholds (a label predicted when its sum is above 0) for label sets.
 #[derive(Debug, Clone, Copy)]
 pub struct Scored<'a> {
     /// The rows.
     pub x: &'a SparseRows,
-    /// Their class ids.
-    pub y: &'a [u32],
+    /// Their class ids or label sets.
+    pub y: Targets<'a>,
+}
+
+impl<'a> Scored<'a> {
+    /// Rows `x` with their classes (`&[u32]`) or label sets.
+    pub fn new(x: &'a SparseRows, y: impl Into<Targets<'a>>) -> Self {
+        Self { x, y: y.into() }
+    }
+
+    /// The machine's score on these rows (see [`Scored`]).
+    pub fn score(&self, tm: &TsetlinMachine) -> Result<f64> {
+        match self.y {
+            Targets::Classes(y) => Ok(tm.accuracy(self.x, y)?),
+            Targets::LabelSets(sets) => {
+                let k = tm.n_classes();
+                let sums = tm.class_sums(self.x)?;
+                let zero = vec![0i64; k];
+                let predicted: Vec<Vec<u32>> = sums
+                    .chunks_exact(k)
+                    .map(|row| tsetlin_core::decide_labels(row, &zero))
+                    .collect();
+                let truth: Vec<&[u32]> = sets.iter().collect();
+                let names: Vec<String> = (0..k).map(|c| c.to_string()).collect();
+                Ok(
+                    crate::multi_label::MultiLabelMetrics::compute(&truth, &predicted, &names)
+                        .micro_f1,
+                )
+            }
+        }
+    }
 }
 
 /// How one training run goes.
@@ -73,16 +103,18 @@ pub struct Outcome {
 
 /// Trains `machine` on `(x, y)` according to `plan`, appending one record per epoch to
 /// `history` (epochs numbered after the records already there) and handing each record to
-/// `on_epoch` as it is made. With early stopping, the machine left behind is the best one
-/// seen. An error scoring an epoch stops training and is returned.
-pub fn fit(
+/// `on_epoch` as it is made. `y` is one class per row or a label set per row (multi-label
+/// training). With early stopping, the machine left behind is the best one seen. An error
+/// scoring an epoch stops training and is returned.
+pub fn fit<'t>(
     machine: &mut TsetlinMachine,
     history: &mut Vec<EpochRecord>,
     x: &SparseRows,
-    y: &[u32],
+    y: impl Into<Targets<'t>>,
     plan: &Plan<'_>,
     mut on_epoch: impl FnMut(&EpochRecord),
 ) -> Result<Outcome> {
+    let y = y.into();
     let offset = history.len();
     let mut best: Option<(f64, usize, TsetlinMachine)> = None;
     let mut failure: Option<Error> = None;
@@ -96,12 +128,12 @@ pub fn fit(
     };
     let summary = machine.fit(x, y, &options, |tm, info| {
         train_seconds += info.seconds;
-        let score = |s: &Option<Scored<'_>>| s.map(|s| tm.accuracy(s.x, s.y)).transpose();
+        let score = |s: &Option<Scored<'_>>| s.map(|s| s.score(tm)).transpose();
         let (train_accuracy, valid_accuracy) = match (score(&plan.train_probe), score(&plan.valid))
         {
             (Ok(t), Ok(v)) => (t, v),
             (Err(e), _) | (_, Err(e)) => {
-                failure = Some(e.into());
+                failure = Some(e);
                 return Control::Stop;
             }
         };
@@ -194,7 +226,7 @@ mod tests {
         let mut history = Vec::new();
         let mut seen = Vec::new();
         let plan = Plan {
-            valid: Some(Scored { x: &x, y: &y }),
+            valid: Some(Scored::new(&x, &y)),
             ..Plan::epochs(3)
         };
         let out = fit(&mut tm, &mut history, &x, &y, &plan, |r| seen.push(r.epoch)).expect("fit");
@@ -221,7 +253,7 @@ mod tests {
         let mut history = Vec::new();
         let plan = Plan {
             patience: Some(2),
-            valid: Some(Scored { x: &x, y: &flipped }),
+            valid: Some(Scored::new(&x, &flipped)),
             ..Plan::epochs(12)
         };
         let out = fit(&mut tm, &mut history, &x, &y, &plan, |_| {}).expect("fit");

@@ -197,7 +197,7 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
         shuffle: true,
         patience: None,
         train_probe: None,
-        valid: Some(Scored { x: &xt, y: &yt }),
+        valid: Some(Scored::new(&xt, &yt)),
         stop: Some(stop),
     };
     let mut history = Vec::new();

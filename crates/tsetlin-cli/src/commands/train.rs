@@ -222,8 +222,8 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
             epochs: settings.epochs,
             shuffle: true,
             patience: a.early_stop,
-            train_probe: probe.as_ref().map(|(x, y)| Scored { x, y }),
-            valid: scored.map(|(x, y)| Scored { x, y }),
+            train_probe: probe.as_ref().map(|(x, y)| Scored::new(x, y)),
+            valid: scored.map(|(x, y)| Scored::new(x, y)),
             stop: Some(stop),
         };
         let mut history = std::mem::take(&mut clf.history);
@@ -375,10 +375,5 @@ fn holdout(data: &Dataset, fraction: f64, seed: u64) -> (Dataset, Dataset) {
         .map(|l| labels.id(l).unwrap_or(0))
         .collect();
     let (keep, held) = crate::data::stratified_holdout(&y, fraction, seed);
-    let pick = |idx: &[usize]| Dataset {
-        texts: idx.iter().map(|&i| data.texts[i].clone()).collect(),
-        labels: idx.iter().map(|&i| data.labels[i].clone()).collect(),
-        skipped: Vec::new(),
-    };
-    (pick(&keep), pick(&held))
+    (data.select(&keep), data.select(&held))
 }

@@ -54,6 +54,16 @@ impl LabelSet {
             .collect()
     }
 
+    /// Encodes one label set per document as [`tsetlin_core::LabelSets`] (each set sorted and
+    /// de-duplicated); an unknown label is an error naming it.
+    pub fn encode_sets<S: AsRef<[String]>>(&self, sets: &[S]) -> Result<tsetlin_core::LabelSets> {
+        let ids: Vec<Vec<u32>> = sets
+            .iter()
+            .map(|set| self.encode(set.as_ref()))
+            .collect::<Result<_>>()?;
+        Ok(tsetlin_core::LabelSets::from_rows(self.len(), &ids)?)
+    }
+
     /// The id of one label.
     pub fn id(&self, label: &str) -> Option<u32> {
         self.names

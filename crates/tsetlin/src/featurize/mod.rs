@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tsetlin_core::SparseRows;
+use tsetlin_core::{SparseRows, Targets};
 
 use crate::error::{Error, Result};
 
@@ -155,14 +155,18 @@ impl Featurizer {
 
     /// Learns the vocabulary on training texts: counts document frequencies, keeps terms with
     /// `df >= min_df`, then (if `max_features` is set) the `max_features` best terms by
-    /// `selection`, ties broken by term order. `labels[i] < n_classes` is the class of
-    /// `texts[i]` (only used for chi-squared and mutual information).
-    pub fn fit<S: AsRef<str> + Sync>(
+    /// `selection`, ties broken by term order. `labels` gives each text's class (`&[u32]`,
+    /// each `< n_classes`) or its label set ([`tsetlin_core::LabelSets`]); it is only used
+    /// for chi-squared and mutual information, which read per-label document counts (for
+    /// label sets, a document counts once for each label it carries, as scikit-learn's `chi2`
+    /// does with an indicator matrix).
+    pub fn fit<'t, S: AsRef<str> + Sync>(
         texts: &[S],
-        labels: &[u32],
+        labels: impl Into<Targets<'t>>,
         n_classes: usize,
         config: &FeaturizerConfig,
     ) -> Result<Featurizer> {
+        let labels = labels.into();
         if texts.len() != labels.len() {
             return Err(Error::InvalidInput(format!(
                 "{} texts but {} labels",
@@ -173,7 +177,10 @@ impl Featurizer {
         if texts.is_empty() {
             return Err(Error::InvalidInput("no training texts".to_string()));
         }
-        if let Some(&bad) = labels.iter().find(|&&l| l as usize >= n_classes) {
+        if let Some(&bad) = (0..labels.len())
+            .flat_map(|r| labels.row(r))
+            .find(|&&l| l as usize >= n_classes)
+        {
             return Err(Error::InvalidInput(format!(
                 "label {bad} is out of range for {n_classes} classes"
             )));
@@ -204,14 +211,16 @@ impl Featurizer {
     /// Scores every vocabulary term by the configured selection method.
     fn scores<S: AsRef<str> + Sync>(
         texts: &[S],
-        labels: &[u32],
+        labels: Targets<'_>,
         n_classes: usize,
         config: &FeaturizerConfig,
         vocab: &[(String, u32)],
     ) -> Vec<f64> {
         let mut class_sizes = vec![0u32; n_classes];
-        for &l in labels {
-            class_sizes[l as usize] += 1;
+        for r in 0..labels.len() {
+            for &l in labels.row(r) {
+                class_sizes[l as usize] += 1;
+            }
         }
         let n = texts.len() as u32;
         if config.selection == Selection::DocFrequency {
@@ -228,12 +237,15 @@ impl Featurizer {
             .max(1);
         let counts = texts
             .par_chunks(chunk)
-            .zip(labels.par_chunks(chunk))
-            .map(|(docs, ls)| {
+            .enumerate()
+            .map(|(ci, docs)| {
                 let mut c = vec![0u32; vocab.len() * n_classes];
-                for (doc, &l) in docs.iter().zip(ls) {
+                for (k, doc) in docs.iter().enumerate() {
+                    let ls = labels.row(ci * chunk + k);
                     for f in tmp.transform_one(doc.as_ref()) {
-                        c[f as usize * n_classes + l as usize] += 1;
+                        for &l in ls {
+                            c[f as usize * n_classes + l as usize] += 1;
+                        }
                     }
                 }
                 c

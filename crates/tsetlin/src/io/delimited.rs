@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{bad_line, decode, open_with_limit, utf8_message, Dataset, ReadOptions};
+use super::{bad_line, decode, open_with_limit, utf8_message, Dataset, ReadOptions, RowLabels};
 use crate::error::{Error, Result};
 
 /// Reads a delimited file. CSV (`,`) uses RFC 4180 quoting; TSV (`\t`) treats quotes as
@@ -37,7 +37,9 @@ pub(super) fn read(path: &Path, options: &ReadOptions, delimiter: u8) -> Result<
     let text_col = find(&options.text_field)?;
     let label_col = find(&options.label_field)?;
 
-    let mut data = Dataset::default();
+    let mut texts = Vec::new();
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -50,10 +52,13 @@ pub(super) fn read(path: &Path, options: &ReadOptions, delimiter: u8) -> Result<
                 };
                 match (field(label_col), field(text_col)) {
                     (Ok(label), Ok(text)) => {
-                        data.labels.push(label);
-                        data.texts.push(text);
+                        rows.push(match &options.label_separator {
+                            Some(sep) => RowLabels::Many(split_labels(&label, sep)),
+                            None => RowLabels::One(label),
+                        });
+                        texts.push(text);
                     }
-                    (Err(e), _) | (_, Err(e)) => bad_line(options, &mut data.skipped, e)?,
+                    (Err(e), _) | (_, Err(e)) => bad_line(options, &mut skipped, e)?,
                 }
             }
             Err(e) => {
@@ -62,11 +67,22 @@ pub(super) fn read(path: &Path, options: &ReadOptions, delimiter: u8) -> Result<
                 if !recoverable {
                     return Err(err);
                 }
-                bad_line(options, &mut data.skipped, err)?;
+                bad_line(options, &mut skipped, err)?;
             }
         }
     }
-    Ok(data)
+    let multi = options.multi_label || options.label_separator.is_some();
+    Ok(Dataset::from_rows(texts, rows, skipped, multi))
+}
+
+/// The labels of a cell holding a list: split by `sep`, each trimmed, empty pieces dropped
+/// (so an empty cell is a document with no label).
+fn split_labels(cell: &str, sep: &str) -> Vec<String> {
+    cell.split(sep)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Converts a `csv` error into ours, keeping the line number when the crate knows it.
@@ -140,5 +156,26 @@ mod tests {
         let d = read_dataset(&p, &opts).expect("read");
         assert_eq!(d.texts, vec!["a", "c"]);
         assert_eq!(d.skipped[0].line, 3);
+    }
+
+    #[test]
+    fn a_label_separator_splits_the_cell_into_a_set() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("m.tsv");
+        std::fs::write(&p, "text\tlabel\nx\tb | a\ny\t\nz\tc\n").expect("write");
+        let opts = ReadOptions {
+            label_separator: Some("|".into()),
+            ..ReadOptions::default()
+        };
+        let d = read_dataset(&p, &opts).expect("read");
+        let sets = d.label_sets.expect("multi-label");
+        assert_eq!(sets[0], vec!["a", "b"]);
+        assert!(sets[1].is_empty());
+        assert_eq!(sets[2], vec!["c"]);
+        let empty = ReadOptions {
+            label_separator: Some(String::new()),
+            ..ReadOptions::default()
+        };
+        assert!(read_dataset(&p, &empty).is_err());
     }
 }

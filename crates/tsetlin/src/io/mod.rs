@@ -18,13 +18,18 @@ use crate::error::{Error, Result};
 
 pub use svmlight::{read_svmlight, write_svmlight};
 
-/// A labelled corpus as read from disk: `texts[i]` has label `labels[i]`.
+/// A labelled corpus as read from disk: `texts[i]` has label `labels[i]` (single-label), or
+/// the label set `label_sets[i]` (multi-label, where `labels` is empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dataset {
     /// Document texts, in file order.
     pub texts: Vec<String>,
-    /// Label strings, parallel to `texts`.
+    /// Label strings, parallel to `texts`; empty for a multi-label corpus.
     pub labels: Vec<String>,
+    /// For a multi-label corpus (a label list on some line, or
+    /// [`ReadOptions::multi_label`]): every document's labels, parallel to `texts`, each
+    /// sorted and without repeats; a set may be empty.
+    pub label_sets: Option<Vec<Vec<String>>>,
     /// Lines (or files) that were skipped because they were malformed, with the reason.
     pub skipped: Vec<SkippedLine>,
 }
@@ -39,6 +44,87 @@ impl Dataset {
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
     }
+
+    /// Whether documents carry label sets rather than one label each.
+    pub fn is_multi_label(&self) -> bool {
+        self.label_sets.is_some()
+    }
+
+    /// Every document's label set: the multi-label sets, or each single label as a set of one.
+    pub fn sets(&self) -> Vec<Vec<String>> {
+        match &self.label_sets {
+            Some(s) => s.clone(),
+            None => self.labels.iter().map(|l| vec![l.clone()]).collect(),
+        }
+    }
+
+    /// The documents at `rows`, in that order (labels or label sets with them).
+    pub fn select(&self, rows: &[usize]) -> Dataset {
+        let pick = |v: &[String]| rows.iter().map(|&i| v[i].clone()).collect();
+        Dataset {
+            texts: pick(&self.texts),
+            labels: if self.labels.is_empty() {
+                Vec::new()
+            } else {
+                pick(&self.labels)
+            },
+            label_sets: self
+                .label_sets
+                .as_ref()
+                .map(|s| rows.iter().map(|&i| s[i].clone()).collect()),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// A corpus from one [`RowLabels`] per text: multi-label when `force_multi` or any row
+    /// has a list.
+    fn from_rows(
+        texts: Vec<String>,
+        rows: Vec<RowLabels>,
+        skipped: Vec<SkippedLine>,
+        force_multi: bool,
+    ) -> Self {
+        let multi = force_multi || rows.iter().any(|r| matches!(r, RowLabels::Many(_)));
+        let (labels, label_sets) = if multi {
+            let sets = rows
+                .into_iter()
+                .map(|r| {
+                    let mut s = match r {
+                        RowLabels::One(l) => vec![l],
+                        RowLabels::Many(s) => s,
+                    };
+                    s.sort_unstable();
+                    s.dedup();
+                    s
+                })
+                .collect();
+            (Vec::new(), Some(sets))
+        } else {
+            let labels = rows
+                .into_iter()
+                .map(|r| match r {
+                    RowLabels::One(l) => l,
+                    RowLabels::Many(mut s) => s.pop().unwrap_or_default(),
+                })
+                .collect();
+            (labels, None)
+        };
+        Dataset {
+            texts,
+            labels,
+            label_sets,
+            skipped,
+        }
+    }
+}
+
+/// What one line of a corpus says about its document's labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RowLabels {
+    /// One label (a JSON string or integer, a CSV cell).
+    One(String),
+    /// A label list (a JSON array, a CSV cell split by [`ReadOptions::label_separator`]).
+    Many(Vec<String>),
 }
 
 /// A malformed input line that [`ReadOptions::skip_bad_lines`] let through.
@@ -90,6 +176,13 @@ pub struct ReadOptions {
     /// The longest line accepted (bytes), and the longest document of a folder-per-class
     /// corpus; a longer one is an error naming the file and line.
     pub max_line_bytes: usize,
+    /// Read the corpus as multi-label even when no line has a label list (every single label
+    /// becomes a set of one). Without it, a label list on any line makes the corpus
+    /// multi-label.
+    pub multi_label: bool,
+    /// CSV/TSV: the label cell holds a list split by this separator (e.g. `|`; an empty cell
+    /// is a document with no label), which makes the corpus multi-label.
+    pub label_separator: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -101,6 +194,8 @@ impl Default for ReadOptions {
             label_field: "label".to_string(),
             format: None,
             max_line_bytes: MAX_LINE_BYTES,
+            multi_label: false,
+            label_separator: None,
         }
     }
 }
@@ -141,6 +236,23 @@ pub fn read_dataset(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Dat
         Format::Csv => delimited::read(path, options, b',')?,
         Format::Tsv => delimited::read(path, options, b'\t')?,
         Format::FolderPerClass => folder::read(path, options)?,
+    };
+    if options.label_separator.as_deref() == Some("") {
+        return Err(Error::InvalidInput(
+            "the label separator must not be empty".to_string(),
+        ));
+    }
+    if options.label_separator.is_some() && !matches!(format, Format::Csv | Format::Tsv) {
+        return Err(Error::InvalidInput(format!(
+            "{}: a label separator applies to CSV/TSV label cells; JSON lines give a label list as an array",
+            path.display()
+        )));
+    }
+    let data = if options.multi_label && !data.is_multi_label() {
+        let rows = data.labels.into_iter().map(RowLabels::One).collect();
+        Dataset::from_rows(data.texts, rows, data.skipped, true)
+    } else {
+        data
     };
     if data.is_empty() {
         return Err(Error::Empty {

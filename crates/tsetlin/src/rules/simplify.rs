@@ -15,7 +15,10 @@
 //! against the allowance: a clause that votes for class `c` newly firing on a document of
 //! another class, or one that votes against `c` newly firing on a document of `c`. The others
 //! only add votes on the right side, so with an allowance of 0 every document of `x` that was
-//! predicted right still is, with at least the same margin.
+//! predicted right still is, with at least the same margin. For multi-label rows
+//! ([`Preserve::LabelSets`]) the same holds per label: a clause of label `c` voting for it may
+//! newly fire only on documents that carry `c`, one voting against it only on documents that
+//! do not, so every label decision that was right on `x` stays right, whatever its threshold.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -62,6 +65,9 @@ pub enum Preserve<'a> {
     /// Only the changes that vote against the row's label (these labels, one per row): with an
     /// allowance of 0 no prediction on the given rows gets worse.
     Decisions(&'a [u32]),
+    /// Multi-label: only the changes that vote against the row's label set (a clause of label
+    /// `c` voting for `c` on a row without it, or against `c` on a row with it).
+    LabelSets(&'a tsetlin_core::LabelSets),
 }
 
 /// Removes literals from `machine`'s clauses as the module says, comparing clause outputs on the
@@ -81,13 +87,15 @@ pub fn simplify(
         )));
     }
     let n = x.n_rows();
-    if let Preserve::Decisions(y) = preserve {
-        if y.len() != n {
-            return Err(Error::InvalidInput(format!(
-                "{n} rows but {} labels",
-                y.len()
-            )));
-        }
+    let labelled = match preserve {
+        Preserve::Outputs => n,
+        Preserve::Decisions(y) => y.len(),
+        Preserve::LabelSets(sets) => sets.n_rows(),
+    };
+    if labelled != n {
+        return Err(Error::InvalidInput(format!(
+            "{n} rows but {labelled} labels"
+        )));
     }
     // postings[f]: the documents that contain feature f.
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); o];
@@ -106,6 +114,9 @@ pub fn simplify(
                 let counts = |d: usize| match preserve {
                     Preserve::Outputs => true,
                     Preserve::Decisions(y) => (y[d] as usize == rule.class) != (rule.polarity > 0),
+                    Preserve::LabelSets(sets) => {
+                        sets.contains(d, rule.class) != (rule.polarity > 0)
+                    }
                 };
                 plan_clause(rule, &postings, o, max_changes, &counts, violated, marks)
             },
@@ -120,7 +131,7 @@ pub fn simplify(
         clauses_changed: 0,
         outputs_changed: 0,
         changes_counted: 0,
-        decisions_only: matches!(preserve, Preserve::Decisions(_)),
+        decisions_only: !matches!(preserve, Preserve::Outputs),
         accuracy_before: None,
         accuracy_after: None,
     };
