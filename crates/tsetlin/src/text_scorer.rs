@@ -7,6 +7,7 @@ use tsetlin_core::{Rule, Scorer, SparseRows};
 use crate::classifier::{rule_sentence, text_explanation, TextClassifier, TextExplanation};
 use crate::error::Result;
 use crate::featurize::{Featurizer, LabelSet};
+use crate::multi_label::MultiLabelDecision;
 
 /// The featurizer, the labels, the compiled scorer and the rules of a classifier: everything
 /// predictions and explanations need, without the training state (a few megabytes where the
@@ -18,6 +19,8 @@ pub struct TextScorer {
     scorer: Scorer,
     /// The non-empty clauses as rules, ordered by (class, clause).
     rules: Vec<Rule>,
+    /// The per-label thresholds of a multi-label classifier.
+    multi_label: Option<MultiLabelDecision>,
 }
 
 impl TextClassifier {
@@ -29,6 +32,7 @@ impl TextClassifier {
             labels: self.labels.clone(),
             scorer: self.machine.compile(),
             rules: self.machine.rules(),
+            multi_label: self.multi_label.clone(),
         }
     }
 }
@@ -65,6 +69,11 @@ impl TextScorer {
                     .map(|i| self.rules[i].clone())
             },
         ))
+    }
+
+    /// How a multi-label classifier decides its label sets; `None` for a single-label one.
+    pub fn multi_label(&self) -> Option<&MultiLabelDecision> {
+        self.multi_label.as_ref()
     }
 
     /// Class names in class-index order.

@@ -52,10 +52,27 @@ pub(super) fn read(path: &Path, options: &ReadOptions, delimiter: u8) -> Result<
                 };
                 match (field(label_col), field(text_col)) {
                     (Ok(label), Ok(text)) => {
-                        rows.push(match &options.label_separator {
+                        let labels = match &options.label_separator {
                             Some(sep) => RowLabels::Many(split_labels(&label, sep)),
+                            // An empty cell: no label, which only multi-label data allows.
+                            None if label.trim().is_empty() && options.multi_label => {
+                                RowLabels::Many(Vec::new())
+                            }
+                            None if label.trim().is_empty() => {
+                                let e = Error::parse(
+                                    path,
+                                    line,
+                                    format!(
+                                        "empty {:?} cell (documents without a label are allowed only in multi-label data: --label-separator or --multi-label)",
+                                        options.label_field
+                                    ),
+                                );
+                                bad_line(options, &mut skipped, e)?;
+                                continue;
+                            }
                             None => RowLabels::One(label),
-                        });
+                        };
+                        rows.push(labels);
                         texts.push(text);
                     }
                     (Err(e), _) | (_, Err(e)) => bad_line(options, &mut skipped, e)?,
@@ -156,6 +173,24 @@ mod tests {
         let d = read_dataset(&p, &opts).expect("read");
         assert_eq!(d.texts, vec!["a", "c"]);
         assert_eq!(d.skipped[0].line, 3);
+    }
+
+    #[test]
+    fn an_empty_label_cell_is_an_error_unless_multi_label() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("e.tsv");
+        std::fs::write(&p, "text\tlabel\nx\ta\ny\t \n").expect("write");
+        let err = read_dataset(&p, &ReadOptions::default()).expect_err("empty label");
+        assert!(
+            err.to_string().contains("e.tsv:3: empty \"label\" cell"),
+            "{err}"
+        );
+        let forced = ReadOptions {
+            multi_label: true,
+            ..ReadOptions::default()
+        };
+        let d = read_dataset(&p, &forced).expect("multi-label");
+        assert_eq!(d.sets(), vec![vec!["a".to_string()], vec![]]);
     }
 
     #[test]

@@ -80,22 +80,34 @@ fn parse_line(
         Value::Array(items) => {
             let mut labels = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                labels.push(scalar_label(item).ok_or_else(|| {
+                let label = scalar_label(item).ok_or_else(|| {
                     format!(
                         "field {field:?}: item {} must be a string or an integer, found {}",
                         i + 1,
                         kind(item)
                     )
-                })?);
+                })?;
+                if label.trim().is_empty() {
+                    return Err(format!("field {field:?}: item {} is an empty label", i + 1));
+                }
+                labels.push(label);
             }
             RowLabels::Many(labels)
         }
-        other => RowLabels::One(scalar_label(other).ok_or_else(|| {
-            format!(
-                "field {field:?} must be a string, an integer or a list of them, found {}",
-                kind(other)
-            )
-        })?),
+        other => {
+            let label = scalar_label(other).ok_or_else(|| {
+                format!(
+                    "field {field:?} must be a string, an integer or a list of them, found {}",
+                    kind(other)
+                )
+            })?;
+            if label.trim().is_empty() {
+                return Err(format!(
+                    "field {field:?} is empty (a document without labels is written \"{LABELS_FIELD}\": [], in multi-label data)"
+                ));
+            }
+            RowLabels::One(label)
+        }
     };
     let text = match obj.get(&options.text_field) {
         None => return Err(format!("missing field {:?}", options.text_field)),
@@ -281,7 +293,7 @@ mod tests {
     #[test]
     fn malformed_label_lists_name_file_line_and_item() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let cases: [(&[u8], &str); 3] = [
+        let cases: [(&[u8], &str); 5] = [
             (
                 b"{\"labels\": [\"a\", {\"x\": 1}], \"text\": \"t\"}\n",
                 "m.jsonl:1: field \"labels\": item 2 must be a string or an integer, found an object",
@@ -293,6 +305,14 @@ mod tests {
             (
                 b"{\"labels\": [1.5], \"text\": \"t\"}\n",
                 "m.jsonl:1: field \"labels\": item 1 must be a string or an integer, found a non-integer number",
+            ),
+            (
+                b"{\"labels\": [\"a\", \" \"], \"text\": \"t\"}\n",
+                "m.jsonl:1: field \"labels\": item 2 is an empty label",
+            ),
+            (
+                b"{\"label\": \"a\", \"text\": \"t\"}\n{\"label\": \"\", \"text\": \"t\"}\n",
+                "m.jsonl:2: field \"label\" is empty (a document without labels is written \"labels\": [], in multi-label data)",
             ),
         ];
         for (bytes, expected) in cases {

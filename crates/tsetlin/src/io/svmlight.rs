@@ -8,7 +8,7 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 
 use tsetlin_core::format::AtomicFile;
-use tsetlin_core::SparseRows;
+use tsetlin_core::{LabelSets, SparseRows};
 
 use super::open;
 use crate::error::{Error, Result};
@@ -16,7 +16,6 @@ use crate::error::{Error, Result};
 /// Writes `rows` with their `labels` to `path` (gzip-compressed when the name ends in `.gz`).
 /// `n_classes` in the header is `max(label) + 1`.
 pub fn write_svmlight(path: impl AsRef<Path>, rows: &SparseRows, labels: &[u32]) -> Result<()> {
-    let path = path.as_ref();
     if labels.len() != rows.n_rows() {
         return Err(Error::InvalidInput(format!(
             "{} labels for {} rows",
@@ -24,6 +23,39 @@ pub fn write_svmlight(path: impl AsRef<Path>, rows: &SparseRows, labels: &[u32])
             rows.n_rows()
         )));
     }
+    let n_classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
+    write_rows(path.as_ref(), rows, n_classes, |r| labels[r].to_string())
+}
+
+/// Writes multi-label `rows` with their label sets: each line starts with the label ids
+/// joined by commas (`1,4,7 f:1 ...`; nothing before the first feature for an empty set), as
+/// `sklearn.datasets.load_svmlight_file(..., multilabel=True)` reads them. `n_classes` in
+/// the header is the label count.
+pub fn write_svmlight_multi_label(
+    path: impl AsRef<Path>,
+    rows: &SparseRows,
+    sets: &LabelSets,
+) -> Result<()> {
+    if sets.n_rows() != rows.n_rows() {
+        return Err(Error::InvalidInput(format!(
+            "{} label sets for {} rows",
+            sets.n_rows(),
+            rows.n_rows()
+        )));
+    }
+    write_rows(path.as_ref(), rows, sets.n_labels(), |r| {
+        let ids: Vec<String> = sets.row(r).iter().map(u32::to_string).collect();
+        ids.join(",")
+    })
+}
+
+/// Writes the header and one line per row, the row's label text from `label_of`.
+fn write_rows(
+    path: &Path,
+    rows: &SparseRows,
+    n_classes: usize,
+    label_of: impl Fn(usize) -> String,
+) -> Result<()> {
     let file = AtomicFile::create(path).map_err(|e| Error::core_at(path, e))?;
     let mut out = if super::is_gzip_name(path) {
         Sink::Gzip(BufWriter::new(flate2::write::GzEncoder::new(
@@ -33,15 +65,14 @@ pub fn write_svmlight(path: impl AsRef<Path>, rows: &SparseRows, labels: &[u32])
     } else {
         Sink::Plain(BufWriter::new(file))
     };
-    let n_classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
     let mut write = || -> std::io::Result<()> {
         writeln!(
             out,
             "# n_features={} n_classes={n_classes}",
             rows.n_features()
         )?;
-        for (row, label) in rows.iter().zip(labels) {
-            write!(out, "{label}")?;
+        for (r, row) in rows.iter().enumerate() {
+            write!(out, "{}", label_of(r))?;
             for f in row {
                 write!(out, " {f}:1")?;
             }

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tsetlin_core::{Rule, SparseRows};
+use tsetlin_core::{LabelSets, Rule, SparseRows};
 
 /// Where one rule fires on labelled rows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -28,15 +28,31 @@ pub fn sort_rules(rules: &mut [Rule]) {
 
 /// For each rule: the rows of `x` it fires on and its precision on labels `y`.
 pub fn coverage(rules: &[Rule], x: &SparseRows, y: &[u32]) -> Vec<RuleCoverage> {
+    coverage_by(rules, x, |row, class| y[row] as usize == class)
+}
+
+/// [`coverage`] on multi-label rows: a rule agrees with a row when the row carries the rule's
+/// label (positive rule) or does not (negative rule).
+pub fn coverage_sets(rules: &[Rule], x: &SparseRows, sets: &LabelSets) -> Vec<RuleCoverage> {
+    coverage_by(rules, x, |row, class| sets.contains(row, class))
+}
+
+/// The shared count: `has(row, class)` says whether a row is labelled `class`; `x` and the
+/// labels have the same rows.
+fn coverage_by(
+    rules: &[Rule],
+    x: &SparseRows,
+    has: impl Fn(usize, usize) -> bool + Sync,
+) -> Vec<RuleCoverage> {
     rules
         .par_iter()
         .map(|r| {
             let mut covered = 0;
             let mut agree = 0;
-            for (row, &label) in x.iter().zip(y) {
+            for (i, row) in x.iter().enumerate() {
                 if r.fires(row) {
                     covered += 1;
-                    if (label as usize == r.class) == (r.polarity > 0) {
+                    if has(i, r.class) == (r.polarity > 0) {
                         agree += 1;
                     }
                 }
@@ -110,6 +126,33 @@ pub fn order_negations(rules: &mut [Rule], x: Option<&SparseRows>, names: &[Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_set_coverage_agrees_with_the_rows_label_sets() {
+        let rule = |class: usize, polarity: i8| Rule {
+            class,
+            clause: 0,
+            polarity,
+            weight: 1,
+            positive: vec![0],
+            negated: vec![],
+        };
+        let x = SparseRows::from_rows(2, &[vec![0], vec![0, 1], vec![1], vec![0]]).expect("rows");
+        // Rows 0, 1 and 3 fire; label 1 is carried by rows 0 and 1, label 0 by row 2 only.
+        let sets =
+            LabelSets::from_rows(2, &[vec![1u32], vec![0, 1], vec![0], vec![]]).expect("sets");
+        let c = coverage_sets(&[rule(1, 1), rule(1, -1), rule(0, 1)], &x, &sets);
+        assert_eq!(c.iter().map(|c| c.covered).collect::<Vec<_>>(), [3, 3, 3]);
+        assert_eq!(c[0].precision, Some(2.0 / 3.0));
+        assert_eq!(c[1].precision, Some(1.0 / 3.0));
+        assert_eq!(c[2].precision, Some(1.0 / 3.0));
+        // One label per row as sets of one: the same figures as `coverage`.
+        let y = [1u32, 0, 0, 1];
+        let single =
+            LabelSets::from_rows(2, &y.iter().map(|&c| vec![c]).collect::<Vec<_>>()).expect("sets");
+        let rules = [rule(1, 1), rule(0, -1)];
+        assert_eq!(coverage_sets(&rules, &x, &single), coverage(&rules, &x, &y));
+    }
 
     #[test]
     fn negations_that_rule_out_more_rows_come_first() {

@@ -6,6 +6,8 @@ mod coverage;
 mod readability;
 mod simplify;
 
-pub use coverage::{coverage, is_numeric_term, order_negations, sort_rules, RuleCoverage};
+pub use coverage::{
+    coverage, coverage_sets, is_numeric_term, order_negations, sort_rules, RuleCoverage,
+};
 pub use readability::{ClassReadability, LiteralStats, Readability, SHORT_RULE};
 pub use simplify::{simplify, simplify_checked, simplify_trained, Preserve, SimplifyReport};
