@@ -41,11 +41,20 @@ pub struct ReaderArgs {
 }
 
 impl ReaderArgs {
-    /// Reads a labelled corpus; see [`FieldArgs::read`].
+    /// Reads a single-label corpus; see [`FieldArgs::read`].
     pub fn read(&self, path: &Path, what: &str, log: &Log) -> Result<Dataset> {
         self.fields.read(path, self.format, what, log)
     }
+
+    /// Reads a single- or multi-label corpus; see [`FieldArgs::read_any`].
+    pub fn read_any(&self, path: &Path, what: &str, log: &Log) -> Result<Dataset> {
+        self.fields.read_any(path, self.format, what, log)
+    }
 }
+
+/// The commands that take multi-label data, for the message of the others.
+pub const MULTI_LABEL_COMMANDS: &str =
+    "`tsetlin train`, `eval`, `predict`, `rules`, `explain` and `export-features`";
 
 /// Reading options other than the format (`report` names its data format `--data-format`,
 /// because its `--format` is the report's).
@@ -106,8 +115,29 @@ impl FieldArgs {
         }
     }
 
-    /// Reads a labelled corpus; skipped lines are reported on stderr (never silently dropped).
+    /// Reads a single-label corpus (one label per document): multi-label data is refused
+    /// with a message naming the commands that take it. See [`FieldArgs::read_any`].
     pub fn read(
+        &self,
+        path: &Path,
+        format: Option<FormatArg>,
+        what: &str,
+        log: &Log,
+    ) -> Result<Dataset> {
+        let data = self.read_any(path, format, what, log)?;
+        if data.is_multi_label() {
+            anyhow::bail!(
+                "{} is multi-label data (documents carry label lists{}); this command takes one label per document, multi-label data goes to {MULTI_LABEL_COMMANDS}",
+                path.display(),
+                if self.multi_label { ", --multi-label" } else { "" }
+            );
+        }
+        Ok(data)
+    }
+
+    /// Reads a labelled corpus, single- or multi-label; skipped lines are reported on stderr
+    /// (never silently dropped).
+    pub fn read_any(
         &self,
         path: &Path,
         format: Option<FormatArg>,

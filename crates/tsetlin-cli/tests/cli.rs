@@ -1429,3 +1429,353 @@ fn serve_refuses_unsafe_or_broken_setups_before_listening() {
     ]);
     assert!(err.contains("shorter than 16"), "{err}");
 }
+
+/// The multi-label demo corpus (notes documenting several conditions), written once.
+fn multi_label_demo() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = dir().join("demo-ml");
+        let v = json(&[
+            "demo",
+            "--multi-label",
+            "--json",
+            "--threads",
+            "1",
+            "--train-size",
+            "600",
+            "--test-size",
+            "200",
+            "--out",
+            d.to_str().expect("utf-8 path"),
+            "-q",
+        ]);
+        assert_eq!(v["multi_label"], true);
+        assert!(
+            v["train_with_several"].as_u64().expect("count") > 100,
+            "{v:#}"
+        );
+        assert_eq!(v["all_recovered"], true, "{v:#}");
+        assert!(v["micro_f1"].as_f64().expect("micro-F1") > 0.9, "{v:#}");
+        d
+    })
+}
+
+#[test]
+fn multi_label_demo_shows_each_planted_rule_recovered() {
+    multi_label_demo();
+    let text = ok(&[
+        "demo",
+        "--multi-label",
+        "--threads",
+        "1",
+        "--train-size",
+        "600",
+        "--test-size",
+        "100",
+        "-q",
+    ]);
+    assert!(text.contains("3 of 3 planted rules recovered."), "{text}");
+    assert!(text.contains("with two or more conditions"), "{text}");
+    let first = std::fs::read_to_string(multi_label_demo().join("train.jsonl")).expect("train");
+    let v: Value = serde_json::from_str(first.lines().next().expect("a line")).expect("JSON");
+    assert!(v["labels"].is_array(), "{v}");
+}
+
+#[test]
+fn multi_label_train_eval_predict_rules_explain() {
+    let d = multi_label_demo();
+    let (train, test) = (
+        d.join("train.jsonl").display().to_string(),
+        d.join("test.jsonl").display().to_string(),
+    );
+    let model = p("ml/m.tsetlin");
+    std::fs::create_dir_all(dir().join("ml")).expect("mkdir");
+    let v = json(&[
+        "train",
+        "--train",
+        &train,
+        "--test",
+        &test,
+        "--model",
+        &model,
+        "--json",
+        "--no-auto",
+        "--clauses",
+        "20",
+        "--threshold",
+        "40",
+        "--specificity",
+        "3",
+        "--weighted",
+        "--epochs",
+        "15",
+        "--threads",
+        "1",
+        "--min-df",
+        "1",
+        "--ngrams",
+        "1",
+        "-q",
+    ]);
+    assert_eq!(v["multi_label"], true);
+    assert_eq!(
+        v["labels"],
+        serde_json::json!(["allergy", "cardiac", "infection"])
+    );
+    assert!(
+        v["validation"]
+            .as_str()
+            .expect("validation")
+            .contains("last 120 of 600"),
+        "{v:#}"
+    );
+    assert!(v["thresholds"]["cardiac"].as_i64().is_some(), "{v:#}");
+    assert!(
+        v["test"]["micro_f1"].as_f64().expect("micro-F1") > 0.9,
+        "{v:#}"
+    );
+
+    // The saved thresholds decide the same sets again: eval reproduces train's test figures.
+    let e = json(&["eval", "--model", &model, "--data", &test, "--json"]);
+    for key in [
+        "micro_f1",
+        "macro_f1",
+        "example_f1",
+        "subset_accuracy",
+        "hamming_loss",
+    ] {
+        assert_eq!(e[key], v["test"][key], "{key}: {e:#}");
+    }
+    let per_label = e["per_label"].as_array().expect("per label");
+    assert_eq!(per_label.len(), 3);
+    assert!(e["thresholds_chosen_on"].as_str().is_some());
+    let table = ok(&["eval", "--model", &model, "--data", &test]);
+    assert!(table.contains("micro"), "{table}");
+
+    let preds = ok(&["predict", "--model", &model, &test]);
+    let lines: Vec<Value> = preds
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 200);
+    let truth: Vec<Value> = std::fs::read_to_string(&test)
+        .expect("test")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let right = lines
+        .iter()
+        .zip(&truth)
+        .filter(|(p, t)| p["labels"] == t["labels"])
+        .count();
+    assert!(right > 170, "{right} of 200 label sets right");
+    for l in &lines {
+        assert!(l.get("label").is_none(), "{l}");
+        assert_eq!(l["scores"].as_object().expect("scores").len(), 3);
+    }
+    // A note with no condition is predicted with the empty set, not forced into a label.
+    let empty = lines
+        .iter()
+        .zip(&truth)
+        .find(|(_, t)| t["labels"].as_array().is_some_and(Vec::is_empty))
+        .expect("a test note without conditions");
+    assert!(empty.0["labels"].as_array().is_some(), "{}", empty.0);
+
+    let rules = json(&[
+        "rules",
+        "--model",
+        &model,
+        "--data",
+        &test,
+        "--class",
+        "cardiac",
+        "--positive-only",
+        "--json",
+        "--top",
+        "3",
+    ]);
+    // Coverage and precision are measured against each note's label set: the planted
+    // conjunction is among the heaviest cardiac rules and right wherever it fires.
+    assert_eq!(rules["classes"][0]["class"], "cardiac");
+    let top = rules["classes"][0]["rules"].as_array().expect("rules");
+    let planted = top
+        .iter()
+        .find(|r| {
+            let words = r["positive"].as_array().expect("positive");
+            words.contains(&Value::from("chest")) && words.contains(&Value::from("troponin"))
+        })
+        .unwrap_or_else(|| panic!("no chest AND troponin rule among {top:#?}"));
+    assert!(
+        planted["precision"].as_f64().expect("precision") > 0.95,
+        "{planted}"
+    );
+
+    let line = truth
+        .iter()
+        .position(|t| t["labels"].as_array().is_some_and(|l| l.len() >= 2))
+        .expect("a note with two conditions")
+        + 1;
+    let ex = json(&[
+        "explain",
+        "--model",
+        &model,
+        "--file",
+        &test,
+        "--line",
+        &line.to_string(),
+        "--json",
+    ]);
+    assert_eq!(ex["check"]["ok"], true, "{ex:#}");
+    assert_eq!(ex["labels"], truth[line - 1]["labels"], "{ex:#}");
+    let fired_for: std::collections::BTreeSet<&str> = ex["fired"]
+        .as_array()
+        .expect("fired")
+        .iter()
+        .filter(|f| f["vote"].as_i64().is_some_and(|v| v > 0))
+        .filter_map(|f| f["class"].as_str())
+        .collect();
+    for l in ex["labels"].as_array().expect("labels") {
+        assert!(fired_for.contains(l.as_str().expect("label")), "{ex:#}");
+    }
+    let text = ok(&[
+        "explain",
+        "--model",
+        &model,
+        "--file",
+        &test,
+        "--line",
+        &line.to_string(),
+    ]);
+    assert!(text.starts_with("predicted labels: "), "{text}");
+    assert!(
+        text.lines().last().expect("check").ends_with("-> ok"),
+        "{text}"
+    );
+
+    // Commands that are single-label so far say so instead of misreading the model or data.
+    let refused = fails(&[
+        "report",
+        "--model",
+        &model,
+        "--data",
+        &test,
+        "--out",
+        &p("ml/r.html"),
+    ]);
+    assert!(refused.contains("multi-label"), "{refused}");
+    let refused = fails(&[
+        "eval",
+        "--model",
+        &p("demo/model.tsetlin"),
+        "--data",
+        &test,
+        "-q",
+    ]);
+    assert!(refused.contains("multi-label"), "{refused}");
+}
+
+#[test]
+fn multi_label_input_layouts_and_malformed_label_lists() {
+    // TSV with a separated label column; a row with an empty label cell has no label.
+    let mut tsv = String::from("label\ttext\n");
+    let mut jsonl = String::new();
+    for i in 0..60 {
+        let (labels, text): (&[&str], String) = match i % 4 {
+            0 => (&["pos"], format!("great fun movie {i}")),
+            1 => (&["neg"], format!("awful boring film {i}")),
+            2 => (
+                &["pos", "long"],
+                format!("great fun but long epic movie {i}"),
+            ),
+            _ => (&[], format!("a film was shown {i}")),
+        };
+        tsv.push_str(&format!("{}\t{text}\n", labels.join("|")));
+        jsonl.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"text": text, "labels": labels})
+        ));
+    }
+    let tsv = write("ml/train.tsv", &tsv);
+    let jsonl = write("ml/train.jsonl", &jsonl);
+    let model = p("ml/tsv.tsetlin");
+    let mut args = vec![
+        "train",
+        "--train",
+        &tsv,
+        "--model",
+        &model,
+        "--json",
+        "--label-separator",
+        "|",
+    ];
+    args.extend_from_slice(FAST);
+    let v = json(&args);
+    assert_eq!(
+        v["labels"],
+        serde_json::json!(["long", "neg", "pos"]),
+        "{v:#}"
+    );
+    // Without the separator, "pos|long" is one label of a single-label corpus; the empty
+    // label cell is then an error naming the line.
+    let mut args = vec!["train", "--train", &tsv, "--model", &model];
+    args.extend_from_slice(FAST);
+    let err = fails(&args);
+    assert!(err.contains("train.tsv:5"), "{err}");
+
+    // Single labels read as multi-label when forced.
+    let single = write("ml/single.jsonl", &tiny_jsonl());
+    let mut args = vec![
+        "train",
+        "--train",
+        &single,
+        "--model",
+        &model,
+        "--json",
+        "--multi-label",
+    ];
+    args.extend_from_slice(FAST);
+    assert_eq!(json(&args)["multi_label"], true);
+
+    // Feature export: svmlight multi-label rows `1,3 f:1 ...` (label ids in labels.txt order).
+    let out = p("ml/export");
+    ok(&[
+        "export-features",
+        "--train",
+        &jsonl,
+        "--test",
+        &jsonl,
+        "--out",
+        &out,
+        "--min-df",
+        "1",
+        "-q",
+    ]);
+    let svm = std::fs::read_to_string(dir().join("ml/export/train.svm")).expect("svm");
+    let rows: Vec<&str> = svm.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows.len(), 60);
+    let labels_of = |row: &str| row.split(' ').next().unwrap_or_default().to_string();
+    assert!(labels_of(rows[2]).contains(','), "{}", rows[2]);
+    assert!(!rows[3].starts_with(char::is_numeric), "{}", rows[3]);
+
+    let bad = |name: &str, line: &str| -> String {
+        let path = write(
+            &format!("ml/{name}.jsonl"),
+            &format!("{{\"text\": \"a\", \"labels\": [\"x\"]}}\n{line}\n"),
+        );
+        let mut args = vec!["train", "--train", &path, "--model", &model];
+        args.extend_from_slice(FAST);
+        fails(&args)
+    };
+    for (name, line) in [
+        ("fraction_in_list", r#"{"text": "b", "labels": ["x", 1.5]}"#),
+        ("object_as_labels", r#"{"text": "b", "labels": {"x": 1}}"#),
+        (
+            "empty_label_in_list",
+            r#"{"text": "b", "labels": ["x", " "]}"#,
+        ),
+        ("empty_label", r#"{"text": "b", "label": ""}"#),
+    ] {
+        let err = bad(name, line);
+        assert!(err.contains(&format!("{name}.jsonl:2")), "{name}: {err}");
+    }
+}

@@ -124,6 +124,12 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
     // The file is named by the operator; errors shown to clients do not repeat its path.
     let classifier = TextClassifier::from_bytes(&bytes, Path::new("model"))
         .map_err(|e| LoadError(format!("not a usable model: {e}")))?;
+    if classifier.is_multi_label() {
+        // The API answers one label per document; a label set would be misread as one.
+        return Err(LoadError(
+            "a multi-label classifier: the server answers single-label models so far (use `tsetlin predict` for label sets)".to_string(),
+        ));
+    }
     let scorer = classifier.compile();
     let settings = serde_json::to_value(classifier.settings()).unwrap_or_default();
     let history = serde_json::to_value(&classifier.history).unwrap_or_default();

@@ -61,24 +61,28 @@ pub struct DemoArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Multi-label notes instead: each documents each condition independently (about a third
+    /// two or more, a fifth none), and one label per planted rule is learned.
+    #[arg(long)]
+    pub multi_label: bool,
 }
 
 /// Whether one planted rule was found among the learned ones.
 #[derive(Debug, Serialize)]
-struct Recovery {
-    class: String,
-    planted: String,
-    recovered: bool,
+pub(super) struct Recovery {
+    pub(super) class: String,
+    pub(super) planted: String,
+    pub(super) recovered: bool,
     /// Position of the matching rule among its class's positive rules, heaviest first (1 = the
     /// heaviest).
-    rank: Option<usize>,
-    learned: Option<String>,
+    pub(super) rank: Option<usize>,
+    pub(super) learned: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-struct ClassRules {
-    class: String,
-    rules: Vec<String>,
+pub(super) struct ClassRules {
+    pub(super) class: String,
+    pub(super) rules: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,7 +101,7 @@ struct DemoOut {
 }
 
 /// The planted rule as the same kind of sentence the machine's rules are printed as.
-fn planted_text(p: &PlantedRule) -> String {
+pub(super) fn planted_text(p: &PlantedRule) -> String {
     let mut parts: Vec<String> = p.present.iter().map(|w| format!("\"{w}\"")).collect();
     parts.extend(p.absent.iter().map(|w| format!("NOT \"{w}\"")));
     format!("if {} then {}", parts.join(" AND "), p.class)
@@ -106,7 +110,7 @@ fn planted_text(p: &PlantedRule) -> String {
 /// A learned rule recovers a planted one when it requires exactly the planted words and
 /// forbids exactly the planted blocking words: no spurious literal (the rules are simplified
 /// after training, which removes the literals that decide nothing on the training notes).
-fn recovers(clf: &TextClassifier, rule: &Rule, p: &PlantedRule) -> bool {
+pub(super) fn recovers(clf: &TextClassifier, rule: &Rule, p: &PlantedRule) -> bool {
     let names = clf.featurizer.feature_names();
     let positive: BTreeSet<&str> = rule
         .positive
@@ -121,26 +125,31 @@ fn recovers(clf: &TextClassifier, rule: &Rule, p: &PlantedRule) -> bool {
     positive == p.present.iter().copied().collect() && negated == p.absent.iter().copied().collect()
 }
 
-/// Writes a corpus as JSON lines.
-fn write_jsonl(path: &Path, data: &tsetlin::io::Dataset) -> Result<()> {
+/// Writes a corpus as JSON lines: `{"text", "label"}`, or `{"text", "labels": [...]}` for
+/// multi-label data.
+pub(super) fn write_jsonl(path: &Path, data: &tsetlin::io::Dataset) -> Result<()> {
     let mut bytes = Vec::new();
-    for (t, l) in data.texts.iter().zip(&data.labels) {
-        serde_json::to_writer(&mut bytes, &serde_json::json!({ "text": t, "label": l }))?;
+    for (i, t) in data.texts.iter().enumerate() {
+        let record = match &data.label_sets {
+            Some(sets) => serde_json::json!({ "text": t, "labels": sets[i] }),
+            None => serde_json::json!({ "text": t, "label": data.labels[i] }),
+        };
+        serde_json::to_writer(&mut bytes, &record)?;
         bytes.push(b'\n');
     }
     super::write_output(path, &bytes)
 }
 
 /// The files `--out` receives.
-const OUT_FILES: [&str; 3] = ["train.jsonl", "test.jsonl", "model.tsetlin"];
+pub(super) const OUT_FILES: [&str; 3] = ["train.jsonl", "test.jsonl", "model.tsetlin"];
 
 /// The demo's own size limit: enough for any demonstration, and a typo such as
 /// `--train-size 1000000000000` is refused instead of running until killed.
 const MAX_DEMO_NOTES: usize = 1_000_000;
 
-/// Runs `tsetlin demo`.
-pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
-    crate::args::set_threads(a.threads);
+/// Refuses sizes the demo cannot use and an `--out` holding an earlier demo (without
+/// `--force`).
+pub(super) fn check_args(a: &DemoArgs) -> Result<()> {
     if a.train_size < 100 || a.test_size == 0 || a.epochs == 0 {
         anyhow::bail!("the demo needs --train-size >= 100, --test-size >= 1 and --epochs >= 1");
     }
@@ -163,6 +172,16 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
                 existing.join(", ")
             );
         }
+    }
+    Ok(())
+}
+
+/// Runs `tsetlin demo`.
+pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
+    crate::args::set_threads(a.threads);
+    check_args(&a)?;
+    if a.multi_label {
+        return super::demo_multi_label::run(&a, log);
     }
     let train = synth::clinical_notes(a.train_size, a.seed);
     let test = synth::clinical_notes(a.test_size, a.seed.wrapping_add(1_000_003));

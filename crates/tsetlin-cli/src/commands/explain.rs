@@ -1,5 +1,6 @@
-//! `tsetlin explain`: why one document got its class: the clauses that fired, their votes, the
-//! words that made them fire, and the check that the votes add up to the class sums.
+//! `tsetlin explain`: why one document got its class (or, for a multi-label model, its label
+//! set): the clauses that fired, their votes per class or label, the words that made them
+//! fire, and the check that the votes add up to the class sums.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -70,7 +71,15 @@ struct Check {
 #[derive(Serialize)]
 struct ExplainOut {
     text: String,
+    /// The class with the largest sum (single-label models); for a multi-label model, the
+    /// predicted labels joined by ", " (empty: none).
     predicted: String,
+    /// Multi-label models: the predicted label set (each label whose sum is above its
+    /// threshold) and the thresholds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thresholds: Option<BTreeMap<String, i64>>,
     class_sums: BTreeMap<String, i64>,
     fired: Vec<Fired>,
     check: Check,
@@ -156,8 +165,21 @@ pub fn run(a: ExplainArgs, _log: &Log) -> Result<()> {
     let by_name = |v: &[i64]| -> BTreeMap<String, i64> {
         names.iter().cloned().zip(v.iter().copied()).collect()
     };
+    let decided = clf.multi_label.as_ref().map(|d| {
+        let labels: Vec<String> = d
+            .decide(&e.class_sums)
+            .iter()
+            .map(|&c| names[c as usize].clone())
+            .collect();
+        (labels, by_name(&d.thresholds))
+    });
     let result = ExplainOut {
-        predicted: e.predicted.clone(),
+        predicted: match &decided {
+            Some((labels, _)) => labels.join(", "),
+            None => e.predicted.clone(),
+        },
+        labels: decided.as_ref().map(|(l, _)| l.clone()),
+        thresholds: decided.map(|(_, t)| t),
         class_sums: by_name(&e.class_sums),
         check: Check {
             ok,
@@ -170,13 +192,34 @@ pub fn run(a: ExplainArgs, _log: &Log) -> Result<()> {
     if a.json {
         out.json(&result)?;
     } else {
-        out.line(format!("predicted: {}", result.predicted))?;
-        let sums: Vec<String> = names
-            .iter()
-            .zip(&e.class_sums)
-            .map(|(n, s)| format!("{n} {s:+}"))
-            .collect();
-        out.line(format!("class sums: {}", sums.join(", ")))?;
+        match (&result.labels, &result.thresholds) {
+            (Some(labels), Some(thresholds)) => {
+                let shown = if labels.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    labels.join(", ")
+                };
+                out.line(format!("predicted labels: {shown}"))?;
+                let sums: Vec<String> = names
+                    .iter()
+                    .zip(&e.class_sums)
+                    .map(|(n, s)| format!("{n} {s:+} (threshold {:+})", thresholds[n]))
+                    .collect();
+                out.line(format!(
+                    "label sums (a label is predicted above its threshold): {}",
+                    sums.join(", ")
+                ))?;
+            }
+            _ => {
+                out.line(format!("predicted: {}", result.predicted))?;
+                let sums: Vec<String> = names
+                    .iter()
+                    .zip(&e.class_sums)
+                    .map(|(n, s)| format!("{n} {s:+}"))
+                    .collect();
+                out.line(format!("class sums: {}", sums.join(", ")))?;
+            }
+        }
         out.line(format!("fired clauses: {}", result.fired.len()))?;
         for f in &result.fired {
             out.line(format!("  {:+4}  {}", f.vote, f.rule))?;

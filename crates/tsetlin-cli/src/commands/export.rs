@@ -54,7 +54,10 @@ fn export_split(a: &ExportArgs, train_path: &Path, test_path: &Path, log: &Log) 
         bail!("--features-format applies to --data with --cv; --train/--test take text corpora");
     }
     let config = a.features.config()?;
-    let train = a.reader.read(train_path, "training", log)?;
+    let train = a.reader.read_any(train_path, "training", log)?;
+    if train.is_multi_label() {
+        return export_multi_label(a, &config, &train, test_path, log);
+    }
     let test = a.reader.read(test_path, "test", log)?;
     let labels = LabelSet::from_labels(&train.labels);
     let y = labels.encode(&train.labels)?;
@@ -72,6 +75,47 @@ fn export_split(a: &ExportArgs, train_path: &Path, test_path: &Path, log: &Log) 
         a.out.display(),
         y.len(),
         yt.len(),
+        f.n_features(),
+        labels.len()
+    ))
+}
+
+/// [`export_split`] of multi-label data: the features chosen with each document counted for
+/// each of its labels (as `train` does), label sets written as `1,4,7` (see
+/// [`tsetlin::io::write_svmlight_multi_label`]).
+fn export_multi_label(
+    a: &ExportArgs,
+    config: &tsetlin::featurize::FeaturizerConfig,
+    train: &tsetlin::io::Dataset,
+    test_path: &Path,
+    log: &Log,
+) -> Result<()> {
+    let test = a.reader.read_any(test_path, "test", log)?;
+    let train_sets = train.sets();
+    let labels = tsetlin::multi_label::label_names(&train_sets)?;
+    let y = labels.encode_sets(&train_sets)?;
+    let yt = labels
+        .encode_sets(&test.sets())
+        .context("the test data has a label that the training data does not")?;
+    let f = Featurizer::fit(&train.texts, &y, labels.len(), config)?;
+    create_dir(&a.out)?;
+    tsetlin::io::write_svmlight_multi_label(
+        a.out.join("train.svm"),
+        &f.transform(&train.texts),
+        &y,
+    )?;
+    tsetlin::io::write_svmlight_multi_label(
+        a.out.join("test.svm"),
+        &f.transform(&test.texts),
+        &yt,
+    )?;
+    write_lines(&a.out.join("features.txt"), f.feature_names())?;
+    write_lines(&a.out.join("labels.txt"), labels.names())?;
+    Out::new().line(format!(
+        "wrote {0}/train.svm ({1} rows), {0}/test.svm ({2} rows), {3} features, {4} labels (multi-label)",
+        a.out.display(),
+        y.n_rows(),
+        yt.n_rows(),
         f.n_features(),
         labels.len()
     ))

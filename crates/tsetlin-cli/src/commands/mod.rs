@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod demo;
+mod demo_multi_label;
 pub mod eval;
 pub mod explain;
 pub mod export;
@@ -11,6 +12,7 @@ pub mod rules;
 pub mod serve;
 pub mod simplify;
 pub mod train;
+pub mod train_multi_label;
 pub mod tune;
 
 use std::path::Path;
@@ -21,6 +23,20 @@ use tsetlin::TextClassifier;
 /// Loads a classifier file, naming it in the error.
 pub fn load_model(path: &Path) -> Result<TextClassifier> {
     TextClassifier::load(path).context("cannot load the model")
+}
+
+/// [`load_model`] for the commands that do not handle multi-label classifiers yet: such a
+/// model is refused with a message naming the commands that do.
+pub fn load_single_label_model(path: &Path, command: &str) -> Result<TextClassifier> {
+    let clf = load_model(path)?;
+    if clf.is_multi_label() {
+        anyhow::bail!(
+            "{} is a multi-label classifier; `tsetlin {command}` handles single-label ones so far (multi-label models go to {})",
+            path.display(),
+            crate::args::MULTI_LABEL_COMMANDS
+        );
+    }
+    Ok(clf)
 }
 
 /// Fails early (before any work) when the {what} could not be written to `path`: a missing or

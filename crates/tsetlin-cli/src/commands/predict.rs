@@ -1,5 +1,5 @@
-//! `tsetlin predict`: one JSON line per input document with the predicted label and every
-//! class sum.
+//! `tsetlin predict`: one JSON line per input document with the predicted label (for a
+//! multi-label classifier: the predicted label set) and every class sum.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -43,7 +43,12 @@ struct Prediction<'a> {
     line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<serde_json::Value>,
-    label: &'a str,
+    /// The predicted class (single-label classifiers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    /// The predicted label set, in label order (multi-label classifiers; may be empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<Vec<&'a str>>,
     scores: BTreeMap<&'a str, i64>,
 }
 
@@ -86,11 +91,26 @@ pub fn run(a: PredictArgs, _log: &Log) -> Result<()> {
         let m = names.len();
         for (i, (line, id, _)) in batch.drain(..).enumerate() {
             let row = &sums[i * m..(i + 1) * m];
-            let best = tsetlin_core::decide(row) as usize;
+            let (label, labels) = match clf.multi_label() {
+                None => (
+                    Some(names[tsetlin_core::decide(row) as usize].as_str()),
+                    None,
+                ),
+                Some(d) => (
+                    None,
+                    Some(
+                        d.decide(row)
+                            .into_iter()
+                            .map(|c| names[c as usize].as_str())
+                            .collect(),
+                    ),
+                ),
+            };
             out.json_line(&Prediction {
                 line,
                 id,
-                label: &names[best],
+                label,
+                labels,
                 scores: names
                     .iter()
                     .map(String::as_str)

@@ -52,7 +52,7 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         .chain(a.data.as_deref())
         .collect();
     super::check_output(&a.out, "report", &inputs)?;
-    let clf = super::load_model(&a.model)?;
+    let clf = super::load_single_label_model(&a.model, "report")?;
     let data = match &a.data {
         Some(p) => {
             let d = a.reader.read(p, a.data_format, "report", log)?;

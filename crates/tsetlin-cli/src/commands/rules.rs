@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde::Serialize;
-use tsetlin::rules::{coverage, order_negations, sort_rules, Readability};
+use tsetlin::rules::{coverage, coverage_sets, order_negations, sort_rules, Readability};
 use tsetlin::TextClassifier;
 use tsetlin_core::Rule;
 
@@ -102,6 +102,12 @@ struct RulesOut {
     classes: Vec<ClassOut>,
 }
 
+/// The labels of the `--data` rows: one class each, or a label set each (multi-label).
+enum Truth {
+    Classes(Vec<u32>),
+    Sets(tsetlin_core::LabelSets),
+}
+
 /// Runs `tsetlin rules`.
 pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
     let clf = super::load_model(&a.model)?;
@@ -116,12 +122,30 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
     };
     let data = match &a.data {
         Some(p) => {
-            let d = a.reader.read(p, "coverage", log)?;
-            let y = clf
-                .labels
-                .encode(&d.labels)
-                .context("the data has a label the model was not trained on")?;
-            Some((clf.encode(&d.texts), y))
+            let d = a.reader.read_any(p, "coverage", log)?;
+            let x = clf.encode(&d.texts);
+            let truth = match (&d.label_sets, clf.is_multi_label()) {
+                (Some(sets), true) => Truth::Sets(
+                    clf.labels
+                        .encode_sets(sets)
+                        .context("the data has a label the model was not trained on")?,
+                ),
+                (None, false) => Truth::Classes(
+                    clf.labels
+                        .encode(&d.labels)
+                        .context("the data has a label the model was not trained on")?,
+                ),
+                (Some(_), false) => bail!(
+                    "{} holds label lists (multi-label) but the model was trained on one label per document",
+                    p.display()
+                ),
+                (None, true) => Truth::Sets(
+                    clf.labels
+                        .encode_sets(&d.sets())
+                        .context("the data has a label the model was not trained on")?,
+                ),
+            };
+            Some((x, truth))
         }
         None => None,
     };
@@ -134,7 +158,11 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
     let readability = Readability::of(
         &clf.machine,
         clf.class_names(),
-        data.as_ref().map(|(x, y)| (x, y.as_slice())),
+        // Cover counts follow one label per document; multi-label models get the rest.
+        data.as_ref().and_then(|(x, t)| match t {
+            Truth::Classes(y) => Some((x, y.as_slice())),
+            Truth::Sets(_) => None,
+        }),
     );
     let mut classes = Vec::new();
     for c in 0..clf.class_names().len() {
@@ -151,7 +179,10 @@ pub fn run(a: RulesArgs, log: &Log) -> Result<()> {
         if a.top > 0 {
             rules.truncate(a.top);
         }
-        let cov = data.as_ref().map(|(x, y)| coverage(&rules, x, y));
+        let cov = data.as_ref().map(|(x, t)| match t {
+            Truth::Classes(y) => coverage(&rules, x, y),
+            Truth::Sets(s) => coverage_sets(&rules, x, s),
+        });
         order_negations(&mut rules, data.as_ref().map(|(x, _)| x), names);
         let term = |f: &u32| names[*f as usize].clone();
         let rules = rules

@@ -81,7 +81,7 @@ pub fn run(a: SimplifyArgs, log: &Log) -> Result<()> {
         .collect();
     super::check_output(&a.out, "simplified model", &inputs)?;
     crate::args::set_threads(a.threads);
-    let mut clf = super::load_model(&a.model)?;
+    let mut clf = super::load_single_label_model(&a.model, "simplify")?;
     clf.machine.set_threads(a.threads)?;
     let labelled = |path: &PathBuf, what: &str| -> Result<_> {
         let d = a.reader.read(path, what, log)?;

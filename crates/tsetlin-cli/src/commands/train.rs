@@ -1,6 +1,7 @@
 //! `tsetlin train`: read a corpus, choose the settings on the training data (the automatic
 //! settings, unless `--no-auto`), fit the featurizer, train with a progress bar, save the
 //! classifier, print a summary. With `--no-auto`: optional early stopping on a validation set.
+//! Multi-label data (label lists) goes to [`super::train_multi_label`].
 
 use std::path::PathBuf;
 
@@ -141,7 +142,10 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     super::check_output(&a.model, "model", &inputs)?;
     let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
 
-    let mut train = a.reader.read(&a.train, "training", log)?;
+    let mut train = a.reader.read_any(&a.train, "training", log)?;
+    if train.is_multi_label() {
+        return super::train_multi_label::run(&a, train, pinned, log);
+    }
     let test = match &a.test {
         Some(p) => Some(a.reader.read(p, "test", log)?),
         None => None,
