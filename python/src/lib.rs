@@ -44,6 +44,15 @@ fn clinical_notes(n: usize, seed: u64) -> (Vec<String>, Vec<String>) {
     (data.texts, data.labels)
 }
 
+/// The multi-label synthetic clinical notes: `(texts, label sets)`; each note documents each
+/// planted condition independently (possibly none).
+#[pyfunction]
+#[pyo3(signature = (n = 1000, seed = 0))]
+fn clinical_notes_multi_label(n: usize, seed: u64) -> (Vec<String>, Vec<Vec<String>>) {
+    let data = tsetlin::synth::clinical_notes_multi_label(n, seed);
+    (data.texts, data.label_sets.unwrap_or_default())
+}
+
 /// Resolves a device name against this build: `(device that runs, note)`; a ValueError for an
 /// unknown name, a RuntimeError for `cuda` in a build without a CUDA backend.
 #[pyfunction]
@@ -81,6 +90,7 @@ fn _tsetlin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Featurizer>()?;
     m.add_class::<TextModel>()?;
     m.add_function(wrap_pyfunction!(clinical_notes, m)?)?;
+    m.add_function(wrap_pyfunction!(clinical_notes_multi_label, m)?)?;
     m.add_function(wrap_pyfunction!(available_threads, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_device, m)?)?;
     m.add_function(wrap_pyfunction!(write_atomically, m)?)?;

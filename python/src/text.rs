@@ -246,6 +246,74 @@ impl TextModel {
         Ok(Self::wrap(fit.model))
     }
 
+    /// Trains a multi-label model (`label_sets`: each text's labels, possibly none; `labels`:
+    /// every label the model knows, carried or not) with the pinned settings over the
+    /// data-derived defaults: the library's multi-label path (`tsetlin train` on label
+    /// lists): the last `valid_fraction` of the texts (None: the library's default) choose
+    /// the epoch count and the per-label thresholds, then the final model trains on all of
+    /// them. Ctrl-C stops it (`KeyboardInterrupt`).
+    #[staticmethod]
+    #[pyo3(signature = (texts, label_sets, featurizer = None, pinned = "{}", simplify = true, valid_fraction = None, labels = None, seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
+    fn train_multi_label(
+        py: Python<'_>,
+        texts: Vec<String>,
+        label_sets: Vec<Vec<String>>,
+        featurizer: Option<&Bound<'_, PyDict>>,
+        pinned: &str,
+        simplify: bool,
+        valid_fraction: Option<f64>,
+        labels: Option<Vec<String>>,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<Self> {
+        let config = featurizer_config(featurizer)?;
+        let pinned = parse_pinned(pinned)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let options = tsetlin::multi_label::MultiLabelOptions {
+            seed,
+            threads: resolve_threads(threads),
+            valid_fraction,
+            refit: true,
+            stop: Some(Arc::clone(&stop)),
+            simplify,
+            labels,
+        };
+        let (result, signal) = run_interruptible(py, &stop, || {
+            on_local_pool(threads, || {
+                tsetlin::multi_label::fit_text(
+                    &texts,
+                    &label_sets,
+                    &config,
+                    &pinned,
+                    &options,
+                    |_, _| {},
+                )
+            })
+        })?;
+        let fit = result?.map_err(text_err)?;
+        if fit.interrupted {
+            return Err(interrupted(signal));
+        }
+        Ok(Self::wrap(fit.model))
+    }
+
+    /// Whether the model predicts label sets (trained on multi-label data).
+    #[getter]
+    fn multi_label(&self) -> bool {
+        self.clf.is_multi_label()
+    }
+
+    /// A multi-label model's per-label thresholds (in `classes` order; a label is predicted
+    /// when its class sum is above its threshold) and where they were chosen; None for a
+    /// single-label model.
+    fn thresholds(&self) -> Option<(Vec<i64>, String)> {
+        self.clf
+            .multi_label
+            .as_ref()
+            .map(|d| (d.thresholds.clone(), d.chosen_on.clone()))
+    }
+
     /// An untrained model with the pinned settings over the data-derived defaults (the
     /// featurizer fitted on `texts`), for `partial_fit`.
     #[staticmethod]

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from . import _tsetlin
+from . import _multilabel, _tsetlin
 from ._common import (
     AutoSettingsMixin,
     ReadableRulesMixin,
@@ -114,6 +114,17 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
     prediction worse (``tsetlin train`` does the same); :meth:`simplify_rules` goes further on
     request and :meth:`readability` measures the rules.
 
+    Multi-label: ``y`` as a 2-D 0/1 indicator matrix (dense or sparse) or a list of label
+    lists (``[["allergy", "cardiac"], [], ...]``) trains one machine with a clause bank per
+    label (the library's multi-label path, as ``tsetlin train`` on label lists): the last
+    texts (20 %; 10 % from 10,000 on) choose the epoch count and one threshold per label,
+    then the final model trains on all of ``X``. ``predict`` answers in the form ``y`` had;
+    ``classes_`` is what ``MultiLabelBinarizer`` would have (the column numbers of an
+    indicator, the sorted labels of label lists); ``decision_function`` is each label's sum
+    minus its threshold (above 0: predicted). The settings search covers single-label data
+    so far: settings left at None take the data-derived defaults; ``partial_fit`` and
+    labelled :meth:`readability` / :meth:`simplify_rules` take single-label data.
+
     Text parameters: ``lowercase``, ``ngram_max`` (1: words, 2: words and word pairs),
     ``stop_words`` (None or "english"), ``stem`` (English Snowball), ``min_df``,
     ``max_features`` (keep the best terms by ``selection``: "chi2", "mutual_info" or "df";
@@ -184,6 +195,7 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
+        tags.classifier_tags.multi_label = True
         return tags
 
     # -- labels: Python objects <-> the file's label strings -----------------------------
@@ -206,8 +218,13 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
 
     def fit(self, X: Any, y: Any) -> "TextClassifier":
         """Chooses the settings left at None on ``X`` (unless ``auto=False``), fits the
-        featurizer and trains the final machine on all of ``X``."""
+        featurizer and trains the final machine on all of ``X``. Multi-label ``y`` (an
+        indicator matrix or label lists): see the class documentation."""
         resolve_device(self.device)
+        targets = _multilabel.read_targets(y)
+        if targets is not None:
+            return self._fit_multi_label(X, targets)
+        self._multi_label_form = None
         texts, labels = self._start(X, y, None)
         self.model_ = _tsetlin.TextModel.train_auto(
             texts, labels, _featurizer_config(self), pinned_json(self), *search_args(self),
@@ -217,6 +234,52 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         warn_if_cut(self.search_log)
         self.n_iter_ = len(self.model_.history())
         return self
+
+    def _fit_multi_label(self, X: Any, targets: "_multilabel.MultiLabelTargets") -> "TextClassifier":
+        texts = _texts(X)
+        if len(texts) != len(targets.rows):
+            raise ValueError(f"{len(texts)} texts but {len(targets.rows)} label rows")
+        self._set_labels(targets.classes)
+        if len(self.classes_) < 2:
+            raise ValueError("a multi-label TextClassifier needs at least 2 labels")
+        self._multi_label_form = targets.form
+        _, simplify, *_ = search_args(self)
+        self.model_ = _tsetlin.TextModel.train_multi_label(
+            texts, [self._names(np.array(row, dtype=object)) for row in targets.rows],
+            _featurizer_config(self), pinned_json(self), simplify, None,
+            [self._to_name[c] for c in self.classes_.tolist()],
+            resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
+        )
+        self.n_iter_ = len(self.model_.history())
+        return self
+
+    def _is_multi_label(self) -> bool:
+        return getattr(self, "_multi_label_form", None) is not None
+
+    def _refuse_multi_label(self, what: str) -> None:
+        if self._is_multi_label():
+            raise ValueError(f"{what} takes single-label data so far; this model is multi-label")
+
+    def _thresholds(self) -> np.ndarray:
+        """Each label's threshold, in ``classes_`` order."""
+        found = self.model_.thresholds()
+        if found is None:
+            raise ValueError("the model file holds no per-label thresholds")
+        out = np.empty(len(self.classes_), dtype=np.int64)
+        out[self._order] = np.asarray(found[0], dtype=np.int64)
+        return out
+
+    @property
+    def thresholds_(self) -> Dict[Any, int]:
+        """Multi-label models: each label's decision threshold (predicted when its class sum
+        is above it), chosen on the last training texts."""
+        check_is_fitted(self, "model_")
+        self._refuse_single_label("thresholds_")
+        return dict(zip(self.classes_.tolist(), self._thresholds().tolist()))
+
+    def _refuse_single_label(self, what: str) -> None:
+        if not self._is_multi_label():
+            raise AttributeError(f"{what}: this model is single-label (one class per text)")
 
     def _start(self, X: Any, y: Any, classes: Any):  # type: ignore[no-untyped-def]
         texts = _texts(X)
@@ -248,7 +311,11 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         fits the featurizer on its texts, with the given settings over the data-derived
         defaults, and needs ``classes`` (and every class present in the batch)."""
         resolve_device(self.device)
+        if _multilabel.read_targets(y) is not None or (
+                hasattr(self, "model_") and self._is_multi_label()):
+            raise ValueError("partial_fit takes single-label targets so far; fit trains on multi-label ones")
         if not hasattr(self, "model_"):
+            self._multi_label_form = None
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
             texts, labels = self._start(X, y, classes)
@@ -279,13 +346,33 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
 
     def decision_function(self, X: Any) -> np.ndarray:
         sums = self.class_sums(X).astype(np.float64)
+        if self._is_multi_label():
+            return sums - self._thresholds()
         return sums[:, 1] - sums[:, 0] if sums.shape[1] == 2 else sums
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any) -> Any:
         check_is_fitted(self, "model_")
+        if self._is_multi_label():
+            chosen = (self.class_sums(X) > self._thresholds()).astype(np.int64)
+            return _multilabel.to_form(self._multi_label_form, self.classes_, chosen)
         data = self.model_.class_sums(_texts(X), resolve_n_jobs(self.n_jobs))
         ids = np.argmax(unpack_sums(data, len(self.classes_)), axis=1)  # engine's tie rule
         return self.classes_[self._order[ids]]
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy; for a multi-label model, subset accuracy (every label of a text right),
+        as scikit-learn's ``accuracy_score`` on indicator matrices."""
+        if not self._is_multi_label():
+            return float(super().score(X, y, sample_weight))
+        from sklearn.metrics import accuracy_score
+
+        truth = _multilabel.read_targets(y)
+        if truth is None:
+            raise ValueError("a multi-label model is scored on multi-label targets")
+        columns = self.classes_ if truth.form == _multilabel.SETS else np.arange(len(self.classes_))
+        t = _multilabel.indicator(truth.rows, columns)
+        p = (self.class_sums(X) > self._thresholds()).astype(np.int64)
+        return float(accuracy_score(t, p, sample_weight=sample_weight))
 
     def transform(self, X: Any) -> sp.csr_matrix:
         """The texts as the machine's binary features (CSR)."""
@@ -329,8 +416,15 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
             raise ValueError("explain takes one text (a str)")
         e = self.model_.explain(text)
         names = self.model_.classes
+        if self._is_multi_label():
+            sums = np.empty(len(self.classes_), dtype=np.int64)
+            sums[self._order] = np.asarray(e["class_sums"], dtype=np.int64)
+            chosen = np.flatnonzero(sums > self._thresholds())
+            predicted: Any = tuple(self.classes_[j] for j in chosen)
+        else:
+            predicted = self._label(e["predicted"])
         return {
-            "predicted": self._label(e["predicted"]),
+            "predicted": predicted,
             "class_sums": {self._label(n): s for n, s in zip(names, e["class_sums"])},
             "fired": [
                 {
@@ -351,10 +445,12 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         threads = resolve_n_jobs(self.n_jobs)
         if X is None:
             return self.model_.readability_json(threads=threads)
+        self._refuse_multi_label("readability(X, y)")
         return self.model_.readability_json(_texts(X), self._names(np.asarray(y)), threads=threads)
 
     def _simplify_json(self, X: Any, y: Any, check: Any, **options: Any) -> str:
         check_is_fitted(self, "model_")
+        self._refuse_multi_label("simplify_rules")
         checked = (None, None) if check is None else (_texts(check[0]), self._names(np.asarray(check[1])))
         return self.model_.simplify(
             _texts(X), self._names(np.asarray(y)), *checked,
@@ -412,6 +508,8 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         settings.update(params)
         est = cls(**settings)
         est._set_labels(np.array(model.classes, dtype=object))
+        # A multi-label file answers with label tuples (its labels are strings).
+        est._multi_label_form = _multilabel.SETS if model.multi_label else None
         est.model_ = model
         est.n_iter_ = len(model.history())
         return est

@@ -67,6 +67,7 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
         refit: true,
         stop: Some(stop),
         simplify: !a.auto.no_simplify,
+        labels: None,
     };
     let config = a.features.config()?;
     let bar = log.bar(pinned.epochs.unwrap_or(20) as u64, "training");

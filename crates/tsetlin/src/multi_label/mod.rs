@@ -78,6 +78,10 @@ pub struct MultiLabelOptions {
     /// Simplify the final model's rules on its training rows, keeping every clause output
     /// there (so no label decision on a training document changes).
     pub simplify: bool,
+    /// Labels the model knows besides those the training documents carry (a label column
+    /// that is all 0 in one cross-validation fold, say); such a label learns only "not
+    /// this label" and is never predicted at its threshold of 0. None: only the carried ones.
+    pub labels: Option<Vec<String>>,
 }
 
 impl Default for MultiLabelOptions {
@@ -89,6 +93,7 @@ impl Default for MultiLabelOptions {
             refit: true,
             stop: None,
             simplify: true,
+            labels: None,
         }
     }
 }
@@ -147,7 +152,14 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
             )));
         }
     }
-    let labels = label_names(label_sets)?;
+    let labels = match &options.labels {
+        None => label_names(label_sets)?,
+        Some(known) => {
+            let mut all: Vec<&[String]> = label_sets.iter().map(AsRef::as_ref).collect();
+            all.push(known);
+            label_names(&all)?
+        }
+    };
     let n = texts.len();
     let fraction = options
         .valid_fraction

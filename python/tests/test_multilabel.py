@@ -1,0 +1,129 @@
+"""Multi-label targets the scikit-learn way: label lists or a 0/1 indicator matrix in, the same
+form out, ``classes_`` as ``MultiLabelBinarizer`` has them, and ``cross_validate`` with
+multi-label scorers."""
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.model_selection import KFold, cross_validate
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from tsetlin import TextClassifier
+from tsetlin.datasets import clinical_notes_multi_label
+
+TRAIN = clinical_notes_multi_label(800, 3)
+TEST = clinical_notes_multi_label(300, 4)
+
+
+def make(**kw):
+    kw = {
+        "n_clauses": 20, "T": 40, "s": 3.0, "weighted": True, "epochs": 15, "random_state": 1,
+        "ngram_max": 1, "max_features": 0, "min_df": 1, **kw,
+    }
+    return TextClassifier(**kw)
+
+
+@pytest.fixture(scope="module")
+def from_lists():
+    return make().fit(*TRAIN)
+
+
+def test_the_corpus_is_multi_label():
+    texts, sets = TRAIN
+    assert len(texts) == len(sets) == 800
+    assert sum(len(s) >= 2 for s in sets) > 150 and sum(len(s) == 0 for s in sets) > 80
+    assert clinical_notes_multi_label(800, 3) == TRAIN
+
+
+def test_label_lists_in_label_tuples_out(from_lists):
+    clf = from_lists
+    mlb = MultiLabelBinarizer().fit(TRAIN[1])
+    assert list(clf.classes_) == list(mlb.classes_) == ["allergy", "cardiac", "infection"]
+    predicted = clf.predict(TEST[0])
+    assert isinstance(predicted, list) and all(isinstance(p, tuple) for p in predicted)
+    truth = mlb.transform(TEST[1])
+    got = mlb.transform(predicted)
+    assert (got == truth).all(axis=1).mean() > 0.85
+    assert clf.score(*TEST) == pytest.approx((got == truth).all(axis=1).mean())
+    # decision_function is each label's sum minus its threshold: above 0 is predicted.
+    margin = clf.decision_function(TEST[0])
+    assert margin.shape == (300, 3)
+    assert ((margin > 0).astype(int) == got).all()
+    assert set(clf.thresholds_) == {"allergy", "cardiac", "infection"}
+
+
+def test_each_planted_rule_is_among_its_labels_heaviest(from_lists):
+    rules = sorted((r for r in from_lists.rules() if r["polarity"] > 0), key=lambda r: -r["weight"])
+    planted = {
+        "allergy": {"rash", "reaction", "penicillin"},
+        "cardiac": {"chest", "troponin"},
+        "infection": {"fever", "culture"},
+    }
+    for label, words in planted.items():
+        top = [set(r["positive_names"]) for r in rules if r["class"] == label][:3]
+        assert any(words <= t for t in top), (label, top)
+
+
+def test_explain_gives_the_label_set(from_lists):
+    texts, sets = TEST
+    i = next(k for k, s in enumerate(sets) if len(s) >= 2)
+    e = from_lists.explain(texts[i])
+    assert set(e["predicted"]) == set(sets[i])
+    sums = {c: 0 for c in from_lists.classes_}
+    for f in e["fired"]:
+        sums[f["class"]] += f["vote"]
+    assert sums == e["class_sums"]
+
+
+def test_indicator_matrix_in_and_out_and_a_never_carried_column():
+    texts, sets = TRAIN
+    y = MultiLabelBinarizer(classes=["allergy", "cardiac", "infection"]).fit_transform(sets)
+    y = np.hstack([y, np.zeros((len(y), 1), dtype=int)])  # a label no training text carries
+    clf = make().fit(texts, y)
+    assert list(clf.classes_) == [0, 1, 2, 3]
+    p = clf.predict(TEST[0])
+    assert isinstance(p, np.ndarray) and p.shape == (300, 4)
+    assert not p[:, 3].any()
+    # A sparse indicator trains the same model.
+    again = make().fit(texts, sp.csr_matrix(y))
+    assert (again.predict(TEST[0]) == p).all()
+    # The model survives pickling with its thresholds.
+    back = pickle.loads(pickle.dumps(clf))
+    assert (back.predict(TEST[0]) == p).all()
+
+
+def test_cross_validate_with_multi_label_scorers():
+    texts, sets = TRAIN
+    y = MultiLabelBinarizer().fit_transform(sets)
+    scores = cross_validate(
+        make(epochs=10), np.array(texts, dtype=object), y,
+        cv=KFold(3), scoring=["f1_micro", "f1_macro", "accuracy"],
+    )
+    assert scores["test_f1_micro"].min() > 0.9, scores
+    assert scores["test_f1_macro"].min() > 0.85, scores
+
+
+def test_saved_model_reads_back_as_label_sets(from_lists, tmp_path):
+    path = tmp_path / "m.tsetlin"
+    from_lists.save(path)
+    back = TextClassifier.load(path)
+    assert list(back.classes_) == ["allergy", "cardiac", "infection"]
+    assert back.predict(TEST[0]) == from_lists.predict(TEST[0])
+
+
+def test_bad_targets_are_refused(from_lists):
+    texts = TRAIN[0][:4]
+    with pytest.raises(ValueError, match="indicator matrix holds 0 and 1 only"):
+        make().fit(texts, np.array([[0, 2], [1, 0], [0, 1], [1, 1]]))
+    with pytest.raises(ValueError, match=r"y\[1\] is 'cardiac'"):
+        make().fit(texts, [["allergy"], "cardiac", [], []])
+    with pytest.raises(ValueError, match="empty label"):
+        make().fit(texts, [["allergy"], [""], [], ["cardiac"]])
+    with pytest.raises(ValueError, match="4 texts but 3 label rows"):
+        make().fit(texts, [["allergy"], [], ["cardiac"]])
+    with pytest.raises(ValueError, match="partial_fit takes single-label"):
+        make().partial_fit(texts, [["allergy"], [], ["cardiac"], []])
+    with pytest.raises(ValueError, match="single-label data so far"):
+        from_lists.readability(TEST[0], TEST[1])
