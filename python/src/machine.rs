@@ -8,13 +8,14 @@ use pyo3::types::{PyBytes, PyDict};
 use tsetlin::rules::Readability;
 use tsetlin::tune::{self};
 use tsetlin_core::TsetlinMachine;
-use tsetlin_core::{Params, TmError};
+use tsetlin_core::{LabelSets, Params, TmError};
 
 use crate::convert::{i64_bytes, read_u32s, rows_from};
 use crate::errors::{core_err, guarded, interrupted, io_error, text_err, value_error};
 use crate::params::{params_dict, params_from_dict, parse_pinned, rule_dict, search_options};
 use crate::threads::{
-    fit_interruptible, on_local_pool, ready_machine, run_interruptible, simplify_in_pool,
+    fit_interruptible, on_local_pool, ready_machine, resolve_threads, run_interruptible,
+    simplify_in_pool,
 };
 
 /// A multiclass Tsetlin machine over Boolean feature ids (the engine, `tsetlin-core`).
@@ -98,6 +99,56 @@ impl Machine {
         }
         let log = serde_json::to_string(&fit.log).map_err(|e| value_error(e.to_string()))?;
         Ok((Self::wrap(fit.model), log))
+    }
+
+    /// Trains a multi-label machine (`label_sets`: each row's label ids `< n_labels`,
+    /// possibly none) with the pinned settings over the data-derived defaults: the last rows
+    /// choose the epoch count and the per-label thresholds, then the final machine trains on
+    /// all of them (`tsetlin::multi_label::fit_rows`). Returns the machine, its thresholds,
+    /// where they were chosen and the settings as JSON. Ctrl-C stops it (`KeyboardInterrupt`).
+    #[staticmethod]
+    #[pyo3(signature = (n_labels, n_features, indptr, indices, label_sets, pinned = "{}", simplify = true, seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
+    fn train_multi_label(
+        py: Python<'_>,
+        n_labels: usize,
+        n_features: usize,
+        indptr: &[u8],
+        indices: &[u8],
+        label_sets: Vec<Vec<u32>>,
+        pinned: &str,
+        simplify: bool,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<(Self, Vec<i64>, String, String)> {
+        let x = rows_from(n_features, indptr, indices)?;
+        let sets = LabelSets::from_rows(n_labels, &label_sets).map_err(core_err)?;
+        let pinned = parse_pinned(pinned)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let options = tsetlin::multi_label::MultiLabelOptions {
+            seed,
+            threads: resolve_threads(threads),
+            stop: Some(Arc::clone(&stop)),
+            simplify,
+            ..tsetlin::multi_label::MultiLabelOptions::default()
+        };
+        let (result, signal) = run_interruptible(py, &stop, || {
+            on_local_pool(threads, || {
+                tsetlin::multi_label::fit_rows(&x, &sets, &pinned, &options, |_, _| {})
+            })
+        })?;
+        let fit = result?.map_err(text_err)?;
+        if fit.interrupted {
+            return Err(interrupted(signal));
+        }
+        let settings =
+            serde_json::to_string(&fit.settings).map_err(|e| value_error(e.to_string()))?;
+        Ok((
+            Self::wrap(fit.machine),
+            fit.decision.thresholds,
+            fit.decision.chosen_on,
+            settings,
+        ))
     }
 
     /// An untrained machine with the pinned settings over the defaults derived from a first

@@ -127,3 +127,40 @@ def test_bad_targets_are_refused(from_lists):
         make().partial_fit(texts, [["allergy"], [], ["cardiac"], []])
     with pytest.raises(ValueError, match="single-label data so far"):
         from_lists.readability(TEST[0], TEST[1])
+
+
+def planted_matrix(n, seed):
+    """0/1 features with two planted labels: 0 is x1 AND x2, 1 is x7 AND NOT x8."""
+    rng = np.random.RandomState(seed)
+    X = (rng.rand(n, 30) < 0.3).astype(np.uint8)
+    X[:, [1, 2, 7, 8]] = (rng.rand(n, 4) < 0.5).astype(np.uint8)
+    Y = np.stack([(X[:, 1] & X[:, 2]), (X[:, 7] & (1 - X[:, 8]))], axis=1).astype(int)
+    return X, Y
+
+
+def test_tsetlin_classifier_on_an_indicator_matrix():
+    from tsetlin import TsetlinClassifier
+
+    X, Y = planted_matrix(800, 0)
+    Xt, Yt = planted_matrix(300, 1)
+    clf = TsetlinClassifier(n_clauses=20, T=20, s=3.0, epochs=20, random_state=0).fit(X, Y)
+    assert list(clf.classes_) == [0, 1]
+    p = clf.predict(Xt)
+    assert p.shape == (300, 2) and set(np.unique(p)) <= {0, 1}
+    assert (p == Yt).all(axis=1).mean() > 0.9
+    assert clf.score(Xt, Yt) == pytest.approx((p == Yt).all(axis=1).mean())
+    assert ((clf.decision_function(Xt) > 0).astype(int) == p).all()
+    assert "last 160 of 800" in clf.thresholds_chosen_on_
+    e = clf.explain(Xt[0])
+    assert set(e["predicted"]) == set(np.flatnonzero(p[0]))
+    # Label lists in, label tuples out; the same seed trains the same machine.
+    lists = [[["a", "b"][j] for j in np.flatnonzero(row)] for row in Y]
+    by_name = TsetlinClassifier(n_clauses=20, T=20, s=3.0, epochs=20, random_state=0).fit(X, lists)
+    assert list(by_name.classes_) == ["a", "b"]
+    assert by_name.machine_bytes() == clf.machine_bytes()
+    assert by_name.predict(Xt[:3]) == [tuple(["a", "b"][j] for j in np.flatnonzero(r)) for r in p[:3]]
+    scores = cross_validate(
+        TsetlinClassifier(n_clauses=20, T=20, s=3.0, epochs=10, random_state=0), X, Y,
+        cv=KFold(3), scoring=["f1_micro", "f1_macro"],
+    )
+    assert scores["test_f1_micro"].min() > 0.85, scores

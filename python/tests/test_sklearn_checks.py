@@ -24,6 +24,10 @@ CONTINUOUS = (
 STRICT_XFAIL = [
     "check_classifier_data_not_an_array",
     "check_classifiers_classes",
+    "check_classifiers_multilabel_output_format_decision_function",
+    "check_classifiers_multilabel_output_format_predict",
+    "check_classifiers_multilabel_output_format_predict_proba",
+    "check_classifiers_multilabel_representation_invariance",
     "check_classifiers_train",
     "check_dict_unchanged",
     "check_dont_overwrite_parameters",

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _tsetlin
+from . import _multilabel, _tsetlin
 from ._binarize import Encoding, fit_encoding
 from ._common import (
     AutoSettingsMixin,
@@ -83,6 +83,14 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         Where the machine runs. "auto" is the CPU in this build (which has no CUDA backend);
         "cuda" raises RuntimeError saying so.
 
+    Multi-label: ``y`` as a 2-D 0/1 indicator matrix (dense or sparse) or a list of label
+    lists trains one machine with a clause bank per label; the last rows (20 %; 10 % from
+    10,000 on) choose the epoch count and one threshold per label, then the final machine
+    trains on all of them. ``predict`` answers in the form ``y`` had, ``classes_`` is what
+    ``MultiLabelBinarizer`` would have, ``decision_function`` is each label's sum minus its
+    threshold (``thresholds_``). Settings left at None take the data-derived defaults (the
+    search covers single-label data so far); ``partial_fit`` takes single-label data.
+
     Attributes
     ----------
     classes_ : ndarray of the class labels (sorted).
@@ -139,6 +147,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
         return tags
 
     # -- training ------------------------------------------------------------------------
@@ -174,6 +183,10 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         """Chooses the settings left at None on ``(X, y)`` (unless ``auto=False``) and trains
         the final machine on all of it. Ctrl-C stops it (KeyboardInterrupt)."""
         resolve_device(self.device)
+        targets = _multilabel.read_targets(y)
+        if targets is not None:
+            return self._fit_multi_label(X, targets)
+        self._multi_label_form = None
         X, y = self._validate(X, y, reset=True)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
@@ -189,6 +202,47 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         warn_if_cut(self.search_log)
         self.n_iter_ = int(self.search_log["chosen"]["epochs"])
         return self
+
+    def _fit_multi_label(self, X: Any, targets: "_multilabel.MultiLabelTargets") -> "TsetlinClassifier":
+        X, _ = self._validate(X, reset=True)
+        if X.shape[0] != len(targets.rows):
+            raise ValueError(f"{X.shape[0]} rows but {len(targets.rows)} label rows")
+        self.classes_ = targets.classes
+        if len(self.classes_) < 2:
+            raise ValueError("a multi-label TsetlinClassifier needs at least 2 labels")
+        self._multi_label_form = targets.form
+        index = {c: j for j, c in enumerate(self.classes_.tolist())}
+        sets = [sorted(index[label] for label in row) for row in targets.rows]
+        self._encoding = fit_encoding(X, self.binarize, self.n_bins)
+        indptr, indices = self._rows(X)
+        _, simplify, *_ = search_args(self)
+        self._machine, thresholds, self.thresholds_chosen_on_, self._settings = (
+            _tsetlin.Machine.train_multi_label(
+                len(self.classes_), self._encoding.n_features, indptr, indices, sets,
+                pinned_json(self), simplify, resolve_seed(self.random_state),
+                resolve_n_jobs(self.n_jobs),
+            )
+        )
+        self._thresholds = np.asarray(thresholds, dtype=np.int64)
+        self._search = None
+        self.n_iter_ = int(json.loads(self._settings)["epochs"])
+        return self
+
+    def _is_multi_label(self) -> bool:
+        return getattr(self, "_multi_label_form", None) is not None
+
+    def _refuse_multi_label(self, what: str) -> None:
+        if self._is_multi_label():
+            raise ValueError(f"{what} takes single-label data so far; this model is multi-label")
+
+    @property
+    def thresholds_(self) -> Dict[Any, int]:
+        """Multi-label models: each label's decision threshold (predicted when its class sum
+        is above it), chosen on the last training rows."""
+        check_is_fitted(self, "_machine")
+        if not self._is_multi_label():
+            raise AttributeError("thresholds_: this model is single-label (one class per row)")
+        return dict(zip(self.classes_.tolist(), self._thresholds.tolist()))
 
     def _search_json(self) -> Optional[str]:
         check_is_fitted(self, "_machine")
@@ -207,6 +261,10 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         scikit-learn; a quantile encoding is fitted on that first batch.
         """
         first = not hasattr(self, "_machine")
+        if _multilabel.read_targets(y) is not None or (not first and self._is_multi_label()):
+            raise ValueError("partial_fit takes single-label targets so far; fit trains on multi-label ones")
+        if first:
+            self._multi_label_form = None
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         X, y = self._validate(X, y, reset=first)
@@ -250,14 +308,29 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         """Class sums as scores: (n_samples, n_classes), or for two classes the margin
         ``sum[1] - sum[0]`` of shape (n_samples,) (scikit-learn's binary convention)."""
         sums = self.class_sums(X).astype(np.float64)
+        if self._is_multi_label():
+            return sums - self._thresholds
         if sums.shape[1] == 2:
             return sums[:, 1] - sums[:, 0]
         return sums
 
-    def predict(self, X: Any) -> np.ndarray:
-        """The class with the largest class sum (ties go to the first class)."""
+    def predict(self, X: Any) -> Any:
+        """The class with the largest class sum (ties go to the first class); for a
+        multi-label model, the labels whose sums are above their thresholds, in the form the
+        training ``y`` had."""
         sums = self.class_sums(X)
+        if self._is_multi_label():
+            chosen = (sums > self._thresholds).astype(np.int64)
+            return _multilabel.to_form(self._multi_label_form, self.classes_, chosen)
         return self.classes_[np.argmax(sums, axis=1)]
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy; for a multi-label model, subset accuracy (every label of a row right),
+        as scikit-learn's ``accuracy_score`` on indicator matrices."""
+        if not self._is_multi_label():
+            return float(super().score(X, y, sample_weight))
+        chosen = (self.class_sums(X) > self._thresholds).astype(np.int64)
+        return _multilabel.subset_accuracy(self.classes_, y, chosen, sample_weight)
 
     # -- interpretation ------------------------------------------------------------------
 
@@ -314,8 +387,13 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
             row = self._rule_row(by_clause[(f["class"], f["clause"])], names)
             row["vote"] = f["vote"]
             fired.append(row)
+        if self._is_multi_label():
+            above = np.asarray(e["class_sums"]) > self._thresholds
+            predicted: Any = tuple(self.classes_[j] for j in np.flatnonzero(above))
+        else:
+            predicted = self.classes_.tolist()[e["predicted"]]
         return {
-            "predicted": self.classes_.tolist()[e["predicted"]],
+            "predicted": predicted,
             "class_sums": {c: s for c, s in zip(self.classes_.tolist(), e["class_sums"])},
             "present": [names[int(i)] for i in indices[indptr[0] : indptr[1]]],
             "fired": fired,
@@ -329,10 +407,12 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         threads = resolve_n_jobs(self.n_jobs)
         if X is None:
             return self._machine.readability_json(names, threads=threads)
+        self._refuse_multi_label("readability(X, y)")
         return self._machine.readability_json(names, *self._labelled_rows(X, y), threads=threads)
 
     def _simplify_json(self, X: Any, y: Any, check: Any, **options: Any) -> str:
         check_is_fitted(self, "_machine")
+        self._refuse_multi_label("simplify_rules")
         checked = (None, None, None) if check is None else self._labelled_rows(*check)
         return self._machine.simplify(
             *self._labelled_rows(X, y), *checked, threads=resolve_n_jobs(self.n_jobs), **options

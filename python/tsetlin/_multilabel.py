@@ -40,12 +40,13 @@ def _indicator_rows(m: np.ndarray) -> List[List[Any]]:
 
 def read_targets(y: Any) -> Optional[MultiLabelTargets]:
     """``y`` as multi-label targets, or None when it is one label per row. As in
-    scikit-learn, a rectangular list of 0/1 lists is an indicator matrix."""
-    if sp.issparse(y):
-        m = np.asarray(y.toarray())
+    scikit-learn, a rectangular list of 0/1 lists is an indicator matrix, and a 2-D ``y`` of
+    one column is a column vector of single labels."""
+    if sp.issparse(y) or (isinstance(y, np.ndarray) and y.ndim == 2):
+        m = np.asarray(y.toarray()) if sp.issparse(y) else y
+        if m.shape[1] == 1:
+            return None
         return MultiLabelTargets(INDICATOR, np.arange(m.shape[1]), _indicator_rows(m))
-    if isinstance(y, np.ndarray) and y.ndim == 2:
-        return MultiLabelTargets(INDICATOR, np.arange(y.shape[1]), _indicator_rows(y))
     if isinstance(y, (str, bytes)) or not hasattr(y, "__iter__"):
         return None
     items = list(y)
@@ -59,6 +60,8 @@ def read_targets(y: Any) -> Optional[MultiLabelTargets]:
             )
     try:
         m = np.asarray(items)
+        if m.ndim == 2 and m.shape[1] == 1 and m.dtype.kind in "biuf":
+            return None
         if m.ndim == 2 and m.dtype.kind in "biu" and np.isin(m, (0, 1)).all():
             return MultiLabelTargets(INDICATOR, np.arange(m.shape[1]), _indicator_rows(m))
     except (ValueError, TypeError):
@@ -95,3 +98,15 @@ def indicator(rows: Sequence[Sequence[Any]], classes: np.ndarray) -> np.ndarray:
                 raise ValueError(f"label {label!r} is not one of {classes.tolist()}")
             m[i, index[label]] = 1
     return m
+
+
+def subset_accuracy(classes: np.ndarray, y: Any, predicted: np.ndarray, sample_weight: Any = None) -> float:
+    """The share of rows whose predicted 0/1 row (columns in ``classes`` order) equals the
+    truth ``y`` (an indicator matrix or label lists), as ``accuracy_score`` has it."""
+    from sklearn.metrics import accuracy_score
+
+    truth = read_targets(y)
+    if truth is None:
+        raise ValueError("a multi-label model is scored on multi-label targets")
+    columns = classes if truth.form == SETS else np.arange(len(classes))
+    return float(accuracy_score(indicator(truth.rows, columns), predicted, sample_weight=sample_weight))

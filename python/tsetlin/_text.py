@@ -364,15 +364,8 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         as scikit-learn's ``accuracy_score`` on indicator matrices."""
         if not self._is_multi_label():
             return float(super().score(X, y, sample_weight))
-        from sklearn.metrics import accuracy_score
-
-        truth = _multilabel.read_targets(y)
-        if truth is None:
-            raise ValueError("a multi-label model is scored on multi-label targets")
-        columns = self.classes_ if truth.form == _multilabel.SETS else np.arange(len(self.classes_))
-        t = _multilabel.indicator(truth.rows, columns)
-        p = (self.class_sums(X) > self._thresholds()).astype(np.int64)
-        return float(accuracy_score(t, p, sample_weight=sample_weight))
+        chosen = (self.class_sums(X) > self._thresholds()).astype(np.int64)
+        return _multilabel.subset_accuracy(self.classes_, y, chosen, sample_weight)
 
     def transform(self, X: Any) -> sp.csr_matrix:
         """The texts as the machine's binary features (CSR)."""

@@ -258,3 +258,87 @@ proptest! {
         }
     }
 }
+
+/// Rows over 50 features with two independent planted labels: label 0 is `x1 AND x2`,
+/// label 1 is `x7 AND NOT x8`.
+fn planted_rows(n: usize, seed: u64) -> (SparseRows, LabelSets) {
+    let mut rng = SplitMix64::new(seed);
+    let mut rows = Vec::new();
+    let mut sets = Vec::new();
+    for _ in 0..n {
+        let mut row: Vec<u32> = (0..50u32).filter(|_| rng.unit() < 0.1).collect();
+        for f in [1u32, 2, 7, 8] {
+            if rng.unit() < 0.5 {
+                row.push(f);
+            }
+        }
+        row.sort_unstable();
+        row.dedup();
+        let mut set = Vec::new();
+        if row.contains(&1) && row.contains(&2) {
+            set.push(0);
+        }
+        if row.contains(&7) && !row.contains(&8) {
+            set.push(1);
+        }
+        rows.push(row);
+        sets.push(set);
+    }
+    (
+        SparseRows::from_rows(50, &rows).expect("rows"),
+        LabelSets::from_rows(2, &sets).expect("sets"),
+    )
+}
+
+#[test]
+fn rows_fit_chooses_epochs_and_thresholds_on_the_last_rows() {
+    let (x, sets) = planted_rows(800, 1);
+    let (xt, st) = planted_rows(300, 2);
+    let pins = Pinned {
+        clauses: Some(20),
+        threshold: Some(20.0),
+        specificity: Some(3.0),
+        epochs: Some(20),
+        ..Pinned::default()
+    };
+    let options = MultiLabelOptions {
+        threads: 1,
+        ..MultiLabelOptions::default()
+    };
+    let fit = multi_label::fit_rows(&x, &sets, &pins, &options, |_, _| {}).expect("fit");
+    assert_eq!(
+        fit.decision.chosen_on,
+        "the last 160 of 800 training rows (20 %)"
+    );
+    let best = fit.best_epoch.expect("validated");
+    assert_eq!(fit.settings.epochs, best);
+    assert_eq!(
+        fit.history.len(),
+        best,
+        "the final run trains the chosen epochs"
+    );
+    assert!(fit.simplified.is_some());
+    let sums = fit.machine.class_sums(&xt).expect("sums");
+    let (mut right, mut total) = (0, 0);
+    for (r, row) in sums.chunks_exact(2).enumerate() {
+        total += 1;
+        if fit.decision.decide(row) == st.row(r) {
+            right += 1;
+        }
+    }
+    assert!(
+        right * 100 > total * 90,
+        "{right} of {total} label sets right"
+    );
+    // The same seed gives the same machine on any thread count.
+    let four = MultiLabelOptions {
+        threads: 4,
+        ..MultiLabelOptions::default()
+    };
+    let again = multi_label::fit_rows(&x, &sets, &pins, &four, |_, _| {}).expect("fit");
+    assert_eq!(
+        again.machine.to_bytes().expect("bytes"),
+        fit.machine.to_bytes().expect("bytes")
+    );
+    assert_eq!(again.decision.thresholds, fit.decision.thresholds);
+}

@@ -9,6 +9,7 @@
 //! the final model on all the training documents for the chosen number of epochs.
 
 pub mod metrics;
+mod rows;
 pub mod thresholds;
 
 use std::sync::atomic::AtomicBool;
@@ -18,12 +19,13 @@ use serde::{Deserialize, Serialize};
 use tsetlin_core::{LabelSets, Params, SparseRows, TsetlinMachine};
 
 pub use metrics::MultiLabelMetrics;
+pub use rows::{fit_rows, MultiLabelRowsFit};
 pub use thresholds::choose_thresholds;
 
 use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
 use crate::featurize::{FeaturizerConfig, LabelSet};
-use crate::rules::{simplify, Preserve};
+use crate::rules::{simplify, Preserve, SimplifyReport};
 use crate::training::{Plan, Scored};
 use crate::tune::{default_settings, featurizer_config, DataProfile, Pinned, Settings};
 
@@ -145,13 +147,6 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
             label_sets.len()
         )));
     }
-    if let Some(f) = options.valid_fraction {
-        if !(f > 0.0 && f < 1.0) {
-            return Err(Error::InvalidInput(format!(
-                "the validation fraction must be in (0, 1), got {f}"
-            )));
-        }
-    }
     let labels = match &options.labels {
         None => label_names(label_sets)?,
         Some(known) => {
@@ -161,11 +156,8 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
         }
     };
     let n = texts.len();
-    let fraction = options
-        .valid_fraction
-        .unwrap_or(if n >= LARGE_CORPUS { 0.1 } else { 0.2 });
-    let held = ((n as f64 * fraction).round() as usize).min(n.saturating_sub(1));
-    if n < MIN_DOCUMENTS_TO_VALIDATE || held == 0 {
+    let (held, fraction) = held_out(n, options)?;
+    if held == 0 {
         let (mut clf, x, sets, settings) =
             prepare(texts, label_sets, labels, base, pinned, options)?;
         let plan = plan(settings.epochs, None, options);
@@ -201,20 +193,20 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
     )?;
     let xv = clf.encode(&texts[cut..]);
     let sv = clf.labels.encode_sets(&label_sets[cut..])?;
-    let plan = plan(settings.epochs, Some(Scored::new(&xv, &sv)), options);
-    let mut history = Vec::new();
-    let out = crate::training::fit(&mut clf.machine, &mut history, &x, &sets, &plan, |r| {
-        on_epoch(Stage::Choosing, r)
-    })?;
-    clf.history = history;
-    let best_epoch = out.best.map(|(e, _)| e).unwrap_or(out.epochs).max(1);
-    let sums = clf.machine.class_sums(&xv)?;
-    let decision = MultiLabelDecision {
-        thresholds: choose_thresholds(&sums, &sv),
-        chosen_on: validation.clone(),
-    };
-    let valid_micro_f1 = Some(micro_f1(&sums, &sv, &decision, &clf.labels));
-    if !options.refit || out.interrupted {
+    let chosen = choose(
+        &mut clf.machine,
+        &mut clf.history,
+        (&x, &sets),
+        (&xv, &sv),
+        settings.epochs,
+        &validation,
+        options,
+        &mut on_epoch,
+    )?;
+    let (best_epoch, decision, out_interrupted) =
+        (chosen.best_epoch, chosen.decision, chosen.interrupted);
+    let valid_micro_f1 = Some(chosen.valid_micro_f1);
+    if !options.refit || out_interrupted {
         clf.multi_label = Some(decision);
         simplify_final(&mut clf, &x, &sets, options)?;
         return Ok(MultiLabelFit {
@@ -226,7 +218,7 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
             validation,
             best_epoch: Some(best_epoch),
             valid_micro_f1,
-            interrupted: out.interrupted,
+            interrupted: out_interrupted,
         });
     }
     let final_settings = Settings {
@@ -288,18 +280,31 @@ pub fn evaluate<S: AsRef<str> + Sync, L: AsRef<[String]>>(
 }
 
 /// Simplifies `clf`'s rules on its training rows `x` with label sets `sets` when
-/// `options.simplify`: no label decision on a training document gets worse
-/// ([`Preserve::LabelSets`]).
+/// `options.simplify` ([`simplify_rows`]).
 fn simplify_final(
     clf: &mut TextClassifier,
     x: &SparseRows,
     sets: &LabelSets,
     options: &MultiLabelOptions,
 ) -> Result<()> {
-    if options.simplify {
-        clf.simplified = Some(simplify(&mut clf.machine, x, Preserve::LabelSets(sets), 0)?);
+    if let Some(report) = simplify_rows(&mut clf.machine, x, sets, options)? {
+        clf.simplified = Some(report);
     }
     Ok(())
+}
+
+/// The rules simplified on the training rows when `options.simplify`: no label decision on a
+/// training row gets worse ([`Preserve::LabelSets`]).
+fn simplify_rows(
+    machine: &mut TsetlinMachine,
+    x: &SparseRows,
+    sets: &LabelSets,
+    options: &MultiLabelOptions,
+) -> Result<Option<SimplifyReport>> {
+    if !options.simplify {
+        return Ok(None);
+    }
+    Ok(Some(simplify(machine, x, Preserve::LabelSets(sets), 0)?))
 }
 
 /// The label names of a multi-label corpus: every label any document carries, sorted; at
@@ -338,16 +343,79 @@ fn plan_epochs<'a>(epochs: usize, options: &MultiLabelOptions) -> Plan<'a> {
 }
 
 /// Micro-F1 of `decision` on rows with class sums `sums` and true sets `truth`.
-fn micro_f1(
-    sums: &[i64],
-    truth: &LabelSets,
-    decision: &MultiLabelDecision,
-    labels: &LabelSet,
-) -> f64 {
-    let k = labels.len();
+fn micro_f1(sums: &[i64], truth: &LabelSets, decision: &MultiLabelDecision) -> f64 {
+    let k = truth.n_labels();
     let predicted: Vec<Vec<u32>> = sums.chunks_exact(k).map(|r| decision.decide(r)).collect();
+    let names: Vec<String> = (0..k).map(|c| c.to_string()).collect();
     let truth: Vec<&[u32]> = truth.iter().collect();
-    MultiLabelMetrics::compute(&truth, &predicted, labels.names()).micro_f1
+    MultiLabelMetrics::compute(&truth, &predicted, &names).micro_f1
+}
+
+/// How many of `n` training rows to hold out (the last ones) and the fraction asked for: 0
+/// under [`MIN_DOCUMENTS_TO_VALIDATE`] rows.
+fn held_out(n: usize, options: &MultiLabelOptions) -> Result<(usize, f64)> {
+    if let Some(f) = options.valid_fraction {
+        if !(f > 0.0 && f < 1.0) {
+            return Err(Error::InvalidInput(format!(
+                "the validation fraction must be in (0, 1), got {f}"
+            )));
+        }
+    }
+    let fraction = options
+        .valid_fraction
+        .unwrap_or(if n >= LARGE_CORPUS { 0.1 } else { 0.2 });
+    let held = ((n as f64 * fraction).round() as usize).min(n.saturating_sub(1));
+    Ok((
+        if n < MIN_DOCUMENTS_TO_VALIDATE {
+            0
+        } else {
+            held
+        },
+        fraction,
+    ))
+}
+
+/// What the choosing stage found: the epoch of the best validation micro-F1 (at thresholds
+/// 0), the thresholds chosen on the validation rows, and the micro-F1 there at them.
+struct Chosen {
+    best_epoch: usize,
+    decision: MultiLabelDecision,
+    valid_micro_f1: f64,
+    interrupted: bool,
+}
+
+/// The choosing stage: trains `machine` on `train` for at most `epochs`, early stopping on
+/// the micro-F1 of `valid` (keeping the best epoch's machine), then chooses each label's
+/// threshold on `valid`'s class sums.
+#[allow(clippy::too_many_arguments)] // one stage's inputs, each used once
+fn choose(
+    machine: &mut TsetlinMachine,
+    history: &mut Vec<EpochRecord>,
+    train: (&SparseRows, &LabelSets),
+    valid: (&SparseRows, &LabelSets),
+    epochs: usize,
+    validation: &str,
+    options: &MultiLabelOptions,
+    on_epoch: &mut impl FnMut(Stage, &EpochRecord),
+) -> Result<Chosen> {
+    let (xv, sv) = valid;
+    let plan = plan(epochs, Some(Scored::new(xv, sv)), options);
+    let out = crate::training::fit(machine, history, train.0, train.1, &plan, |r| {
+        on_epoch(Stage::Choosing, r)
+    })?;
+    let best_epoch = out.best.map(|(e, _)| e).unwrap_or(out.epochs).max(1);
+    let sums = machine.class_sums(xv)?;
+    let decision = MultiLabelDecision {
+        thresholds: choose_thresholds(&sums, sv),
+        chosen_on: validation.to_string(),
+    };
+    let valid_micro_f1 = micro_f1(&sums, sv, &decision);
+    Ok(Chosen {
+        best_epoch,
+        decision,
+        valid_micro_f1,
+        interrupted: out.interrupted,
+    })
 }
 
 /// The featurizer fitted on `texts`, the settings (`pinned` over the defaults derived from
