@@ -1779,3 +1779,76 @@ fn multi_label_input_layouts_and_malformed_label_lists() {
         assert!(err.contains(&format!("{name}.jsonl:2")), "{name}: {err}");
     }
 }
+
+#[test]
+fn multi_label_bench_runs_one_vs_rest_baselines_on_the_same_features() {
+    let d = multi_label_demo();
+    let (train, test) = (
+        d.join("train.jsonl").display().to_string(),
+        d.join("test.jsonl").display().to_string(),
+    );
+    let v = json(&[
+        "bench",
+        "--train",
+        &train,
+        "--test",
+        &test,
+        "--json",
+        "--no-auto",
+        "--epochs",
+        "10",
+        "--threads",
+        "1",
+        "--min-df",
+        "1",
+        "--ngrams",
+        "1",
+        "-q",
+    ]);
+    assert_eq!(v["multi_label"], true);
+    assert_eq!(v["labels"], 3);
+    assert_eq!(v["test_rows"], 200);
+    let rows = v["rows"].as_array().expect("rows");
+    let methods: Vec<&str> = rows.iter().filter_map(|r| r["method"].as_str()).collect();
+    assert_eq!(
+        methods,
+        [
+            "tsetlin machine",
+            "one-vs-rest multinomial-nb",
+            "one-vs-rest bernoulli-nb",
+            "one-vs-rest logistic-regression",
+            "one-vs-rest linear-svm"
+        ]
+    );
+    for r in rows {
+        for key in [
+            "micro_f1",
+            "macro_f1",
+            "example_f1",
+            "subset_accuracy",
+            "hamming_loss",
+        ] {
+            assert!(r[key].as_f64().is_some(), "{key}: {r}");
+        }
+    }
+    assert!(rows[0]["micro_f1"].as_f64().expect("tm") > 0.9, "{v:#}");
+    assert!(rows[0]["settings"]["clauses"].as_u64().is_some(), "{v:#}");
+    let table = ok(&[
+        "bench",
+        "--train",
+        &train,
+        "--test",
+        &test,
+        "--no-auto",
+        "--epochs",
+        "3",
+        "--threads",
+        "1",
+        "--min-df",
+        "1",
+        "--methods",
+        "tm,linear-svm",
+        "-q",
+    ]);
+    assert!(table.contains("| one-vs-rest linear-svm |"), "{table}");
+}

@@ -27,9 +27,14 @@ pub struct PredictRequest {
 /// The prediction for one document.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Prediction {
-    /// The predicted label.
-    pub label: String,
-    /// Every class's sum of votes (the label has the largest).
+    /// The predicted label (single-label models: the class with the largest sum).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The predicted label set (multi-label models: every label whose sum is above its
+    /// threshold, in label order; possibly empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// Every class's (label's) sum of votes.
     pub class_sums: BTreeMap<String, i64>,
 }
 
@@ -69,8 +74,12 @@ pub struct Span {
 /// `POST /v1/explain`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExplainResponse {
-    /// The predicted label.
-    pub label: String,
+    /// The predicted label (single-label models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The predicted label set (multi-label models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
     /// Every class's sum of votes.
     pub class_sums: BTreeMap<String, i64>,
     /// The rules that fired, heaviest vote first; their votes add up to the class sums.

@@ -27,6 +27,11 @@ pub struct Loaded {
 pub struct ModelInfo {
     /// Class labels, in class order.
     pub labels: Vec<String>,
+    /// Whether the model predicts label sets (`labels` in predictions) rather than one label.
+    pub multi_label: bool,
+    /// A multi-label model's per-label thresholds (a label is predicted above its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<std::collections::BTreeMap<String, i64>>,
     /// The settings it was trained with.
     #[schema(value_type = Object)]
     pub settings: serde_json::Value,
@@ -124,12 +129,6 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
     // The file is named by the operator; errors shown to clients do not repeat its path.
     let classifier = TextClassifier::from_bytes(&bytes, Path::new("model"))
         .map_err(|e| LoadError(format!("not a usable model: {e}")))?;
-    if classifier.is_multi_label() {
-        // The API answers one label per document; a label set would be misread as one.
-        return Err(LoadError(
-            "a multi-label classifier: the server answers single-label models so far (use `tsetlin predict` for label sets)".to_string(),
-        ));
-    }
     let scorer = classifier.compile();
     let settings = serde_json::to_value(classifier.settings()).unwrap_or_default();
     let history = serde_json::to_value(&classifier.history).unwrap_or_default();
@@ -139,6 +138,15 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
         .collect();
     let info = ModelInfo {
         labels: classifier.class_names().to_vec(),
+        multi_label: classifier.is_multi_label(),
+        thresholds: classifier.multi_label.as_ref().map(|d| {
+            classifier
+                .class_names()
+                .iter()
+                .cloned()
+                .zip(d.thresholds.iter().copied())
+                .collect()
+        }),
         settings,
         history,
         format_version: u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]),

@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
+use tsetlin::text_scorer::TextScorer;
 use tsetlin_core::Rule;
 
 use crate::api::{
@@ -233,11 +234,39 @@ async fn scored<R: Send + 'static>(
     }
 }
 
-fn prediction(names: &[String], sums: &[i64]) -> Prediction {
-    let best = tsetlin_core::decide(sums) as usize;
+/// What a model predicts from one document's sums: `(label, labels)`, the class with the
+/// largest sum for a single-label model, the labels above their thresholds for a multi-label
+/// one.
+fn decided(scorer: &TextScorer, sums: &[i64]) -> (Option<String>, Option<Vec<String>>) {
+    let names = scorer.class_names();
+    match scorer.multi_label() {
+        None => (
+            Some(names[tsetlin_core::decide(sums) as usize].clone()),
+            None,
+        ),
+        Some(d) => (
+            None,
+            Some(
+                d.decide(sums)
+                    .into_iter()
+                    .map(|c| names[c as usize].clone())
+                    .collect(),
+            ),
+        ),
+    }
+}
+
+fn prediction(scorer: &TextScorer, sums: &[i64]) -> Prediction {
+    let (label, labels) = decided(scorer, sums);
     Prediction {
-        label: names[best].clone(),
-        class_sums: names.iter().cloned().zip(sums.iter().copied()).collect(),
+        label,
+        labels,
+        class_sums: scorer
+            .class_names()
+            .iter()
+            .cloned()
+            .zip(sums.iter().copied())
+            .collect(),
     }
 }
 
@@ -268,7 +297,7 @@ async fn predict(
             s.inner.metrics.batch_size.observe(1.0);
             let p = scored(&s, move |m| {
                 let sums = m.scorer.text_sums(&text).map_err(internal)?;
-                Ok(prediction(m.scorer.class_names(), &sums))
+                Ok(prediction(&m.scorer, &sums))
             })
             .await?;
             Ok(Json(p).into_response())
@@ -276,11 +305,11 @@ async fn predict(
         Texts::Many(texts) => {
             s.inner.metrics.batch_size.observe(texts.len() as f64);
             let batch = scored(&s, move |m| {
-                let names = m.scorer.class_names();
+                let k = m.scorer.class_names().len().max(1);
                 let sums = m.scorer.class_sums(&texts).map_err(internal)?;
                 let predictions = sums
-                    .chunks(names.len().max(1))
-                    .map(|row| prediction(names, row))
+                    .chunks(k)
+                    .map(|row| prediction(&m.scorer, row))
                     .collect();
                 Ok(BatchResponse { predictions })
             })
@@ -320,13 +349,21 @@ async fn explain(
     let out = scored(&s, move |m| {
         let e = m.scorer.explain(&text).map_err(internal)?;
         let class_names = m.scorer.class_names();
-        let predicted = class_names.iter().position(|c| *c == e.predicted);
+        let (label, labels) = decided(&m.scorer, &e.class_sums);
+        let predicted: Vec<usize> = class_names
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                label.as_ref() == Some(*c) || labels.as_ref().is_some_and(|l| l.contains(c))
+            })
+            .map(|(i, _)| i)
+            .collect();
         let mut fired: Vec<&tsetlin::classifier::FiredRule> = e.fired.iter().collect();
-        // The rules for the predicted label first (what a reader asks: why this label?),
+        // The rules for the predicted labels first (what a reader asks: why this label?),
         // then the others; heaviest vote first within each.
         fired.sort_by_key(|f| {
             (
-                Some(f.rule.class) != predicted,
+                !predicted.contains(&f.rule.class),
                 std::cmp::Reverse(f.vote),
                 std::cmp::Reverse(f.vote.abs()),
                 f.rule.class,
@@ -352,7 +389,8 @@ async fn explain(
             .collect();
         spans.sort_by_key(|sp| (sp.start, sp.end));
         Ok(ExplainResponse {
-            label: e.predicted.clone(),
+            label,
+            labels,
             class_sums: class_names
                 .iter()
                 .cloned()

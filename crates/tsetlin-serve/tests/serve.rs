@@ -50,9 +50,14 @@ struct Server {
 }
 
 async fn start(limits: Limits, api_key: Option<&str>) -> Server {
+    start_with(&models().0, limits, api_key).await
+}
+
+/// A server on the model file `bytes`.
+async fn start_with(bytes: &[u8], limits: Limits, api_key: Option<&str>) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let model = dir.path().join("m.tsetlin");
-    std::fs::write(&model, &models().0).expect("write model");
+    std::fs::write(&model, bytes).expect("write model");
     let config = ServeConfig {
         model: model.clone(),
         addr: "127.0.0.1:0".parse().expect("addr"),
@@ -631,4 +636,90 @@ fn a_public_address_needs_a_token_or_an_explicit_choice() {
     };
     let err = missing.state().err().expect("no model").to_string();
     assert!(err.contains("cannot serve /nonexistent/m.tsetlin"), "{err}");
+}
+
+/// A multi-label classifier's file, trained on the multi-label demo notes.
+fn multi_label_model() -> Vec<u8> {
+    let data = tsetlin::synth::clinical_notes_multi_label(800, 3);
+    let pins = tsetlin::tune::Pinned {
+        ngram_max: Some(1),
+        max_features: Some(0),
+        clauses: Some(20),
+        threshold: Some(40.0),
+        specificity: Some(3.0),
+        weighted: Some(true),
+        epochs: Some(15),
+        ..tsetlin::tune::Pinned::default()
+    };
+    let config = FeaturizerConfig {
+        min_df: 1,
+        ..FeaturizerConfig::default()
+    };
+    let options = tsetlin::multi_label::MultiLabelOptions {
+        threads: 1,
+        ..Default::default()
+    };
+    let fit = tsetlin::multi_label::fit_text(
+        &data.texts,
+        data.label_sets.as_deref().expect("label sets"),
+        &config,
+        &pins,
+        &options,
+        |_, _| {},
+    )
+    .expect("fit");
+    fit.model.to_bytes().expect("bytes")
+}
+
+#[tokio::test]
+async fn a_multi_label_model_answers_label_sets() {
+    let s = start_with(&multi_label_model(), Limits::default(), None).await;
+    let both = "Noted a mild rash on the arm. A reaction was observed after the dose. Was given \
+                penicillin today. Chest pain since the morning. Troponin elevated on arrival.";
+    let one = post(s.addr, "/v1/predict", &serde_json::json!({"text": both})).await;
+    assert_eq!(one.status, 200, "{}", String::from_utf8_lossy(&one.body));
+    let one = one.json();
+    assert!(one.get("label").is_none(), "{one}");
+    assert_eq!(
+        one["labels"],
+        serde_json::json!(["allergy", "cardiac"]),
+        "{one}"
+    );
+    assert_eq!(one["class_sums"].as_object().expect("sums").len(), 3);
+
+    let none = post(
+        s.addr,
+        "/v1/predict",
+        &serde_json::json!({"texts": ["Routine follow-up visit."]}),
+    )
+    .await
+    .json();
+    assert_eq!(
+        none["predictions"][0]["labels"],
+        serde_json::json!([]),
+        "{none}"
+    );
+
+    let explained = post(s.addr, "/v1/explain", &serde_json::json!({"text": both}))
+        .await
+        .json();
+    assert_eq!(explained["labels"], one["labels"]);
+    let rules = explained["rules"].as_array().expect("rules");
+    for (label, sum) in one["class_sums"].as_object().expect("sums") {
+        let votes: i64 = rules
+            .iter()
+            .filter(|r| r["class"] == *label)
+            .map(|r| r["vote"].as_i64().expect("vote"))
+            .sum();
+        assert_eq!(votes, sum.as_i64().expect("sum"), "label {label}");
+    }
+    // The rules of the predicted labels come first.
+    assert!(["allergy", "cardiac"].contains(&rules[0]["class"].as_str().expect("class")));
+
+    let model = request(s.addr, "GET", "/v1/model", &[], &[]).await.json();
+    assert_eq!(model["model"]["multi_label"], true, "{model}");
+    assert!(
+        model["model"]["thresholds"]["infection"].as_i64().is_some(),
+        "{model}"
+    );
 }

@@ -169,7 +169,7 @@ struct BenchOut {
     rows: Vec<Row>,
 }
 
-fn method_name(m: Method) -> &'static str {
+pub(super) fn method_name(m: Method) -> &'static str {
     match m {
         Method::Tm => "tsetlin-machine",
         Method::MultinomialNb => "multinomial-nb",
@@ -383,7 +383,10 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
     match a.split.split()? {
         DataSplit::TrainTest(train, test) => {
             let (split, names) = if text {
-                let d = a.reader.read(train, "training", log)?;
+                let d = a.reader.read_any(train, "training", log)?;
+                if d.is_multi_label() {
+                    return super::bench_multi_label::run(&a, d, (train, test), &stop, log);
+                }
                 let dt = a.reader.read(test, "test", log)?;
                 let labels = LabelSet::from_labels(&d.labels);
                 if labels.len() < 2 {

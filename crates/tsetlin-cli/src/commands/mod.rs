@@ -1,6 +1,7 @@
 //! One module per subcommand, plus helpers they share.
 
 pub mod bench;
+mod bench_multi_label;
 pub mod demo;
 mod demo_multi_label;
 pub mod eval;

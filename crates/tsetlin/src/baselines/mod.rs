@@ -2,10 +2,11 @@
 //! multinomial and Bernoulli naive Bayes, logistic regression and a linear SVM. All of them
 //! end up as a [`LinearModel`] (a score per class that is a bias plus a sum of weights over
 //! the present features), so prediction walks only the present features: rows are never
-//! densified.
+//! densified. [`OneVsRest`] makes any of them multi-label.
 
 mod logistic;
 mod naive_bayes;
+mod one_vs_rest;
 mod svm;
 
 use tsetlin_core::SparseRows;
@@ -14,6 +15,7 @@ use crate::error::{Error, Result};
 
 pub use logistic::LogisticRegression;
 pub use naive_bayes::{BernoulliNb, MultinomialNb};
+pub use one_vs_rest::OneVsRest;
 pub use svm::LinearSvm;
 
 /// A trained baseline classifier.

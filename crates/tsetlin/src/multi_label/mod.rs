@@ -418,6 +418,38 @@ fn choose(
     })
 }
 
+/// The featurizer settings [`fit_text`] uses on `documents` training documents with
+/// `labels` labels (`pinned` over the data-derived defaults, on `base`), so that other models
+/// can be given the very same features (`tsetlin bench`).
+pub fn featurizer_config_for(
+    documents: usize,
+    labels: usize,
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+) -> FeaturizerConfig {
+    featurizer_settings(documents, labels, base, pinned).1
+}
+
+/// The settings before the featurized rows are known, and the featurizer settings they give
+/// (which do not depend on the density the rest is derived from).
+fn featurizer_settings(
+    documents: usize,
+    labels: usize,
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+) -> (Settings, FeaturizerConfig) {
+    let guess = DataProfile {
+        rows: documents,
+        classes: labels,
+        features: usize::MAX,
+        mean_present: 1.0,
+        text: true,
+    };
+    let first = pinned.impose(default_settings(&guess));
+    let config = featurizer_config(base, &first);
+    (first, config)
+}
+
 /// The featurizer fitted on `texts`, the settings (`pinned` over the defaults derived from
 /// the featurized rows), an untrained multi-label classifier over `labels`, and the encoded
 /// rows and label sets.
@@ -429,16 +461,7 @@ fn prepare<S: AsRef<str> + Sync, L: AsRef<[String]>>(
     pinned: &Pinned,
     options: &MultiLabelOptions,
 ) -> Result<(TextClassifier, SparseRows, LabelSets, Settings)> {
-    // The featurizer settings do not depend on the density the rest is derived from.
-    let guess = DataProfile {
-        rows: texts.len(),
-        classes: labels.len(),
-        features: usize::MAX,
-        mean_present: 1.0,
-        text: true,
-    };
-    let first = pinned.impose(default_settings(&guess));
-    let config = featurizer_config(base, &first);
+    let (first, config) = featurizer_settings(texts.len(), labels.len(), base, pinned);
     let (mut clf, x, sets) = TextClassifier::prepare_multi_label(
         texts,
         label_sets,

@@ -1,0 +1,231 @@
+//! `tsetlin bench` on multi-label text (documents with label lists, a train/test split): the
+//! Tsetlin machine as `tsetlin train` trains it on such data, against one-vs-rest baselines
+//! (one binary model per label) on the very same features; the test file is scored once.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use tsetlin::baselines::{
+    Baseline, BernoulliNb, LinearSvm, LogisticRegression, MultinomialNb, OneVsRest,
+};
+use tsetlin::featurize::Featurizer;
+use tsetlin::io::Dataset;
+use tsetlin::multi_label::{self, MultiLabelMetrics, MultiLabelOptions, Stage};
+use tsetlin::tune::Settings;
+use tsetlin_core::{LabelSets, SparseRows};
+
+use super::bench::{method_name, BenchArgs, Method};
+use crate::output::{secs, Log, Out};
+
+/// One method's test figures.
+#[derive(Debug, Serialize)]
+struct Row {
+    method: String,
+    #[serde(flatten)]
+    metrics: MultiLabelMetrics,
+    fit_seconds: f64,
+    predict_seconds: f64,
+    /// The Tsetlin machine's settings (data-derived defaults and the flags given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    settings: Option<Settings>,
+}
+
+/// The `--json` result.
+#[derive(Debug, Serialize)]
+struct BenchOut {
+    tool_version: String,
+    cores: usize,
+    threads: usize,
+    data: String,
+    protocol: String,
+    multi_label: bool,
+    features: usize,
+    labels: usize,
+    train_rows: usize,
+    test_rows: usize,
+    interrupted: bool,
+    rows: Vec<Row>,
+}
+
+/// The features every method sees, and the label sets.
+struct Split<'a> {
+    x: SparseRows,
+    sets: LabelSets,
+    xt: SparseRows,
+    truth: Vec<&'a [u32]>,
+}
+
+fn one_vs_rest<B: Baseline>(s: &Split<'_>, names: &[String]) -> Result<Row> {
+    let t = Instant::now();
+    let model = OneVsRest::<B>::fit(&s.x, &s.sets)?;
+    let fit_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let predicted = model.predict(&s.xt);
+    let predict_seconds = t.elapsed().as_secs_f64();
+    Ok(Row {
+        method: model.name(),
+        metrics: MultiLabelMetrics::compute(&s.truth, &predicted, names),
+        fit_seconds,
+        predict_seconds,
+        settings: None,
+    })
+}
+
+/// Runs `tsetlin bench` on multi-label training data `train` (read by [`super::bench::run`]
+/// from the first of `paths`) and the test file (the second); `stop` is the command's
+/// interrupt flag.
+pub fn run(
+    a: &BenchArgs,
+    train: Dataset,
+    paths: (&Path, &Path),
+    stop: &Arc<AtomicBool>,
+    log: &Log,
+) -> Result<()> {
+    let (train_path, test_path) = paths;
+    if !a.auto.no_auto {
+        log.info("multi-label data: the settings search covers single-label data so far; the Tsetlin machine trains with the data-derived defaults and the settings you pinned");
+    }
+    let test = a.reader.read_any(test_path, "test", log)?;
+    let train_sets = train
+        .label_sets
+        .as_deref()
+        .context("multi-label training data without label sets")?;
+    let labels = multi_label::label_names(train_sets)?;
+    let names = labels.names().to_vec();
+    let sets = labels.encode_sets(train_sets)?;
+    let test_sets = labels
+        .encode_sets(&test.sets())
+        .context("the test data has a label that the training data does not")?;
+    let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
+    let config = multi_label::featurizer_config_for(
+        train.len(),
+        labels.len(),
+        &a.features.config()?,
+        &pinned,
+    );
+    log.info("building features ...");
+    let f = Featurizer::fit(&train.texts, &sets, labels.len(), &config)?;
+    if f.n_features() == 0 {
+        bail!("no features survived the vocabulary settings (lower --min-df?)");
+    }
+    let split = Split {
+        x: f.transform(&train.texts),
+        sets,
+        xt: f.transform(&test.texts),
+        truth: test_sets.iter().collect(),
+    };
+    let mut rows = Vec::new();
+    for &m in &a.methods {
+        let row = match m {
+            Method::Tm => {
+                let options = MultiLabelOptions {
+                    seed: a.run.seed,
+                    threads: a.run.threads,
+                    stop: Some(stop.clone()),
+                    simplify: !a.auto.no_simplify,
+                    ..MultiLabelOptions::default()
+                };
+                let t = Instant::now();
+                let fit = multi_label::fit_text(
+                    &train.texts,
+                    train_sets,
+                    &a.features.config()?,
+                    &pinned,
+                    &options,
+                    |stage, r| {
+                        let stage = match stage {
+                            Stage::Choosing => "without the held-out documents",
+                            Stage::Final => "final model",
+                        };
+                        log.info(&format!(
+                            "  tm epoch {} ({stage}): {}",
+                            r.epoch,
+                            secs(r.seconds.unwrap_or(0.0))
+                        ))
+                    },
+                )?;
+                let fit_seconds = t.elapsed().as_secs_f64();
+                let t = Instant::now();
+                let predicted = fit.model.predict_label_ids(&test.texts)?;
+                let predict_seconds = t.elapsed().as_secs_f64();
+                Row {
+                    method: "tsetlin machine".to_string(),
+                    metrics: MultiLabelMetrics::compute(&split.truth, &predicted, &names),
+                    fit_seconds,
+                    predict_seconds,
+                    settings: Some(fit.settings),
+                }
+            }
+            Method::MultinomialNb => one_vs_rest::<MultinomialNb>(&split, &names)?,
+            Method::BernoulliNb => one_vs_rest::<BernoulliNb>(&split, &names)?,
+            Method::LogisticRegression => one_vs_rest::<LogisticRegression>(&split, &names)?,
+            Method::LinearSvm => one_vs_rest::<LinearSvm>(&split, &names)?,
+        };
+        log.info(&format!(
+            "{}: micro-F1 {:.4}, macro-F1 {:.4}, fit {}, predict {}",
+            method_name(m),
+            row.metrics.micro_f1,
+            row.metrics.macro_f1,
+            secs(row.fit_seconds),
+            secs(row.predict_seconds)
+        ));
+        rows.push(row);
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let result = BenchOut {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        cores,
+        threads: if a.run.threads == 0 { cores } else { a.run.threads },
+        data: format!("{} / {}", train_path.display(), test_path.display()),
+        protocol: "train/test split, multi-label; baselines one-vs-rest on the same features, each label predicted where its binary model says so; the Tsetlin machine's thresholds chosen on the last training documents".to_string(),
+        multi_label: true,
+        features: f.n_features(),
+        labels: names.len(),
+        train_rows: train.len(),
+        test_rows: test.len(),
+        interrupted: stop.load(Ordering::SeqCst),
+        rows,
+    };
+    let mut out = Out::new();
+    if a.json {
+        return out.json(&result);
+    }
+    out.line(format!(
+        "{}: {} labels, {} features, {} train / {} test documents ({} cores)",
+        result.data,
+        result.labels,
+        result.features,
+        result.train_rows,
+        result.test_rows,
+        result.cores
+    ))?;
+    out.line("")?;
+    out.line("| method | micro-F1 | macro-F1 | example F1 | subset acc. | Hamming loss | fit | predict |")?;
+    out.line("|---|---|---|---|---|---|---|---|")?;
+    for r in &result.rows {
+        let m = &r.metrics;
+        out.line(format!(
+            "| {} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {} | {} |",
+            r.method,
+            m.micro_f1,
+            m.macro_f1,
+            m.example_f1,
+            m.subset_accuracy,
+            m.hamming_loss,
+            secs(r.fit_seconds),
+            secs(r.predict_seconds)
+        ))?;
+    }
+    for r in result.rows.iter().filter_map(|r| r.settings.as_ref()) {
+        out.line("")?;
+        out.line(format!("tm settings used: {}", r.summary()))?;
+    }
+    out.flush()
+}
