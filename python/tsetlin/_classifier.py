@@ -31,7 +31,9 @@ from ._common import (
 )
 
 
-class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, BaseEstimator):
+class TsetlinClassifier(
+    _multilabel.MultiLabelMixin, AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, BaseEstimator
+):
     """Multiclass Tsetlin machine (Granmo 2018; Berge et al. 2019) on Boolean features.
 
     The engine's input is Boolean. With the default ``binarize="auto"``, 0/1 (or bool) input
@@ -223,26 +225,14 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
                 resolve_n_jobs(self.n_jobs),
             )
         )
-        self._thresholds = np.asarray(thresholds, dtype=np.int64)
+        self._threshold_values = np.asarray(thresholds, dtype=np.int64)
         self._search = None
         self.n_iter_ = int(json.loads(self._settings)["epochs"])
         return self
 
-    def _is_multi_label(self) -> bool:
-        return getattr(self, "_multi_label_form", None) is not None
-
-    def _refuse_multi_label(self, what: str) -> None:
-        if self._is_multi_label():
-            raise ValueError(f"{what} takes single-label data so far; this model is multi-label")
-
-    @property
-    def thresholds_(self) -> Dict[Any, int]:
-        """Multi-label models: each label's decision threshold (predicted when its class sum
-        is above it), chosen on the last training rows."""
-        check_is_fitted(self, "_machine")
-        if not self._is_multi_label():
-            raise AttributeError("thresholds_: this model is single-label (one class per row)")
-        return dict(zip(self.classes_.tolist(), self._thresholds.tolist()))
+    def _thresholds(self) -> np.ndarray:
+        """Each label's threshold, in ``classes_`` order."""
+        return self._threshold_values
 
     def _search_json(self) -> Optional[str]:
         check_is_fitted(self, "_machine")
@@ -309,7 +299,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         ``sum[1] - sum[0]`` of shape (n_samples,) (scikit-learn's binary convention)."""
         sums = self.class_sums(X).astype(np.float64)
         if self._is_multi_label():
-            return sums - self._thresholds
+            return sums - self._thresholds()
         if sums.shape[1] == 2:
             return sums[:, 1] - sums[:, 0]
         return sums
@@ -320,17 +310,9 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
         training ``y`` had."""
         sums = self.class_sums(X)
         if self._is_multi_label():
-            chosen = (sums > self._thresholds).astype(np.int64)
+            chosen = (sums > self._thresholds()).astype(np.int64)
             return _multilabel.to_form(self._multi_label_form, self.classes_, chosen)
         return self.classes_[np.argmax(sums, axis=1)]
-
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Accuracy; for a multi-label model, subset accuracy (every label of a row right),
-        as scikit-learn's ``accuracy_score`` on indicator matrices."""
-        if not self._is_multi_label():
-            return float(super().score(X, y, sample_weight))
-        chosen = (self.class_sums(X) > self._thresholds).astype(np.int64)
-        return _multilabel.subset_accuracy(self.classes_, y, chosen, sample_weight)
 
     # -- interpretation ------------------------------------------------------------------
 
@@ -388,7 +370,7 @@ class TsetlinClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, 
             row["vote"] = f["vote"]
             fired.append(row)
         if self._is_multi_label():
-            above = np.asarray(e["class_sums"]) > self._thresholds
+            above = np.asarray(e["class_sums"]) > self._thresholds()
             predicted: Any = tuple(self.classes_[j] for j in np.flatnonzero(above))
         else:
             predicted = self.classes_.tolist()[e["predicted"]]

@@ -5,7 +5,7 @@ Rust library trains on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -110,3 +110,36 @@ def subset_accuracy(classes: np.ndarray, y: Any, predicted: np.ndarray, sample_w
         raise ValueError("a multi-label model is scored on multi-label targets")
     columns = classes if truth.form == SETS else np.arange(len(classes))
     return float(accuracy_score(indicator(truth.rows, columns), predicted, sample_weight=sample_weight))
+
+
+class MultiLabelMixin:
+    """What both estimators share about multi-label models: whether the fitted model is one
+    (``_multi_label_form`` set by ``fit``), the refusal of what is single-label so far,
+    ``thresholds_`` and subset-accuracy ``score``. The estimator gives ``_thresholds()``
+    (in ``classes_`` order) and ``class_sums(X)``."""
+
+    def _is_multi_label(self) -> bool:
+        return getattr(self, "_multi_label_form", None) is not None
+
+    def _refuse_multi_label(self, what: str) -> None:
+        if self._is_multi_label():
+            raise ValueError(f"{what} takes single-label data so far; this model is multi-label")
+
+    @property
+    def thresholds_(self) -> Dict[Any, int]:
+        """Multi-label models: each label's decision threshold (predicted when its class sum
+        is above it), chosen on the last training rows."""
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        if not self._is_multi_label():
+            raise AttributeError("thresholds_: this model is single-label (one class per sample)")
+        return dict(zip(self.classes_.tolist(), self._thresholds().tolist()))  # type: ignore[attr-defined]
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy; for a multi-label model, subset accuracy (every label of a sample right),
+        as scikit-learn's ``accuracy_score`` on indicator matrices."""
+        if not self._is_multi_label():
+            return float(super().score(X, y, sample_weight))  # type: ignore[misc]
+        chosen = (self.class_sums(X) > self._thresholds()).astype(np.int64)  # type: ignore[attr-defined]
+        return subset_accuracy(self.classes_, y, chosen, sample_weight)  # type: ignore[attr-defined]

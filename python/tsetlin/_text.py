@@ -92,7 +92,9 @@ def _csr(indptr: bytes, indices: bytes, n_features: int) -> sp.csr_matrix:
     return sp.csr_matrix((data, i, p), shape=(len(p) - 1, n_features))
 
 
-class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, BaseEstimator):
+class TextClassifier(
+    _multilabel.MultiLabelMixin, AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, BaseEstimator
+):
     """Tsetlin machine text classifier: raw strings in, labels and readable rules out.
 
     The Rust featurizer (tokenizer, n-grams, document-frequency cut, chi-squared or mutual
@@ -253,13 +255,6 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         self.n_iter_ = len(self.model_.history())
         return self
 
-    def _is_multi_label(self) -> bool:
-        return getattr(self, "_multi_label_form", None) is not None
-
-    def _refuse_multi_label(self, what: str) -> None:
-        if self._is_multi_label():
-            raise ValueError(f"{what} takes single-label data so far; this model is multi-label")
-
     def _thresholds(self) -> np.ndarray:
         """Each label's threshold, in ``classes_`` order."""
         found = self.model_.thresholds()
@@ -268,18 +263,6 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         out = np.empty(len(self.classes_), dtype=np.int64)
         out[self._order] = np.asarray(found[0], dtype=np.int64)
         return out
-
-    @property
-    def thresholds_(self) -> Dict[Any, int]:
-        """Multi-label models: each label's decision threshold (predicted when its class sum
-        is above it), chosen on the last training texts."""
-        check_is_fitted(self, "model_")
-        self._refuse_single_label("thresholds_")
-        return dict(zip(self.classes_.tolist(), self._thresholds().tolist()))
-
-    def _refuse_single_label(self, what: str) -> None:
-        if not self._is_multi_label():
-            raise AttributeError(f"{what}: this model is single-label (one class per text)")
 
     def _start(self, X: Any, y: Any, classes: Any):  # type: ignore[no-untyped-def]
         texts = _texts(X)
@@ -358,14 +341,6 @@ class TextClassifier(AutoSettingsMixin, ReadableRulesMixin, ClassifierMixin, Bas
         data = self.model_.class_sums(_texts(X), resolve_n_jobs(self.n_jobs))
         ids = np.argmax(unpack_sums(data, len(self.classes_)), axis=1)  # engine's tie rule
         return self.classes_[self._order[ids]]
-
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Accuracy; for a multi-label model, subset accuracy (every label of a text right),
-        as scikit-learn's ``accuracy_score`` on indicator matrices."""
-        if not self._is_multi_label():
-            return float(super().score(X, y, sample_weight))
-        chosen = (self.class_sums(X) > self._thresholds()).astype(np.int64)
-        return _multilabel.subset_accuracy(self.classes_, y, chosen, sample_weight)
 
     def transform(self, X: Any) -> sp.csr_matrix:
         """The texts as the machine's binary features (CSR)."""

@@ -228,60 +228,9 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
     let pred = clf.machine.predict(&xt)?;
     let m = Metrics::compute(&yt, &pred, clf.class_names());
 
-    let mut rules = clf.machine.rules();
-    sort_rules(&mut rules);
-    let positive_of = |c: usize| -> Vec<&Rule> {
-        rules
-            .iter()
-            .filter(|r| r.class == c && r.polarity > 0)
-            .collect()
-    };
-    let mut planted = Vec::new();
-    for p in synth::PLANTED_RULES {
-        let c = clf
-            .labels
-            .id(p.class)
-            .context("a planted class is missing")? as usize;
-        let found = positive_of(c)
-            .into_iter()
-            .enumerate()
-            .take(a.top.max(3))
-            .find(|(_, r)| recovers(&clf, r, p));
-        planted.push(Recovery {
-            class: p.class.to_string(),
-            planted: planted_text(p),
-            recovered: found.is_some(),
-            rank: found.map(|(i, _)| i + 1),
-            learned: found.map(|(_, r)| sentence(&clf, r, Some(5))),
-        });
-    }
-    let top_rules = clf
-        .class_names()
-        .iter()
-        .enumerate()
-        .map(|(c, name)| ClassRules {
-            class: name.clone(),
-            rules: positive_of(c)
-                .into_iter()
-                .take(a.top)
-                .map(|r| format!("w={} {}", r.weight, sentence(&clf, r, Some(5))))
-                .collect(),
-        })
-        .collect();
+    let (planted, top_rules) = recoveries(&clf, a.top)?;
 
-    let written = match &a.out {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            write_jsonl(&dir.join(OUT_FILES[0]), &train)?;
-            write_jsonl(&dir.join(OUT_FILES[1]), &test)?;
-            let model = dir.join(OUT_FILES[2]);
-            clf.save(&model)
-                .with_context(|| format!("cannot save the model to {}", model.display()))?;
-            Some(dir.display().to_string())
-        }
-        None => None,
-    };
+    let written = write_out(a.out.as_deref(), &train, &test, &clf)?;
     let d = a
         .out
         .as_ref()
@@ -332,9 +281,97 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
         pct(result.accuracy),
         result.macro_f1
     ))?;
+    print_rules_and_next(
+        &mut out,
+        "class",
+        &result.top_rules,
+        &result.planted,
+        result.written.as_deref(),
+        &result.next,
+    )
+}
+
+/// Each planted rule's recovery among the heaviest positive rules of its class (or label),
+/// and the `top` heaviest positive rules of each.
+pub(super) fn recoveries(
+    clf: &TextClassifier,
+    top: usize,
+) -> Result<(Vec<Recovery>, Vec<ClassRules>)> {
+    let mut rules = clf.machine.rules();
+    sort_rules(&mut rules);
+    let positive_of = |c: usize| -> Vec<&Rule> {
+        rules
+            .iter()
+            .filter(|r| r.class == c && r.polarity > 0)
+            .collect()
+    };
+    let mut planted = Vec::new();
+    for p in synth::PLANTED_RULES {
+        let c = clf
+            .labels
+            .id(p.class)
+            .context("a planted class is missing")? as usize;
+        let found = positive_of(c)
+            .into_iter()
+            .enumerate()
+            .take(top.max(3))
+            .find(|(_, r)| recovers(clf, r, p));
+        planted.push(Recovery {
+            class: p.class.to_string(),
+            planted: planted_text(p),
+            recovered: found.is_some(),
+            rank: found.map(|(i, _)| i + 1),
+            learned: found.map(|(_, r)| sentence(clf, r, Some(5))),
+        });
+    }
+    let top_rules = clf
+        .class_names()
+        .iter()
+        .enumerate()
+        .map(|(c, name)| ClassRules {
+            class: name.clone(),
+            rules: positive_of(c)
+                .into_iter()
+                .take(top)
+                .map(|r| format!("w={} {}", r.weight, sentence(clf, r, Some(5))))
+                .collect(),
+        })
+        .collect();
+    Ok((planted, top_rules))
+}
+
+/// Writes the corpus and the model into `dir` when given; returns the folder written.
+pub(super) fn write_out(
+    dir: Option<&Path>,
+    train: &tsetlin::io::Dataset,
+    test: &tsetlin::io::Dataset,
+    clf: &TextClassifier,
+) -> Result<Option<String>> {
+    let Some(dir) = dir else {
+        return Ok(None);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_jsonl(&dir.join(OUT_FILES[0]), train)?;
+    write_jsonl(&dir.join(OUT_FILES[1]), test)?;
+    let model = dir.join(OUT_FILES[2]);
+    clf.save(&model)
+        .with_context(|| format!("cannot save the model to {}", model.display()))?;
+    Ok(Some(dir.display().to_string()))
+}
+
+/// The text output both demos end with: the top rules and the planted rules per `unit`
+/// ("class" or "label"), the files written and what to run next.
+pub(super) fn print_rules_and_next(
+    out: &mut Out,
+    unit: &str,
+    top_rules: &[ClassRules],
+    planted: &[Recovery],
+    written: Option<&str>,
+    next: &[String],
+) -> Result<()> {
     out.line("")?;
-    out.line("Top rules per class (heaviest first):")?;
-    for c in &result.top_rules {
+    out.line(format!("Top rules per {unit} (heaviest first):"))?;
+    for c in top_rules {
         out.line(format!("  {}:", c.class))?;
         for r in &c.rules {
             out.line(format!("    {r}"))?;
@@ -342,27 +379,27 @@ pub fn run(a: DemoArgs, log: &Log) -> Result<()> {
     }
     out.line("")?;
     out.line("Planted rules:")?;
-    for p in &result.planted {
+    for p in planted {
         let status = match p.rank {
-            Some(1) => "recovered (the heaviest rule of its class)".to_string(),
-            Some(k) => format!("recovered (rule #{k} of its class)"),
+            Some(1) => format!("recovered (the heaviest rule of its {unit})"),
+            Some(k) => format!("recovered (rule #{k} of its {unit})"),
             None => "NOT recovered".to_string(),
         };
         out.line(format!("  {}  -> {status}", p.planted))?;
     }
     out.line(format!(
         "{} of {} planted rules recovered.",
-        result.planted.iter().filter(|p| p.recovered).count(),
-        result.planted.len()
+        planted.iter().filter(|p| p.recovered).count(),
+        planted.len()
     ))?;
-    if let Some(w) = &result.written {
+    if let Some(w) = written {
         out.line(format!(
             "Wrote {w}/train.jsonl, {w}/test.jsonl and {w}/model.tsetlin."
         ))?;
     }
     out.line("")?;
     out.line("Next:")?;
-    for n in &result.next {
+    for n in next {
         out.line(format!("  {n}"))?;
     }
     Ok(())

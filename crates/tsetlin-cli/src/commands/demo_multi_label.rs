@@ -6,13 +6,10 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use tsetlin::featurize::FeaturizerConfig;
 use tsetlin::multi_label::{self, MultiLabelOptions};
-use tsetlin::rules::sort_rules;
 use tsetlin::synth;
 use tsetlin::tune::Pinned;
-use tsetlin_core::Rule;
 
-use super::demo::{planted_text, recovers, write_jsonl, ClassRules, DemoArgs, Recovery, OUT_FILES};
-use super::rules::sentence;
+use super::demo::{print_rules_and_next, recoveries, write_out, ClassRules, DemoArgs, Recovery};
 use crate::output::{pct, Log, Out};
 
 /// The `--json` result of the multi-label demo.
@@ -103,59 +100,8 @@ pub fn run(a: &DemoArgs, log: &Log) -> Result<()> {
     let clf = &fit.model;
     let m = multi_label::evaluate(clf, &test.texts, test_sets)?;
 
-    let mut rules = clf.machine.rules();
-    sort_rules(&mut rules);
-    let positive_of = |c: usize| -> Vec<&Rule> {
-        rules
-            .iter()
-            .filter(|r| r.class == c && r.polarity > 0)
-            .collect()
-    };
-    let mut planted = Vec::new();
-    for p in synth::PLANTED_RULES {
-        let c = clf
-            .labels
-            .id(p.class)
-            .context("a planted label is missing")? as usize;
-        let found = positive_of(c)
-            .into_iter()
-            .enumerate()
-            .take(a.top.max(3))
-            .find(|(_, r)| recovers(clf, r, p));
-        planted.push(Recovery {
-            class: p.class.to_string(),
-            planted: planted_text(p),
-            recovered: found.is_some(),
-            rank: found.map(|(i, _)| i + 1),
-            learned: found.map(|(_, r)| sentence(clf, r, Some(5))),
-        });
-    }
-    let top_rules = clf
-        .class_names()
-        .iter()
-        .enumerate()
-        .map(|(c, name)| ClassRules {
-            class: name.clone(),
-            rules: positive_of(c)
-                .into_iter()
-                .take(a.top)
-                .map(|r| format!("w={} {}", r.weight, sentence(clf, r, Some(5))))
-                .collect(),
-        })
-        .collect();
-    let written = match &a.out {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            write_jsonl(&dir.join(OUT_FILES[0]), &train)?;
-            write_jsonl(&dir.join(OUT_FILES[1]), &test)?;
-            let model = dir.join(OUT_FILES[2]);
-            clf.save(&model)
-                .with_context(|| format!("cannot save the model to {}", model.display()))?;
-            Some(dir.display().to_string())
-        }
-        None => None,
-    };
+    let (planted, top_rules) = recoveries(clf, a.top)?;
+    let written = write_out(a.out.as_deref(), &train, &test, clf)?;
     let d = a
         .out
         .as_ref()
@@ -210,38 +156,12 @@ pub fn run(a: &DemoArgs, log: &Log) -> Result<()> {
         result.hamming_loss,
         fit.validation
     ))?;
-    out.line("")?;
-    out.line("Top rules per label (heaviest first):")?;
-    for c in &result.top_rules {
-        out.line(format!("  {}:", c.class))?;
-        for r in &c.rules {
-            out.line(format!("    {r}"))?;
-        }
-    }
-    out.line("")?;
-    out.line("Planted rules (one per label):")?;
-    for p in &result.planted {
-        let status = match p.rank {
-            Some(1) => "recovered (the heaviest rule of its label)".to_string(),
-            Some(k) => format!("recovered (rule #{k} of its label)"),
-            None => "NOT recovered".to_string(),
-        };
-        out.line(format!("  {}  -> {status}", p.planted))?;
-    }
-    out.line(format!(
-        "{} of {} planted rules recovered.",
-        result.planted.iter().filter(|p| p.recovered).count(),
-        result.planted.len()
-    ))?;
-    if let Some(w) = &result.written {
-        out.line(format!(
-            "Wrote {w}/train.jsonl, {w}/test.jsonl and {w}/model.tsetlin."
-        ))?;
-    }
-    out.line("")?;
-    out.line("Next:")?;
-    for n in &result.next {
-        out.line(format!("  {n}"))?;
-    }
-    Ok(())
+    print_rules_and_next(
+        &mut out,
+        "label",
+        &result.top_rules,
+        &result.planted,
+        result.written.as_deref(),
+        &result.next,
+    )
 }
