@@ -1490,33 +1490,13 @@ fn multi_label_train_eval_predict_rules_explain() {
     );
     let model = p("ml/m.tsetlin");
     std::fs::create_dir_all(dir().join("ml")).expect("mkdir");
-    let v = json(&[
-        "train",
-        "--train",
-        &train,
-        "--test",
-        &test,
-        "--model",
-        &model,
-        "--json",
-        "--no-auto",
-        "--clauses",
-        "20",
-        "--threshold",
-        "40",
-        "--specificity",
-        "3",
-        "--weighted",
-        "--epochs",
-        "15",
-        "--threads",
-        "1",
-        "--min-df",
-        "1",
-        "--ngrams",
-        "1",
-        "-q",
-    ]);
+    let mut args = vec![
+        "train", "--train", &train, "--test", &test, "--model", &model, "--json",
+    ];
+    // FAST, words only (the planted rules are about words).
+    args.extend_from_slice(FAST);
+    args.extend_from_slice(&["--ngrams", "1"]);
+    let v = json(&args);
     assert_eq!(v["multi_label"], true);
     assert_eq!(
         v["labels"],
