@@ -473,6 +473,34 @@ impl TextClassifier {
     }
 }
 
+/// The featurizer fitted on `texts` with their `labels` (one class each, or label sets), the
+/// texts encoded by it, and an untrained machine over its features with the settings
+/// `configure` sets: the shared first step of [`TextClassifier::prepare`] and
+/// [`TextClassifier::prepare_multi_label`].
+fn featurize<'t, S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: impl Into<tsetlin_core::Targets<'t>>,
+    n_classes: usize,
+    config: &FeaturizerConfig,
+    threads: usize,
+    configure: impl FnOnce(ParamsBuilder) -> ParamsBuilder,
+) -> Result<(Featurizer, SparseRows, TsetlinMachine)> {
+    let featurizer = Featurizer::fit(texts, labels, n_classes, config)?;
+    if featurizer.n_features() == 0 {
+        return Err(Error::InvalidInput(
+            "no features survived the vocabulary settings (lower --min-df?)".to_string(),
+        ));
+    }
+    let x = featurizer.transform(texts);
+    let params = configure(tsetlin_core::Params::builder(
+        n_classes,
+        featurizer.n_features(),
+    ))
+    .build()?;
+    let machine = TsetlinMachine::with_threads(params, threads)?;
+    Ok((featurizer, x, machine))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,32 +595,4 @@ mod tests {
             clf.class_sums(&texts).expect("sums")
         );
     }
-}
-
-/// The featurizer fitted on `texts` with their `labels` (one class each, or label sets), the
-/// texts encoded by it, and an untrained machine over its features with the settings
-/// `configure` sets: the shared first step of [`TextClassifier::prepare`] and
-/// [`TextClassifier::prepare_multi_label`].
-fn featurize<'t, S: AsRef<str> + Sync>(
-    texts: &[S],
-    labels: impl Into<tsetlin_core::Targets<'t>>,
-    n_classes: usize,
-    config: &FeaturizerConfig,
-    threads: usize,
-    configure: impl FnOnce(ParamsBuilder) -> ParamsBuilder,
-) -> Result<(Featurizer, SparseRows, TsetlinMachine)> {
-    let featurizer = Featurizer::fit(texts, labels, n_classes, config)?;
-    if featurizer.n_features() == 0 {
-        return Err(Error::InvalidInput(
-            "no features survived the vocabulary settings (lower --min-df?)".to_string(),
-        ));
-    }
-    let x = featurizer.transform(texts);
-    let params = configure(tsetlin_core::Params::builder(
-        n_classes,
-        featurizer.n_features(),
-    ))
-    .build()?;
-    let machine = TsetlinMachine::with_threads(params, threads)?;
-    Ok((featurizer, x, machine))
 }
