@@ -154,11 +154,12 @@ pub fn read_svmlight(path: impl AsRef<Path>) -> Result<(SparseRows, Vec<u32>)> {
         let mut parts = content.split_whitespace();
         let label_str = parts.next().unwrap_or_default();
         let label: u32 = label_str.parse().map_err(|_| {
-            Error::parse(
-                path,
-                line_no,
-                format!("label {label_str:?} is not a non-negative integer"),
-            )
+            let why = if label_str.contains(',') {
+                format!("label list {label_str:?}: multi-label feature files are written by export-features but not read yet (train on the text with `tsetlin train` or `bench --train/--test`)")
+            } else {
+                format!("label {label_str:?} is not a non-negative integer")
+            };
+            Error::parse(path, line_no, why)
         })?;
         let mut row = Vec::new();
         for item in parts {
@@ -231,6 +232,13 @@ mod tests {
         std::fs::write(&p, "# n_features=3\n0 1:1\n1 7:1\n").expect("write");
         let err = read_svmlight(&p).expect_err("out of range");
         assert!(err.to_string().contains("bad.svm:3: feature id 7"), "{err}");
+        std::fs::write(&p, "# n_features=3\n0 1:1\n0,2 2:1\n").expect("write");
+        let err = read_svmlight(&p).expect_err("a label list");
+        assert!(
+            err.to_string()
+                .contains("bad.svm:3: label list \"0,2\": multi-label"),
+            "{err}"
+        );
         std::fs::write(&p, "x 1:1\n").expect("write");
         let err = read_svmlight(&p).expect_err("bad label");
         assert!(err.to_string().contains("bad.svm:1: label \"x\""), "{err}");
