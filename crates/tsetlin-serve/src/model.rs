@@ -139,14 +139,10 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
     let info = ModelInfo {
         labels: classifier.class_names().to_vec(),
         multi_label: classifier.is_multi_label(),
-        thresholds: classifier.multi_label.as_ref().map(|d| {
-            classifier
-                .class_names()
-                .iter()
-                .cloned()
-                .zip(d.thresholds.iter().copied())
-                .collect()
-        }),
+        thresholds: classifier
+            .multi_label
+            .as_ref()
+            .map(|d| d.by_label(classifier.class_names())),
         settings,
         history,
         format_version: u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]),

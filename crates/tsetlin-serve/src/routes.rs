@@ -247,9 +247,9 @@ fn decided(scorer: &TextScorer, sums: &[i64]) -> (Option<String>, Option<Vec<Str
         Some(d) => (
             None,
             Some(
-                d.decide(sums)
+                d.decide_names(sums, names)
                     .into_iter()
-                    .map(|c| names[c as usize].clone())
+                    .map(str::to_string)
                     .collect(),
             ),
         ),

@@ -101,12 +101,8 @@ pub fn run(
         .encode_sets(&test.sets())
         .context("the test data has a label that the training data does not")?;
     let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
-    let config = multi_label::featurizer_config_for(
-        train.len(),
-        labels.len(),
-        &a.features.config()?,
-        &pinned,
-    );
+    let base = a.features.config()?;
+    let config = multi_label::featurizer_config_for(train.len(), labels.len(), &base, &pinned);
     log.info("building features ...");
     let f = Featurizer::fit(&train.texts, &sets, labels.len(), &config)?;
     if f.n_features() == 0 {
@@ -133,7 +129,7 @@ pub fn run(
                 let fit = multi_label::fit_text(
                     &train.texts,
                     train_sets,
-                    &a.features.config()?,
+                    &base,
                     &pinned,
                     &options,
                     |stage, r| {

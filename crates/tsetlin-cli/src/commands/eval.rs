@@ -84,7 +84,7 @@ struct MultiLabelReport<'a> {
     /// Where the per-label thresholds were chosen.
     thresholds_chosen_on: &'a str,
     /// The per-label thresholds, by label name.
-    thresholds: std::collections::BTreeMap<&'a str, i64>,
+    thresholds: std::collections::BTreeMap<String, i64>,
     readability: &'a Readability,
 }
 
@@ -104,12 +104,7 @@ fn run_multi_label(a: &EvalArgs, clf: &TextClassifier, log: &Log) -> Result<()> 
         return out.json(&MultiLabelReport {
             metrics: &m,
             thresholds_chosen_on: &decision.chosen_on,
-            thresholds: clf
-                .class_names()
-                .iter()
-                .map(String::as_str)
-                .zip(decision.thresholds.iter().copied())
-                .collect(),
+            thresholds: decision.by_label(clf.class_names()),
             readability: &readability,
         });
     }

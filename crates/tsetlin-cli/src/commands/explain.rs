@@ -166,12 +166,11 @@ pub fn run(a: ExplainArgs, _log: &Log) -> Result<()> {
         names.iter().cloned().zip(v.iter().copied()).collect()
     };
     let decided = clf.multi_label.as_ref().map(|d| {
-        let labels: Vec<String> = d
-            .decide(&e.class_sums)
-            .iter()
-            .map(|&c| names[c as usize].clone())
-            .collect();
-        (labels, by_name(&d.thresholds))
+        let labels = d.decide_names(&e.class_sums, names);
+        (
+            labels.into_iter().map(str::to_string).collect::<Vec<_>>(),
+            d.by_label(names),
+        )
     });
     let result = ExplainOut {
         predicted: match &decided {

@@ -96,15 +96,7 @@ pub fn run(a: PredictArgs, _log: &Log) -> Result<()> {
                     Some(names[tsetlin_core::decide(row) as usize].as_str()),
                     None,
                 ),
-                Some(d) => (
-                    None,
-                    Some(
-                        d.decide(row)
-                            .into_iter()
-                            .map(|c| names[c as usize].as_str())
-                            .collect(),
-                    ),
-                ),
+                Some(d) => (None, Some(d.decide_names(row, names))),
             };
             out.json_line(&Prediction {
                 line,

@@ -135,12 +135,7 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
         interrupted: fit.interrupted,
         train_seconds: clf.history.iter().filter_map(|h| h.seconds).sum(),
         valid_micro_f1: fit.valid_micro_f1,
-        thresholds: clf
-            .class_names()
-            .iter()
-            .cloned()
-            .zip(decision.thresholds.iter().copied())
-            .collect(),
+        thresholds: decision.by_label(clf.class_names()),
         simplified: clf.simplified.clone(),
         readability: Readability::of(&clf.machine, clf.class_names(), None),
         test: test_metrics,

@@ -52,6 +52,23 @@ impl MultiLabelDecision {
     pub fn decide(&self, sums: &[i64]) -> Vec<u32> {
         tsetlin_core::decide_labels(sums, &self.thresholds)
     }
+
+    /// [`Self::decide`] as label names (`names`: the labels in label order).
+    pub fn decide_names<'a>(&self, sums: &[i64], names: &'a [String]) -> Vec<&'a str> {
+        self.decide(sums)
+            .into_iter()
+            .map(|c| names[c as usize].as_str())
+            .collect()
+    }
+
+    /// The thresholds by label name (`names`: the labels in label order), for reports.
+    pub fn by_label(&self, names: &[String]) -> std::collections::BTreeMap<String, i64> {
+        names
+            .iter()
+            .cloned()
+            .zip(self.thresholds.iter().copied())
+            .collect()
+    }
 }
 
 /// Training documents at and above which 10 % are held out for validation (20 % below).
