@@ -223,14 +223,28 @@ impl ClauseBank {
 
     /// Sets the stored value of literal `k` of clause `j` (tests and model surgery).
     pub fn set_state(&mut self, j: usize, n_features: usize, k: usize, value: u32) {
+        self.set_states(j, n_features, std::iter::once((k, value)));
+    }
+
+    /// Sets the stored values of several literals `(k, value)` of clause `j`, refreshing its
+    /// include summary once (model surgery on whole clauses, such as [`crate::Model::widen`]).
+    pub(crate) fn set_states(
+        &mut self,
+        j: usize,
+        n_features: usize,
+        values: impl Iterator<Item = (usize, u32)>,
+    ) {
         let l = self.clause_len();
-        let bit = literal_bit(self.layout.stride, n_features, k);
-        planes::set(
-            &mut self.planes[j * l..(j + 1) * l],
-            &self.layout,
-            bit,
-            value,
-        );
+        let layout = self.layout;
+        let clause = &mut self.planes[j * l..(j + 1) * l];
+        for (k, value) in values {
+            planes::set(
+                clause,
+                &layout,
+                literal_bit(layout.stride, n_features, k),
+                value,
+            );
+        }
         self.refresh_clause_summary(j);
     }
 

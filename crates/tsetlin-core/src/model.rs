@@ -123,6 +123,63 @@ impl Model {
         Ok(())
     }
 
+    /// This model over `n_features` input features, of which it has seen only `columns`
+    /// (its feature `i` is input feature `columns[i]`; strictly increasing): every other
+    /// feature's two automata are at the fresh state `N`, as if never trained, so on full rows
+    /// the widened model computes exactly what this one computes on the rows restricted to
+    /// `columns`. Training on a feature subset (selection) and then serving the caller's full
+    /// rows needs no column map anywhere else. Errors when `columns` does not fit, and when
+    /// the model is mid-pass (deferred steps owed: not canonical).
+    pub fn widen(&self, columns: &[u32], n_features: usize) -> Result<Model> {
+        let o = self.params.n_features;
+        if columns.len() != o {
+            return Err(TmError::InvalidData(format!(
+                "{} columns for a model of {o} features",
+                columns.len()
+            )));
+        }
+        if columns.windows(2).any(|w| w[0] >= w[1])
+            || columns.last().is_some_and(|&c| c as usize >= n_features)
+        {
+            return Err(TmError::InvalidData(format!(
+                "the columns must increase strictly and stay below {n_features}"
+            )));
+        }
+        if self.has_deferred_steps() {
+            return Err(TmError::InvalidData(
+                "the model owes deferred steps (mid-pass): settle it before widening".to_string(),
+            ));
+        }
+        let mut params = self.params.clone();
+        params.n_features = n_features;
+        params.validate()?;
+        crate::memory::check(&params)?;
+        let wide_literal = |k: usize| {
+            if k < o {
+                columns[k] as usize
+            } else {
+                n_features + columns[k - o] as usize
+            }
+        };
+        let banks = self
+            .banks
+            .iter()
+            .map(|narrow| {
+                let mut wide = ClauseBank::new(narrow.n_clauses, n_features, params.state_bits);
+                wide.weights.clone_from(&narrow.weights);
+                for j in 0..narrow.n_clauses {
+                    wide.set_states(
+                        j,
+                        n_features,
+                        (0..2 * o).map(|k| (wide_literal(k), narrow.state(j, o, k))),
+                    );
+                }
+                wide
+            })
+            .collect();
+        Ok(Self::from_parts(params, banks, self.steps, self.passes))
+    }
+
     /// Whether some automaton is still owed deferred forget steps (never true outside a
     /// training pass, except for a format-v1 file before it is settled).
     pub(crate) fn has_deferred_steps(&self) -> bool {

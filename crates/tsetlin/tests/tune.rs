@@ -181,6 +181,57 @@ fn feature_rows_search_too() {
     assert!(auto.model.accuracy(&x, &y).expect("acc") > 0.8);
 }
 
+/// Wide rows: a feature count for rows is honoured by training on the top columns by
+/// chi-squared on the training rows, and the model comes back over every column with the
+/// dropped ones never trained (not even their always-true negations).
+#[test]
+fn feature_rows_keep_the_best_columns_and_come_back_full_width() {
+    use tsetlin_core::rng::Xoshiro256;
+    let (n, width, dead) = (300, 2_400u32, 2_200u32);
+    let mut rng = Xoshiro256::new(4);
+    let mut rows = Vec::new();
+    let mut y = Vec::new();
+    for i in 0..n {
+        let class = (i % 2) as u32;
+        // Columns 0-3 carry the class; 4..2,200 are noise; 2,200.. never occur.
+        let mut row: Vec<u32> = (0..4u32)
+            .filter(|&c| (c % 2 == class) == (rng.unit() < 0.9))
+            .collect();
+        row.extend((4..dead).filter(|_| rng.unit() < 0.03));
+        rows.push(row);
+        y.push(class);
+    }
+    let x = tsetlin_core::SparseRows::from_rows(width as usize, &rows).expect("rows");
+    let pinned = Pinned {
+        max_features: Some(2_000),
+        clauses: Some(20),
+        threshold: Some(10.0),
+        specificity: Some(3.0),
+        weighted: Some(true),
+        epochs: Some(8),
+        state_bits: Some(8),
+        ..Pinned::default()
+    };
+    let auto = tune::fit_rows(&x, &y, 2, &pinned, &small_options(1), |_| {}).expect("fit rows");
+    assert_eq!(auto.log.chosen.max_features, Some(2_000));
+    assert_eq!(auto.model.n_features(), width as usize);
+    assert!(auto.model.accuracy(&x, &y).expect("acc") > 0.85);
+    let o = width as usize;
+    for c in 0..2 {
+        let bank = auto.model.bank(c);
+        for j in 0..bank.n_clauses() {
+            for f in dead as usize..o {
+                for k in [f, o + f] {
+                    assert!(
+                        bank.state(j, o, k) < 1 << 7,
+                        "class {c} clause {j} includes literal {k} of a dropped column"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn file_order_validation_holds_out_the_last_documents_of_each_class() {
     // Each class's last 30 % of documents (in file order) use words its first 70 % never do:

@@ -25,7 +25,7 @@ use tsetlin_core::{Params, SparseRows, TsetlinMachine};
 
 use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
-use crate::featurize::{Featurizer, FeaturizerConfig};
+use crate::featurize::{Featurizer, FeaturizerConfig, Selection};
 use crate::rules::{simplify_trained, SimplifyReport};
 use crate::split::{
     fold_rows, ordered_folds, ordered_holdout, stratified_folds, stratified_holdout,
@@ -448,7 +448,11 @@ fn run(
 }
 
 /// Chooses settings on Boolean rows `x`, `y` (training data only) and trains the final
-/// machine on all of them. The feature set is fixed (no n-gram or feature-count choice).
+/// machine on all of them. No n-gram choice; the feature count is searched like a text
+/// vocabulary's (the top `k` columns by the chi-squared score on the training rows, or all
+/// of them). A machine trained on `k` columns is returned widened to every column
+/// ([`tsetlin_core::Model::widen`]: the others never trained), so it scores the caller's
+/// full rows with exactly the rules it learned.
 pub fn fit_rows(
     x: &SparseRows,
     y: &[u32],
@@ -459,21 +463,37 @@ pub fn fit_rows(
 ) -> Result<AutoFit<TsetlinMachine>> {
     pinned.validate()?;
     let log = search_rows(x, y, n_classes, pinned, options, &mut on_event)?;
+    let columns = log
+        .chosen
+        .max_features
+        .filter(|&k| k < x.n_features())
+        .map(|k| {
+            let mut keep = search::rank_features(x, y, n_classes, Selection::default());
+            keep.truncate(k);
+            keep.sort_unstable();
+            keep
+        });
+    let narrow = columns.as_ref().map(|keep| search::project(x, keep));
+    let rows = narrow.as_ref().unwrap_or(x);
     let params = log
         .chosen
-        .apply(Params::builder(n_classes, x.n_features()))
+        .apply(Params::builder(n_classes, rows.n_features()))
         .seed(options.seed)
         .build()?;
     let mut machine = TsetlinMachine::with_threads(params, options.threads)?;
     let (history, interrupted) = final_fit(
         &mut machine,
-        x,
+        rows,
         y,
         log.chosen.epochs,
         options,
         &mut on_event,
     )?;
-    let simplified = simplify_final(&mut machine, x, y, options)?;
+    let simplified = simplify_final(&mut machine, rows, y, options)?;
+    if let Some(keep) = &columns {
+        let wide = machine.model().widen(keep, x.n_features())?;
+        machine = TsetlinMachine::from_model(wide, options.threads)?;
+    }
     Ok(AutoFit {
         model: machine,
         log,
@@ -501,7 +521,6 @@ pub fn search_rows(
     }
     let mut pinned = pinned.clone();
     pinned.ngram_max = Some(1);
-    pinned.max_features = Some(0);
     let profile = DataProfile::of_rows(x, n_classes, false);
     if !options.auto || pinned.is_complete(false) || profile.rows < MIN_ROWS_TO_SEARCH {
         return Ok(given(
@@ -516,13 +535,14 @@ pub fn search_rows(
         .into_iter()
         .map(|(train, valid)| {
             let ys = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
-            FoldRows {
-                x_train: x.select(&train),
-                y_train: ys(&train),
-                x_valid: x.select(&valid),
-                y_valid: ys(&valid),
-                ranking: Vec::new(),
-            }
+            FoldRows::new(
+                x.select(&train),
+                ys(&train),
+                x.select(&valid),
+                ys(&valid),
+                n_classes,
+                Selection::default(),
+            )
         })
         .collect();
     let views = vec![FeatureView {

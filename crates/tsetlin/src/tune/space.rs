@@ -98,19 +98,17 @@ pub fn candidates(
     let log_range = |(lo, hi): (f64, f64), u: f64| (lo.ln() + u * (hi.ln() - lo.ln())).exp();
     let pick =
         |items: &[usize], u: f64| items[((u * items.len() as f64) as usize).min(items.len() - 1)];
-    let feature_counts: Vec<Option<usize>> = if profile.text {
-        let mut v: Vec<Option<usize>> = FEATURE_COUNTS
-            .iter()
-            .filter(|&&k| k < profile.features)
-            .map(|&k| Some(k))
-            .collect();
-        if v.len() < FEATURE_COUNTS.len() {
-            v.push(None);
-        }
-        v
-    } else {
-        vec![None]
-    };
+    // Text: the top-k ladder of the vocabulary, and the whole vocabulary when it is shorter
+    // than some rung. Rows: the caller's own columns are always a candidate, and so is every
+    // rung below their count (wide rows, few documents: the clinical regime).
+    let mut feature_counts: Vec<Option<usize>> = FEATURE_COUNTS
+        .iter()
+        .filter(|&&k| k < profile.features)
+        .map(|&k| Some(k))
+        .collect();
+    if !profile.text || feature_counts.len() < FEATURE_COUNTS.len() {
+        feature_counts.push(None);
+    }
     for i in 0..draws {
         let clauses = even(pick(&ladder, u_clauses[i]));
         let ratio = log_range(THRESHOLD_RATIO, u_ratio[i]);
@@ -176,5 +174,19 @@ mod tests {
         let c = candidates(&profile(), &pinned, 2000, 13, 7);
         assert!(c.iter().all(|s| s.specificity == 5.0 && !s.weighted));
         assert_eq!(c, candidates(&profile(), &pinned, 2000, 13, 7), "seeded");
+    }
+    #[test]
+    fn wide_rows_get_the_feature_ladder_and_narrow_rows_keep_their_columns() {
+        let rows = |features| DataProfile {
+            text: false,
+            features,
+            ..profile()
+        };
+        let wide = candidates(&rows(38_000), &Pinned::default(), 2000, 13, 7);
+        assert!(wide.iter().any(|s| s.max_features == Some(2_000)));
+        assert!(wide.iter().any(|s| s.max_features.is_none()));
+        assert_eq!(wide[0].max_features, None, "the default keeps every column");
+        let narrow = candidates(&rows(500), &Pinned::default(), 2000, 13, 7);
+        assert!(narrow.iter().all(|s| s.max_features.is_none()));
     }
 }
