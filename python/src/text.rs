@@ -253,7 +253,7 @@ impl TextModel {
     /// the epoch count and the per-label thresholds, then the final model trains on all of
     /// them. Ctrl-C stops it (`KeyboardInterrupt`).
     #[staticmethod]
-    #[pyo3(signature = (texts, label_sets, featurizer = None, pinned = "{}", simplify = true, valid_fraction = None, labels = None, seed = 42, threads = 1))]
+    #[pyo3(signature = (texts, label_sets, featurizer = None, pinned = "{}", simplify = true, valid_fraction = None, labels = None, seed = 42, threads = 1, auto = false, budget = 900.0, max_epochs = 60, validation_split = "file-order"))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_multi_label(
         py: Python<'_>,
@@ -266,10 +266,24 @@ impl TextModel {
         labels: Option<Vec<String>>,
         seed: u64,
         threads: usize,
+        auto: bool,
+        budget: f64,
+        max_epochs: usize,
+        validation_split: &str,
     ) -> PyResult<Self> {
         let config = featurizer_config(featurizer)?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
+        let search = search_options(
+            auto,
+            simplify,
+            budget,
+            max_epochs,
+            validation_split,
+            seed,
+            threads,
+            &stop,
+        )?;
         let options = tsetlin::multi_label::MultiLabelOptions {
             seed,
             threads: resolve_threads(threads),
@@ -281,12 +295,14 @@ impl TextModel {
         };
         let (result, signal) = run_interruptible(py, &stop, || {
             on_local_pool(threads, || {
-                tsetlin::multi_label::fit_text(
+                tsetlin::multi_label::fit_text_auto(
                     &texts,
                     &label_sets,
                     &config,
                     &pinned,
                     &options,
+                    &search,
+                    |_| {},
                     |_, _| {},
                 )
             })

@@ -164,3 +164,16 @@ def test_tsetlin_classifier_on_an_indicator_matrix():
         cv=KFold(3), scoring=["f1_micro", "f1_macro"],
     )
     assert scores["test_f1_micro"].min() > 0.85, scores
+
+
+def test_the_settings_search_covers_multi_label_targets():
+    texts, sets = TRAIN
+    clf = TextClassifier(ngram_max=1, max_features=0, min_df=1, budget=10.0, max_epochs=4,
+                         random_state=1).fit(texts[:300], sets[:300])
+    assert len(clf.search_log_) >= 3
+    # Multi-label candidates are scored by validation micro-F1.
+    assert all(0.0 <= row["validation_accuracy"] <= 1.0 for row in clf.search_log_
+               if row["validation_accuracy"] is not None)
+    chosen = clf.search_log["chosen"]
+    assert clf.best_params_["n_clauses"] == chosen["clauses"]
+    assert all(isinstance(p, tuple) for p in clf.predict(TEST[0][:5]))

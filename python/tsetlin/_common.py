@@ -199,7 +199,8 @@ class AutoSettingsMixin:
     @property
     def search_log_(self) -> List[Dict[str, Any]]:
         """One dict per candidate of the settings search, best first: its constructor
-        arguments, validation accuracy, best epoch, epochs trained; empty without a search."""
+        arguments, validation accuracy (micro-F1 for multi-label targets), best epoch, epochs
+        trained; empty without a search."""
         log = self.search_log
         if log is None:
             return []

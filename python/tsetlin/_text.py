@@ -245,12 +245,13 @@ class TextClassifier(
         if len(self.classes_) < 2:
             raise ValueError("a multi-label TextClassifier needs at least 2 labels")
         self._multi_label_form = targets.form
-        _, simplify, *_ = search_args(self)
+        auto, simplify, budget, max_epochs, validation_split = search_args(self)
         self.model_ = _tsetlin.TextModel.train_multi_label(
             texts, [self._names(np.array(row, dtype=object)) for row in targets.rows],
             _featurizer_config(self), pinned_json(self), simplify, None,
             [self._to_name[c] for c in self.classes_.tolist()],
             resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
+            auto, budget, max_epochs, validation_split,
         )
         self.n_iter_ = len(self.model_.history())
         return self

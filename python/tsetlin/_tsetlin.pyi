@@ -106,6 +106,10 @@ class TextModel:
         labels: Optional[Sequence[str]] = None,
         seed: int = 42,
         threads: int = 1,
+        auto: bool = False,
+        budget: float = 900.0,
+        max_epochs: int = 60,
+        validation_split: str = "file-order",
     ) -> "TextModel": ...
     @property
     def multi_label(self) -> bool: ...

@@ -22,6 +22,8 @@ pub struct SearchView {
     /// Cleared when an interrupt ended the search, so that the final model trains and a
     /// second interrupt stops it.
     rearm: Option<Arc<AtomicBool>>,
+    /// What the validation score is ("accuracy"; "micro-F1" for multi-label data).
+    score: &'static str,
 }
 
 impl SearchView {
@@ -34,7 +36,14 @@ impl SearchView {
             best: BTreeMap::new(),
             current: None,
             rearm: None,
+            score: "accuracy",
         }
+    }
+
+    /// Names the validation score `score` in the display (e.g. "micro-F1").
+    pub fn scored_by(mut self, score: &'static str) -> Self {
+        self.score = score;
+        self
     }
 
     /// After an interrupt ends the search, clear `stop` so that the final model still trains
@@ -99,10 +108,11 @@ impl SearchView {
                     .and_then(|t| self.best.get(t).map(|b| (t, b)));
                 if let Some((t, (acc, s))) = lead {
                     self.message(&format!(
-                        "rung {} done after {}: best trial {t} at {} validation accuracy ({}); {} go on",
+                        "rung {} done after {}: best trial {t} at {} validation {} ({}); {} go on",
                         rung + 1,
                         secs(self.started.elapsed().as_secs_f64()),
                         pct(*acc),
+                        self.score,
                         short(s),
                         survivors.len()
                     ));

@@ -1832,3 +1832,38 @@ fn multi_label_bench_runs_one_vs_rest_baselines_on_the_same_features() {
     ]);
     assert!(table.contains("| one-vs-rest linear-svm |"), "{table}");
 }
+
+/// With no settings given, multi-label training searches them too (candidates ranked by
+/// validation micro-F1), reports the search and keeps the given flags.
+#[test]
+fn multi_label_train_searches_the_settings() {
+    let d = multi_label_demo();
+    let train = d.join("train.jsonl").display().to_string();
+    std::fs::create_dir_all(dir().join("ml-auto")).expect("mkdir");
+    let model = p("ml-auto/m.tsetlin");
+    let v = json(&[
+        "train",
+        "--train",
+        &train,
+        "--model",
+        &model,
+        "--json",
+        "--threads",
+        "1",
+        "--budget",
+        "10s",
+        "--max-epochs",
+        "4",
+        "--ngrams",
+        "1",
+    ]);
+    assert_eq!(v["multi_label"], true);
+    let search = &v["search"];
+    assert!(
+        search["candidates"].as_u64().expect("candidates") >= 3,
+        "{v:#}"
+    );
+    let f1 = search["valid_accuracy"].as_f64().expect("micro-F1");
+    assert!((0.0..=1.0).contains(&f1), "{v:#}");
+    assert_eq!(v["settings"]["ngram_max"], 1, "the pinned flag is kept");
+}

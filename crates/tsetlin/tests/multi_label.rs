@@ -342,3 +342,70 @@ fn rows_fit_chooses_epochs_and_thresholds_on_the_last_rows() {
     );
     assert_eq!(again.decision.thresholds, fit.decision.thresholds);
 }
+
+/// The automatic settings cover multi-label data: a search ranks candidates by validation
+/// micro-F1 on the training documents only, the chosen settings train the model, the log is
+/// saved with it, and the same seed makes the same choice on 1 and 4 threads.
+#[test]
+fn the_settings_search_covers_multi_label_data() {
+    let train = synth::clinical_notes_multi_label(400, 21);
+    let test = synth::clinical_notes_multi_label(200, 22);
+    let pins = Pinned {
+        ngram_max: Some(1),
+        max_features: Some(0),
+        ..Pinned::default()
+    };
+    let fit_on = |threads| {
+        let search = tsetlin::tune::SearchOptions {
+            budget_seconds: 15.0,
+            max_epochs: 6,
+            ..tsetlin::tune::SearchOptions::default()
+        };
+        let options = MultiLabelOptions {
+            seed: 5,
+            threads,
+            ..MultiLabelOptions::default()
+        };
+        let mut events = 0;
+        let fit = multi_label::fit_text_auto(
+            &train.texts,
+            sets(&train),
+            &words_only(),
+            &pins,
+            &options,
+            &search,
+            |_| events += 1,
+            |_, _| {},
+        )
+        .expect("fit");
+        assert!(events > 3, "search events: {events}");
+        fit
+    };
+    let fit = fit_on(1);
+    let log = fit.search.as_ref().expect("a search ran");
+    assert!(log.trials.len() >= 3, "{} candidates", log.trials.len());
+    assert!(log
+        .trials
+        .iter()
+        .flat_map(|t| &t.curve)
+        .all(|&f| (0.0..=1.0).contains(&f)));
+    let chosen = log.chosen.clone();
+    assert_eq!(fit.settings.clauses, chosen.clauses);
+    assert_eq!(fit.settings.threshold, chosen.threshold);
+    assert!(fit.settings.epochs <= chosen.epochs.max(1));
+    let m = multi_label::evaluate(&fit.model, &test.texts, sets(&test)).expect("evaluate");
+    assert!(m.micro_f1 > 0.8, "micro-F1 {}", m.micro_f1);
+
+    let path = std::env::temp_dir().join(format!("ml-search-{}.tsetlin", std::process::id()));
+    fit.model.save(&path).expect("save");
+    let loaded = TextClassifier::load(&path).expect("load");
+    std::fs::remove_file(&path).ok();
+    assert_eq!(
+        loaded.search.as_ref(),
+        Some(log),
+        "the log travels with the model"
+    );
+
+    let again = fit_on(4);
+    assert_eq!(again.search.expect("a search ran").chosen, chosen);
+}

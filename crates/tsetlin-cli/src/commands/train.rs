@@ -76,12 +76,26 @@ struct Score {
 
 /// How the settings were chosen, briefly (the full log is in the model).
 #[derive(Debug, Serialize)]
-struct SearchSummary {
+pub(crate) struct SearchSummary {
     validation: String,
-    candidates: usize,
+    pub(crate) candidates: usize,
+    /// The chosen candidate's validation score: accuracy, or micro-F1 for multi-label data.
     valid_accuracy: Option<f64>,
-    seconds: f64,
+    pub(crate) seconds: f64,
     cut: Option<String>,
+}
+
+impl SearchSummary {
+    /// The summary of `log`, whose search took `seconds` of wall clock.
+    pub(crate) fn of(log: &SearchLog, seconds: f64) -> Self {
+        Self {
+            validation: log.validation.clone(),
+            candidates: log.trials.len(),
+            valid_accuracy: log.valid_accuracy,
+            seconds,
+            cut: log.cut.clone(),
+        }
+    }
 }
 
 /// The `--json` summary.
@@ -274,13 +288,9 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
     let summary = Summary {
         model: a.model.display().to_string(),
         settings: clf.settings(),
-        search: search.as_ref().map(|(l, seconds)| SearchSummary {
-            validation: l.validation.clone(),
-            candidates: l.trials.len(),
-            valid_accuracy: l.valid_accuracy,
-            seconds: *seconds,
-            cut: l.cut.clone(),
-        }),
+        search: search
+            .as_ref()
+            .map(|(l, seconds)| SearchSummary::of(l, *seconds)),
         classes: clf.class_names().to_vec(),
         features: clf.featurizer.n_features(),
         train_documents: n_train,

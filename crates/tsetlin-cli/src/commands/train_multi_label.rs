@@ -1,7 +1,8 @@
 //! `tsetlin train` on multi-label data (documents with label lists): one machine with a
-//! clause bank per label ([`tsetlin::multi_label::fit_text`]): the data-derived default
-//! settings and any pinned ones, early stopping on micro-F1 and per-label thresholds chosen
-//! on the last documents of the training file, the final model trained on all of them.
+//! clause bank per label ([`tsetlin::multi_label::fit_text_auto`]): the settings search
+//! (candidates ranked by validation micro-F1; `--no-auto`: the data-derived defaults) with
+//! any pinned settings kept, early stopping on micro-F1 and per-label thresholds chosen on
+//! the last documents of the training file, the final model trained on all of them.
 
 use std::collections::BTreeMap;
 
@@ -10,10 +11,11 @@ use serde::Serialize;
 use tsetlin::io::Dataset;
 use tsetlin::multi_label::{self, MultiLabelMetrics, MultiLabelOptions, Stage};
 use tsetlin::rules::{Readability, SimplifyReport};
-use tsetlin::tune::{Pinned, Settings};
+use tsetlin::tune::{Pinned, SearchEvent, Settings};
 
-use super::train::TrainArgs;
+use super::train::{SearchSummary, TrainArgs};
 use crate::output::{pct, secs, Log, Out};
+use crate::search_view::SearchView;
 
 /// The `--json` summary of a multi-label training run.
 #[derive(Debug, Serialize)]
@@ -21,6 +23,8 @@ struct Summary {
     model: String,
     multi_label: bool,
     settings: Settings,
+    /// The settings search (candidates ranked by validation micro-F1), when one ran.
+    search: Option<SearchSummary>,
     labels: Vec<String>,
     features: usize,
     train_documents: usize,
@@ -48,9 +52,6 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
             bail!("--valid-fraction must be in (0, 1) for multi-label data, got {f}");
         }
     }
-    if !a.auto.no_auto {
-        log.info("multi-label data: the settings search covers single-label data so far; training with the data-derived defaults and the settings you pinned");
-    }
     let test = match &a.test {
         Some(p) => Some(a.reader.read_any(p, "test", log)?),
         None => None,
@@ -65,19 +66,32 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
         threads: a.run.threads,
         valid_fraction: a.valid_fraction,
         refit: true,
-        stop: Some(stop),
+        stop: Some(stop.clone()),
         simplify: !a.auto.no_simplify,
         labels: None,
     };
+    let search = a.auto.options(&a.run, Some(stop.clone()));
+    let mut view = SearchView::new(*log)
+        .rearm_after_search(stop)
+        .scored_by("micro-F1");
+    let started = std::time::Instant::now();
+    let mut search_seconds = 0.0;
     let config = a.features.config()?;
     let bar = log.bar(pinned.epochs.unwrap_or(20) as u64, "training");
     let mut stage_shown = None;
-    let fit = multi_label::fit_text(
+    let fit = multi_label::fit_text_auto(
         &train.texts,
         label_sets,
         &config,
         &pinned,
         &options,
+        &search,
+        |e| {
+            if let SearchEvent::Chosen { .. } = e {
+                search_seconds = started.elapsed().as_secs_f64();
+            }
+            view.on(e)
+        },
         |stage, r| {
             if stage_shown != Some(stage) {
                 stage_shown = Some(stage);
@@ -100,6 +114,7 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
     )
     .context("cannot train the classifier")?;
     bar.finish_and_clear();
+    view.finish();
     let clf = fit.model;
     clf.save(&a.model)
         .with_context(|| format!("cannot save the model to {}", a.model.display()))?;
@@ -126,6 +141,10 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
         model: a.model.display().to_string(),
         multi_label: true,
         settings: fit.settings.clone(),
+        search: fit
+            .search
+            .as_ref()
+            .map(|l| SearchSummary::of(l, search_seconds)),
         labels: clf.class_names().to_vec(),
         features: clf.featurizer.n_features(),
         train_documents: train.len(),
@@ -144,7 +163,22 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
     if a.json {
         return out.json(&summary);
     }
-    out.line(format!("settings: {}", summary.settings.summary()))?;
+    match (&fit.search, &summary.search) {
+        (Some(l), Some(s)) => {
+            out.line(format!(
+                "settings chosen on the training data ({}, {} candidates, {}): {}",
+                l.validation,
+                s.candidates,
+                secs(s.seconds),
+                l.chosen.summary()
+            ))?;
+            if let Some(f) = l.valid_accuracy {
+                out.line(format!("  validation micro-F1 while choosing: {}", pct(f)))?;
+            }
+            out.line(format!("final settings: {}", summary.settings.summary()))?;
+        }
+        _ => out.line(format!("settings: {}", summary.settings.summary()))?,
+    }
     out.line(format!(
         "multi-label: {} labels, {} features, {} training documents; epochs and thresholds chosen on {}{}",
         summary.labels.len(),

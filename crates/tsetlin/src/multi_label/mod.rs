@@ -27,7 +27,10 @@ use crate::error::{Error, Result};
 use crate::featurize::{FeaturizerConfig, LabelSet};
 use crate::rules::{simplify, Preserve, SimplifyReport};
 use crate::training::{Plan, Scored};
-use crate::tune::{default_settings, featurizer_config, DataProfile, Pinned, Settings};
+use crate::tune::{
+    default_settings, featurizer_config, search_text_multi_label, DataProfile, Pinned, SearchEvent,
+    SearchLog, SearchOptions, Settings,
+};
 
 /// How a multi-label classifier decides a label set from its class sums.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +144,8 @@ pub struct MultiLabelFit {
     pub valid_micro_f1: Option<f64>,
     /// Whether a stop request ended training early.
     pub interrupted: bool,
+    /// The settings search, when [`fit_text_auto`] ran one.
+    pub search: Option<SearchLog>,
 }
 
 /// Trains a multi-label text classifier on `texts` and their `label_sets` (training data
@@ -164,14 +169,7 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
             label_sets.len()
         )));
     }
-    let labels = match &options.labels {
-        None => label_names(label_sets)?,
-        Some(known) => {
-            let mut all: Vec<&[String]> = label_sets.iter().map(AsRef::as_ref).collect();
-            all.push(known);
-            label_names(&all)?
-        }
-    };
+    let labels = known_labels(label_sets, options)?;
     let n = texts.len();
     let (held, fraction) = held_out(n, options)?;
     if held == 0 {
@@ -193,6 +191,7 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
             best_epoch: None,
             valid_micro_f1: None,
             interrupted: out.interrupted,
+            search: None,
         });
     }
     let cut = n - held;
@@ -236,6 +235,7 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
             best_epoch: Some(best_epoch),
             valid_micro_f1,
             interrupted: out_interrupted,
+            search: None,
         });
     }
     let final_settings = Settings {
@@ -269,7 +269,60 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
         best_epoch: Some(best_epoch),
         valid_micro_f1,
         interrupted: out.interrupted,
+        search: None,
     })
+}
+
+/// [`fit_text`] with automatic settings: the settings search of
+/// [`crate::tune::search_text_multi_label`] on the training documents (candidates ranked by
+/// validation micro-F1), then [`fit_text`] with the chosen settings pinned (their epoch count
+/// as its ceiling: it still holds out the last documents to choose the epochs and the
+/// thresholds, then refits). `search`'s seed, threads, stop flag and simplification are
+/// replaced by `options`' (one source for each); with `search.auto` off, or every setting
+/// pinned, this is [`fit_text`]. The log is saved in the model and returned.
+#[allow(clippy::too_many_arguments)] // fit_text's inputs plus the search and its display
+pub fn fit_text_auto<S: AsRef<str> + Sync, L: AsRef<[String]>>(
+    texts: &[S],
+    label_sets: &[L],
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &MultiLabelOptions,
+    search: &SearchOptions,
+    mut on_search: impl FnMut(&SearchEvent),
+    on_epoch: impl FnMut(Stage, &EpochRecord),
+) -> Result<MultiLabelFit> {
+    pinned.validate()?;
+    if !search.auto || pinned.is_complete(true) {
+        return fit_text(texts, label_sets, base, pinned, options, on_epoch);
+    }
+    if texts.len() != label_sets.len() {
+        return Err(Error::InvalidInput(format!(
+            "{} texts but {} label sets",
+            texts.len(),
+            label_sets.len()
+        )));
+    }
+    let labels = known_labels(label_sets, options)?;
+    let sets = labels.encode_sets(label_sets)?;
+    let search = SearchOptions {
+        seed: options.seed,
+        threads: options.threads,
+        stop: options.stop.clone(),
+        simplify: options.simplify,
+        ..search.clone()
+    };
+    let log = search_text_multi_label(texts, &sets, base, pinned, &search, &mut on_search)?;
+    let mut fit = fit_text(
+        texts,
+        label_sets,
+        base,
+        &Pinned::all(&log.chosen),
+        options,
+        on_epoch,
+    )?;
+    fit.model.search = Some(log.clone());
+    fit.search = Some(log);
+    Ok(fit)
 }
 
 /// The multi-label metrics of `clf` on `texts` with true label sets `label_sets` (a label
@@ -342,6 +395,21 @@ pub fn label_names<L: AsRef<[String]>>(label_sets: &[L]) -> Result<LabelSet> {
     Ok(labels)
 }
 
+/// The labels of `label_sets` and of `options.labels` together (see [`label_names`]).
+fn known_labels<L: AsRef<[String]>>(
+    label_sets: &[L],
+    options: &MultiLabelOptions,
+) -> Result<LabelSet> {
+    match &options.labels {
+        None => label_names(label_sets),
+        Some(known) => {
+            let mut all: Vec<&[String]> = label_sets.iter().map(AsRef::as_ref).collect();
+            all.push(known);
+            label_names(&all)
+        }
+    }
+}
+
 /// The training plan: at most `epochs`, early stopping on `valid` when given.
 fn plan<'a>(epochs: usize, valid: Option<Scored<'a>>, options: &MultiLabelOptions) -> Plan<'a> {
     Plan {
@@ -360,7 +428,7 @@ fn plan_epochs<'a>(epochs: usize, options: &MultiLabelOptions) -> Plan<'a> {
 }
 
 /// Micro-F1 of `decision` on rows with class sums `sums` and true sets `truth`.
-fn micro_f1(sums: &[i64], truth: &LabelSets, decision: &MultiLabelDecision) -> f64 {
+pub(crate) fn micro_f1(sums: &[i64], truth: &LabelSets, decision: &MultiLabelDecision) -> f64 {
     let k = truth.n_labels();
     let predicted: Vec<Vec<u32>> = sums.chunks_exact(k).map(|r| decision.decide(r)).collect();
     let names: Vec<String> = (0..k).map(|c| c.to_string()).collect();

@@ -42,6 +42,15 @@ impl Default for CostModel {
 }
 
 impl CostModel {
+    /// The model for multi-label training over `labels` labels: every label's bank learns
+    /// from every example (one-vs-rest), where a multiclass step touches two classes.
+    pub fn touching(&self, labels: usize) -> Self {
+        Self {
+            per_clause_row: self.per_clause_row * (labels.max(2) as f64 / 2.0),
+            ..*self
+        }
+    }
+
     /// Estimated seconds of one epoch on `rows` rows with `features` features (of which
     /// `mean_present` are present per row on average). Training touches two classes per
     /// example (the target and one negative class), whatever the class count.

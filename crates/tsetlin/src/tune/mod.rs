@@ -21,7 +21,7 @@ pub mod search;
 pub mod settings;
 pub mod space;
 
-use tsetlin_core::{Params, SparseRows, TsetlinMachine};
+use tsetlin_core::{LabelSets, Params, SparseRows, TsetlinMachine};
 
 use crate::classifier::{EpochRecord, TextClassifier};
 use crate::error::{Error, Result};
@@ -33,7 +33,7 @@ use crate::split::{
 
 pub use cost::CostModel;
 pub use search::{
-    FeatureView, FoldRows, SearchEvent, SearchLog, SearchOptions, SplitOrder, Trial,
+    FeatureView, FoldLabels, FoldRows, SearchEvent, SearchLog, SearchOptions, SplitOrder, Trial,
     DEFAULT_BUDGET_SECONDS, DEFAULT_MAX_EPOCHS,
 };
 pub use settings::{default_settings, DataProfile, Pinned, Settings};
@@ -341,13 +341,78 @@ pub fn search_text<S: AsRef<str> + Sync>(
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
     let (label_set, y) = crate::classifier::training_labels(texts.len(), labels)?;
-    let n_classes = label_set.len();
+    search_labelled(
+        texts,
+        &FoldLabels::Classes(y.clone()),
+        &y,
+        label_set.len(),
+        base,
+        pinned,
+        options,
+        on_event,
+    )
+}
+
+/// The settings search of a multi-label text classifier: the search of [`search_text`] with
+/// every label learning one-vs-rest ([`tsetlin_core::LabelSets`]) and each candidate scored
+/// by validation micro-F1 at per-label thresholds chosen on the validation rows. The hold-out
+/// is stratified by each document's first label (documents without a label form their own
+/// stratum); the plan counts every label's bank as trained on every example.
+pub fn search_text_multi_label<S: AsRef<str> + Sync>(
+    texts: &[S],
+    sets: &LabelSets,
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
+    if texts.len() != sets.n_rows() {
+        return Err(Error::InvalidInput(format!(
+            "{} texts but {} label sets",
+            texts.len(),
+            sets.n_rows()
+        )));
+    }
+    let labels = sets.n_labels();
+    let strata: Vec<u32> = sets
+        .iter()
+        .map(|row| row.first().copied().unwrap_or(labels as u32))
+        .collect();
+    let options = SearchOptions {
+        cost: options.cost.touching(labels),
+        ..options.clone()
+    };
+    search_labelled(
+        texts,
+        &FoldLabels::Sets(sets.clone()),
+        &strata,
+        labels,
+        base,
+        pinned,
+        &options,
+        on_event,
+    )
+}
+
+/// The text search over `labels` (classes or label sets), the hold-out stratified by
+/// `strata` (one value per document).
+#[allow(clippy::too_many_arguments)] // the search's inputs, each used once
+fn search_labelled<S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: &FoldLabels,
+    strata: &[u32],
+    n_classes: usize,
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
     if !options.auto || pinned.is_complete(true) || texts.len() < MIN_ROWS_TO_SEARCH {
         // No search: the defaults need the density of the rows, from one featurization of
         // all the training texts.
         let mut config = base.clone();
         config.tokenizer.ngram_max = pinned.ngram_max.unwrap_or(1);
-        let f = Featurizer::fit(texts, &y, n_classes, &config)?;
+        let f = Featurizer::fit(texts, labels.targets(), n_classes, &config)?;
         let x = f.transform(texts);
         let profile = DataProfile::of_rows(&x, n_classes, true);
         return Ok(given(
@@ -357,7 +422,7 @@ pub fn search_text<S: AsRef<str> + Sync>(
         ));
     }
     let validation = Validation::for_rows(texts.len());
-    let cuts = validation.cut(&y, options.seed, options.split_order);
+    let cuts = validation.cut(strata, options.seed, options.split_order);
     let pinned_features = pinned.max_features.map(|k| (k > 0).then_some(k));
     // One featurization per n-gram length and fold, fitted on that fold's training rows only;
     // every candidate's feature count is a top-k of it by the same selection score.
@@ -368,15 +433,12 @@ pub fn search_text<S: AsRef<str> + Sync>(
         let folds = cuts
             .iter()
             .map(|(train, valid)| {
-                let pick = |idx: &[usize]| -> (Vec<&str>, Vec<u32>) {
-                    (
-                        idx.iter().map(|&i| texts[i].as_ref()).collect(),
-                        idx.iter().map(|&i| y[i]).collect(),
-                    )
+                let pick = |idx: &[usize]| -> Vec<&str> {
+                    idx.iter().map(|&i| texts[i].as_ref()).collect()
                 };
-                let (tt, ty) = pick(train);
-                let (vt, vy) = pick(valid);
-                let f = Featurizer::fit(&tt, &ty, n_classes, &config)?;
+                let (tt, ty) = (pick(train), labels.select(train));
+                let (vt, vy) = (pick(valid), labels.select(valid));
+                let f = Featurizer::fit(&tt, ty.targets(), n_classes, &config)?;
                 if f.n_features() == 0 {
                     return Err(Error::InvalidInput(
                         "no features survived the vocabulary settings (lower min_df?)".to_string(),
@@ -534,7 +596,7 @@ pub fn search_rows(
         .cut(y, options.seed, options.split_order)
         .into_iter()
         .map(|(train, valid)| {
-            let ys = |idx: &[usize]| idx.iter().map(|&i| y[i]).collect::<Vec<u32>>();
+            let ys = |idx: &[usize]| FoldLabels::Classes(idx.iter().map(|&i| y[i]).collect());
             FoldRows::new(
                 x.select(&train),
                 ys(&train),

@@ -11,24 +11,69 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tsetlin_core::{Control, FitOptions, Params, SparseRows, TsetlinMachine};
+use tsetlin_core::{Control, FitOptions, LabelSets, Params, SparseRows, Targets, TsetlinMachine};
 
 use super::cost::CostModel;
 use super::settings::Settings;
 use crate::error::Result;
 use crate::featurize::{score, Selection};
 
+/// The labels of a fold's rows: one class per row, or a label set per row (multi-label,
+/// where a candidate is scored by micro-F1 instead of accuracy).
+#[derive(Debug, Clone)]
+pub enum FoldLabels {
+    /// One class id per row.
+    Classes(Vec<u32>),
+    /// A set of label ids per row.
+    Sets(LabelSets),
+}
+
+impl FoldLabels {
+    /// The labels as the engine's training targets.
+    pub fn targets(&self) -> Targets<'_> {
+        match self {
+            FoldLabels::Classes(y) => Targets::Classes(y),
+            FoldLabels::Sets(s) => Targets::LabelSets(s),
+        }
+    }
+
+    /// The labels of rows `idx`, in that order.
+    pub fn select(&self, idx: &[usize]) -> FoldLabels {
+        match self {
+            FoldLabels::Classes(y) => FoldLabels::Classes(idx.iter().map(|&i| y[i]).collect()),
+            FoldLabels::Sets(s) => FoldLabels::Sets(s.select(idx)),
+        }
+    }
+
+    /// How `machine` does on rows `x` with these labels: accuracy for classes; for label
+    /// sets, micro-F1 at per-label thresholds chosen on these same rows (what the final
+    /// model's thresholds will be chosen by, so candidates are ranked as they will be used).
+    fn score(&self, machine: &TsetlinMachine, x: &SparseRows) -> Result<f64> {
+        Ok(match self {
+            FoldLabels::Classes(y) => machine.accuracy(x, y)?,
+            FoldLabels::Sets(sets) => {
+                let sums = machine.class_sums(x)?;
+                let decision = crate::multi_label::MultiLabelDecision {
+                    thresholds: crate::multi_label::choose_thresholds(&sums, sets),
+                    chosen_on: String::new(),
+                };
+                crate::multi_label::micro_f1(&sums, sets, &decision)
+            }
+        })
+    }
+}
+
 /// The training and validation rows of one fold of one featurization.
 #[derive(Debug, Clone)]
 pub struct FoldRows {
     /// Training rows.
     pub x_train: SparseRows,
-    /// Their classes.
-    pub y_train: Vec<u32>,
+    /// Their labels.
+    pub y_train: FoldLabels,
     /// Validation rows (same features).
     pub x_valid: SparseRows,
-    /// Their classes.
-    pub y_valid: Vec<u32>,
+    /// Their labels.
+    pub y_valid: FoldLabels,
     /// Feature ids, best first by the selection score on the training rows (ties: lower id).
     pub ranking: Vec<u32>,
 }
@@ -37,13 +82,13 @@ impl FoldRows {
     /// Cuts `x, y` into training and validation rows and ranks the features by `selection`.
     pub fn new(
         x_train: SparseRows,
-        y_train: Vec<u32>,
+        y_train: FoldLabels,
         x_valid: SparseRows,
-        y_valid: Vec<u32>,
+        y_valid: FoldLabels,
         n_classes: usize,
         selection: Selection,
     ) -> Self {
-        let ranking = rank_features(&x_train, &y_train, n_classes, selection);
+        let ranking = rank_features(&x_train, y_train.targets(), n_classes, selection);
         Self {
             x_train,
             y_train,
@@ -72,19 +117,23 @@ impl FoldRows {
 
 /// Ranks the features of `x` by `selection` against `y` (best first; ties to the lower id,
 /// which for a fitted featurizer is the alphabetical order `Featurizer::fit` breaks ties by).
-pub fn rank_features(
+/// With label sets, a row counts once for each of its labels (as `Featurizer::fit` does).
+pub fn rank_features<'t>(
     x: &SparseRows,
-    y: &[u32],
+    y: impl Into<Targets<'t>>,
     n_classes: usize,
     selection: Selection,
 ) -> Vec<u32> {
+    let y = y.into();
     let n_features = x.n_features();
     let mut counts = vec![0u32; n_features * n_classes];
     let mut class_sizes = vec![0u32; n_classes];
-    for (row, &c) in x.iter().zip(y) {
-        class_sizes[c as usize] += 1;
-        for &f in row {
-            counts[f as usize * n_classes + c as usize] += 1;
+    for (r, row) in x.iter().enumerate() {
+        for &c in y.row(r) {
+            class_sizes[c as usize] += 1;
+            for &f in row {
+                counts[f as usize * n_classes + c as usize] += 1;
+            }
         }
     }
     let n = y.len() as u32;
@@ -694,7 +743,9 @@ fn train_to<'a>(
     while epoch < target {
         for (f, (machine, (x_train, x_valid))) in machines.iter_mut().zip(rows.iter()).enumerate() {
             let fold = &view.folds[f];
-            let summary = machine.fit(x_train, &fold.y_train, &fit, |_, _| Control::Continue)?;
+            let summary = machine.fit(x_train, fold.y_train.targets(), &fit, |_, _| {
+                Control::Continue
+            })?;
             if summary.interrupted {
                 return Ok(Trained::Interrupted);
             }
@@ -702,7 +753,7 @@ fn train_to<'a>(
             // delivered) cost more than the plan allowed (OHSUMED: the search overran its
             // budget in the first rung; BENCHMARKS.md §9), and simplifying after the choice
             // already gains accuracy.
-            l.per_fold[f].push(machine.accuracy(x_valid, &fold.y_valid)?);
+            l.per_fold[f].push(fold.y_valid.score(machine, x_valid)?);
         }
         epoch += 1;
         let acc = *mean_curve_of(&l.per_fold).last().unwrap_or(&0.0);
@@ -757,5 +808,36 @@ mod tests {
         let y: Vec<u32> = (0..20).map(|i| (i % 2) as u32).collect();
         let x = SparseRows::from_rows(3, &rows).expect("rows");
         assert_eq!(rank_features(&x, &y, 2, Selection::ChiSquared)[0], 1);
+    }
+
+    #[test]
+    fn ranking_takes_label_sets() {
+        // Rows 0-3 carry labels {0, 2} and feature 2; rows 4-7 label 0; rows 8-11 label 1.
+        // Feature 1 is in every other row (independent of the labels), feature 0 in all.
+        let rows: Vec<Vec<u32>> = (0..12u32)
+            .map(|i| {
+                let mut r = vec![0];
+                if i % 2 == 1 {
+                    r.push(1);
+                }
+                if i < 4 {
+                    r.push(2);
+                }
+                r
+            })
+            .collect();
+        let labels: Vec<Vec<u32>> = (0..12)
+            .map(|i| match i {
+                0..=3 => vec![0, 2],
+                4..=7 => vec![0],
+                _ => vec![1],
+            })
+            .collect();
+        let x = SparseRows::from_rows(3, &rows).expect("rows");
+        let sets = LabelSets::from_rows(3, &labels).expect("sets");
+        assert_eq!(
+            rank_features(&x, &sets, 3, Selection::ChiSquared),
+            [2, 0, 1]
+        );
     }
 }
