@@ -36,6 +36,10 @@ impl Machine {
     }
 }
 
+/// What `Machine.train_multi_label` returns to Python: the machine, the per-label thresholds,
+/// where they were chosen, the settings used (JSON) and the search log (JSON, when one ran).
+type MultiLabelTrained = (Machine, Vec<i64>, String, String, Option<String>);
+
 #[pymethods]
 impl Machine {
     /// A fresh machine; `params` holds the hyper-parameters (see `Params`).
@@ -107,7 +111,7 @@ impl Machine {
     /// all of them (`tsetlin::multi_label::fit_rows`). Returns the machine, its thresholds,
     /// where they were chosen and the settings as JSON. Ctrl-C stops it (`KeyboardInterrupt`).
     #[staticmethod]
-    #[pyo3(signature = (n_labels, n_features, indptr, indices, label_sets, pinned = "{}", simplify = true, seed = 42, threads = 1))]
+    #[pyo3(signature = (n_labels, n_features, indptr, indices, label_sets, pinned = "{}", simplify = true, seed = 42, threads = 1, auto = false, budget = 900.0, max_epochs = 60, validation_split = "file-order"))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_multi_label(
         py: Python<'_>,
@@ -120,11 +124,25 @@ impl Machine {
         simplify: bool,
         seed: u64,
         threads: usize,
-    ) -> PyResult<(Self, Vec<i64>, String, String)> {
+        auto: bool,
+        budget: f64,
+        max_epochs: usize,
+        validation_split: &str,
+    ) -> PyResult<MultiLabelTrained> {
         let x = rows_from(n_features, indptr, indices)?;
         let sets = LabelSets::from_rows(n_labels, &label_sets).map_err(core_err)?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
+        let search = search_options(
+            auto,
+            simplify,
+            budget,
+            max_epochs,
+            validation_split,
+            seed,
+            threads,
+            &stop,
+        )?;
         let options = tsetlin::multi_label::MultiLabelOptions {
             seed,
             threads: resolve_threads(threads),
@@ -134,7 +152,15 @@ impl Machine {
         };
         let (result, signal) = run_interruptible(py, &stop, || {
             on_local_pool(threads, || {
-                tsetlin::multi_label::fit_rows(&x, &sets, &pinned, &options, |_, _| {})
+                tsetlin::multi_label::fit_rows_auto(
+                    &x,
+                    &sets,
+                    &pinned,
+                    &options,
+                    &search,
+                    |_| {},
+                    |_, _| {},
+                )
             })
         })?;
         let fit = result?.map_err(text_err)?;
@@ -143,11 +169,18 @@ impl Machine {
         }
         let settings =
             serde_json::to_string(&fit.settings).map_err(|e| value_error(e.to_string()))?;
+        let search = fit
+            .search
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| value_error(e.to_string()))?;
         Ok((
             Self::wrap(fit.machine),
             fit.decision.thresholds,
             fit.decision.chosen_on,
             settings,
+            search,
         ))
     }
 

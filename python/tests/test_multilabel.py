@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from sklearn.model_selection import KFold, cross_validate
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from tsetlin import TextClassifier
+from tsetlin import TextClassifier, TsetlinClassifier
 from tsetlin.datasets import clinical_notes_multi_label
 
 TRAIN = clinical_notes_multi_label(800, 3)
@@ -143,7 +143,7 @@ def test_tsetlin_classifier_on_an_indicator_matrix():
 
     X, Y = planted_matrix(800, 0)
     Xt, Yt = planted_matrix(300, 1)
-    clf = TsetlinClassifier(n_clauses=20, T=20, s=3.0, epochs=20, random_state=0).fit(X, Y)
+    clf = TsetlinClassifier(n_clauses=20, T=20, s=3.0, weighted=True, epochs=20, random_state=0).fit(X, Y)
     assert list(clf.classes_) == [0, 1]
     p = clf.predict(Xt)
     assert p.shape == (300, 2) and set(np.unique(p)) <= {0, 1}
@@ -155,12 +155,12 @@ def test_tsetlin_classifier_on_an_indicator_matrix():
     assert set(e["predicted"]) == set(np.flatnonzero(p[0]))
     # Label lists in, label tuples out; the same seed trains the same machine.
     lists = [[["a", "b"][j] for j in np.flatnonzero(row)] for row in Y]
-    by_name = TsetlinClassifier(n_clauses=20, T=20, s=3.0, epochs=20, random_state=0).fit(X, lists)
+    by_name = TsetlinClassifier(n_clauses=20, T=20, s=3.0, weighted=True, epochs=20, random_state=0).fit(X, lists)
     assert list(by_name.classes_) == ["a", "b"]
     assert by_name.machine_bytes() == clf.machine_bytes()
     assert by_name.predict(Xt[:3]) == [tuple(["a", "b"][j] for j in np.flatnonzero(r)) for r in p[:3]]
     scores = cross_validate(
-        TsetlinClassifier(n_clauses=20, T=20, s=3.0, epochs=10, random_state=0), X, Y,
+        TsetlinClassifier(n_clauses=20, T=20, s=3.0, weighted=True, epochs=10, random_state=0), X, Y,
         cv=KFold(3), scoring=["f1_micro", "f1_macro"],
     )
     assert scores["test_f1_micro"].min() > 0.85, scores
@@ -177,3 +177,12 @@ def test_the_settings_search_covers_multi_label_targets():
     chosen = clf.search_log["chosen"]
     assert clf.best_params_["n_clauses"] == chosen["clauses"]
     assert all(isinstance(p, tuple) for p in clf.predict(TEST[0][:5]))
+
+
+def test_the_estimator_on_rows_searches_multi_label_settings_too():
+    rng = np.random.default_rng(0)
+    X = (rng.random((400, 30)) < 0.2).astype(np.int8)
+    Y = np.stack([X[:, 0] & X[:, 1], X[:, 2] & (1 - X[:, 3])], axis=1)
+    clf = TsetlinClassifier(budget=10.0, max_epochs=4, random_state=0).fit(X, Y)
+    assert len(clf.search_log_) >= 3
+    assert clf.predict(X).shape == Y.shape

@@ -217,16 +217,15 @@ class TsetlinClassifier(
         sets = [sorted(index[label] for label in row) for row in targets.rows]
         self._encoding = fit_encoding(X, self.binarize, self.n_bins)
         indptr, indices = self._rows(X)
-        _, simplify, *_ = search_args(self)
-        self._machine, thresholds, self.thresholds_chosen_on_, self._settings = (
+        auto, simplify, budget, max_epochs, validation_split = search_args(self)
+        self._machine, thresholds, self.thresholds_chosen_on_, self._settings, self._search = (
             _tsetlin.Machine.train_multi_label(
                 len(self.classes_), self._encoding.n_features, indptr, indices, sets,
                 pinned_json(self), simplify, resolve_seed(self.random_state),
-                resolve_n_jobs(self.n_jobs),
+                resolve_n_jobs(self.n_jobs), auto, budget, max_epochs, validation_split,
             )
         )
         self._threshold_values = np.asarray(thresholds, dtype=np.int64)
-        self._search = None
         self.n_iter_ = int(json.loads(self._settings)["epochs"])
         return self
 

@@ -409,3 +409,64 @@ fn the_settings_search_covers_multi_label_data() {
     let again = fit_on(4);
     assert_eq!(again.search.expect("a search ran").chosen, chosen);
 }
+
+/// Multi-label rows: the search runs there too, and a feature count below the column count
+/// trains on the best columns and hands back a machine over every column.
+#[test]
+fn rows_search_and_feature_count_work_for_label_sets() {
+    let (x, sets) = planted_rows(600, 3);
+    let (xt, st) = planted_rows(200, 4);
+    let options = MultiLabelOptions {
+        threads: 1,
+        ..MultiLabelOptions::default()
+    };
+    let search = tsetlin::tune::SearchOptions {
+        budget_seconds: 10.0,
+        max_epochs: 6,
+        ..tsetlin::tune::SearchOptions::default()
+    };
+    let fit = multi_label::fit_rows_auto(
+        &x,
+        &sets,
+        &Pinned::default(),
+        &options,
+        &search,
+        |_| {},
+        |_, _| {},
+    )
+    .expect("fit");
+    let log = fit.search.as_ref().expect("a search ran");
+    assert!(log.trials.len() >= 3, "{} candidates", log.trials.len());
+    assert_eq!(fit.settings.clauses, log.chosen.clauses);
+
+    // Pinned to the best 10 of 50 columns: the planted ones (1, 2, 7, 8) are among them, the
+    // machine takes all 50, and a column outside the 10 is never included.
+    let pins = Pinned {
+        max_features: Some(10),
+        clauses: Some(20),
+        threshold: Some(20.0),
+        specificity: Some(3.0),
+        epochs: Some(15),
+        state_bits: Some(8),
+        ..Pinned::default()
+    };
+    let narrow = multi_label::fit_rows(&x, &sets, &pins, &options, |_, _| {}).expect("fit");
+    assert_eq!(narrow.machine.n_features(), 50);
+    let kept = tsetlin::tune::chosen_columns(&x, &sets, 2, &narrow.settings).expect("10 kept");
+    assert!([1, 2, 7, 8].iter().all(|f| kept.contains(f)), "{kept:?}");
+    for c in 0..2 {
+        let bank = narrow.machine.bank(c);
+        for j in 0..bank.n_clauses() {
+            for f in (0..50).filter(|f| !kept.contains(&(*f as u32))) {
+                assert!(bank.state(j, 50, f) < 128 && bank.state(j, 50, 50 + f) < 128);
+            }
+        }
+    }
+    let sums = narrow.machine.class_sums(&xt).expect("sums");
+    let right = sums
+        .chunks_exact(2)
+        .enumerate()
+        .filter(|(r, row)| narrow.decision.decide(row) == st.row(*r))
+        .count();
+    assert!(right * 100 > 200 * 85, "{right} of 200 label sets right");
+}

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tsetlin_core::{LabelSets, Params, SparseRows, TsetlinMachine};
 
 pub use metrics::MultiLabelMetrics;
-pub use rows::{fit_rows, MultiLabelRowsFit};
+pub use rows::{fit_rows, fit_rows_auto, MultiLabelRowsFit};
 pub use thresholds::choose_thresholds;
 
 use crate::classifier::{EpochRecord, TextClassifier};

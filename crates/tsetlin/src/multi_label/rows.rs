@@ -9,7 +9,11 @@ use super::{
 use crate::classifier::EpochRecord;
 use crate::error::{Error, Result};
 use crate::rules::SimplifyReport;
-use crate::tune::{default_settings, DataProfile, Pinned, Settings};
+use crate::tune::search::project;
+use crate::tune::{
+    chosen_columns, default_settings, search_rows_multi_label, DataProfile, Pinned, SearchEvent,
+    SearchLog, SearchOptions, Settings,
+};
 
 /// A multi-label machine trained on rows, and how it was made.
 #[derive(Debug, Clone)]
@@ -30,6 +34,8 @@ pub struct MultiLabelRowsFit {
     pub simplified: Option<SimplifyReport>,
     /// Whether a stop request ended training early.
     pub interrupted: bool,
+    /// The settings search, when [`fit_rows_auto`] ran one.
+    pub search: Option<SearchLog>,
 }
 
 /// Trains a multi-label machine on rows `x` with label sets `sets` (training data only):
@@ -42,7 +48,7 @@ pub fn fit_rows(
     sets: &LabelSets,
     pinned: &Pinned,
     options: &MultiLabelOptions,
-    mut on_epoch: impl FnMut(Stage, &EpochRecord),
+    on_epoch: impl FnMut(Stage, &EpochRecord),
 ) -> Result<MultiLabelRowsFit> {
     pinned.validate()?;
     if x.n_rows() != sets.n_rows() {
@@ -59,6 +65,26 @@ pub fn fit_rows(
         )));
     }
     let settings = pinned.impose(default_settings(&DataProfile::of_rows(x, k, false)));
+    // A feature count below the column count: train on the best columns, then widen the
+    // machine back to every column (the others never trained), as single-label rows do.
+    let Some(columns) = chosen_columns(x, sets, k, &settings) else {
+        return train_rows(x, sets, settings, options, on_epoch);
+    };
+    let mut fit = train_rows(&project(x, &columns), sets, settings, options, on_epoch)?;
+    let wide = fit.machine.model().widen(&columns, x.n_features())?;
+    fit.machine = TsetlinMachine::from_model(wide, options.threads)?;
+    Ok(fit)
+}
+
+/// [`fit_rows`] on rows `x` as they are, with `settings` decided.
+fn train_rows(
+    x: &SparseRows,
+    sets: &LabelSets,
+    settings: Settings,
+    options: &MultiLabelOptions,
+    mut on_epoch: impl FnMut(Stage, &EpochRecord),
+) -> Result<MultiLabelRowsFit> {
+    let k = sets.n_labels();
     let machine = |epochs: usize| -> Result<(TsetlinMachine, Settings)> {
         let s = Settings {
             epochs,
@@ -116,6 +142,7 @@ pub fn fit_rows(
                 valid_micro_f1: Some(chosen.valid_micro_f1),
                 simplified,
                 interrupted: chosen.interrupted,
+                search: None,
             });
         }
         (
@@ -145,5 +172,37 @@ pub fn fit_rows(
         valid_micro_f1,
         simplified,
         interrupted: out.interrupted,
+        search: None,
     })
+}
+
+/// [`fit_rows`] with automatic settings: the search of
+/// [`crate::tune::search_rows_multi_label`] (candidates ranked by validation micro-F1, the
+/// feature count among the choices), then [`fit_rows`] with the chosen settings pinned.
+/// `search`'s seed, threads, stop flag and simplification are replaced by `options`'; with
+/// `search.auto` off, or every setting pinned, this is [`fit_rows`].
+pub fn fit_rows_auto(
+    x: &SparseRows,
+    sets: &LabelSets,
+    pinned: &Pinned,
+    options: &MultiLabelOptions,
+    search: &SearchOptions,
+    mut on_search: impl FnMut(&SearchEvent),
+    on_epoch: impl FnMut(Stage, &EpochRecord),
+) -> Result<MultiLabelRowsFit> {
+    pinned.validate()?;
+    if !search.auto || pinned.is_complete(false) {
+        return fit_rows(x, sets, pinned, options, on_epoch);
+    }
+    let search = SearchOptions {
+        seed: options.seed,
+        threads: options.threads,
+        stop: options.stop.clone(),
+        simplify: options.simplify,
+        ..search.clone()
+    };
+    let log = search_rows_multi_label(x, sets, pinned, &search, &mut on_search)?;
+    let mut fit = fit_rows(x, sets, &Pinned::all(&log.chosen), options, on_epoch)?;
+    fit.search = Some(log);
+    Ok(fit)
 }

@@ -374,10 +374,6 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
         )));
     }
     let labels = sets.n_labels();
-    let strata: Vec<u32> = sets
-        .iter()
-        .map(|row| row.first().copied().unwrap_or(labels as u32))
-        .collect();
     let options = SearchOptions {
         cost: options.cost.touching(labels),
         ..options.clone()
@@ -385,7 +381,7 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
     search_labelled(
         texts,
         &FoldLabels::Sets(sets.clone()),
-        &strata,
+        &first_label_strata(sets),
         labels,
         base,
         pinned,
@@ -525,16 +521,7 @@ pub fn fit_rows(
 ) -> Result<AutoFit<TsetlinMachine>> {
     pinned.validate()?;
     let log = search_rows(x, y, n_classes, pinned, options, &mut on_event)?;
-    let columns = log
-        .chosen
-        .max_features
-        .filter(|&k| k < x.n_features())
-        .map(|k| {
-            let mut keep = search::rank_features(x, y, n_classes, Selection::default());
-            keep.truncate(k);
-            keep.sort_unstable();
-            keep
-        });
+    let columns = chosen_columns(x, y, n_classes, &log.chosen);
     let narrow = columns.as_ref().map(|keep| search::project(x, keep));
     let rows = narrow.as_ref().unwrap_or(x);
     let params = log
@@ -574,12 +561,79 @@ pub fn search_rows(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
-    if x.n_rows() != y.len() || x.n_rows() == 0 {
+    if x.n_rows() != y.len() {
         return Err(Error::InvalidInput(format!(
             "{} rows but {} labels",
             x.n_rows(),
             y.len()
         )));
+    }
+    search_rows_labelled(
+        x,
+        &FoldLabels::Classes(y.to_vec()),
+        y,
+        n_classes,
+        pinned,
+        options,
+        on_event,
+    )
+}
+
+/// The settings search on Boolean rows with label sets (multi-label), as
+/// [`search_text_multi_label`] is for texts: candidates scored by validation micro-F1, the
+/// hold-out stratified by each row's first label, every label's bank counted in the plan.
+pub fn search_rows_multi_label(
+    x: &SparseRows,
+    sets: &LabelSets,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
+    if x.n_rows() != sets.n_rows() {
+        return Err(Error::InvalidInput(format!(
+            "{} rows but {} label sets",
+            x.n_rows(),
+            sets.n_rows()
+        )));
+    }
+    let labels = sets.n_labels();
+    let options = SearchOptions {
+        cost: options.cost.touching(labels),
+        ..options.clone()
+    };
+    search_rows_labelled(
+        x,
+        &FoldLabels::Sets(sets.clone()),
+        &first_label_strata(sets),
+        labels,
+        pinned,
+        &options,
+        on_event,
+    )
+}
+
+/// One stratum per row for a multi-label hold-out: its first label, or one past the last
+/// label for a row without any.
+fn first_label_strata(sets: &LabelSets) -> Vec<u32> {
+    let none = sets.n_labels() as u32;
+    sets.iter()
+        .map(|row| row.first().copied().unwrap_or(none))
+        .collect()
+}
+
+/// The rows search over `labels` (classes or label sets), the hold-out stratified by
+/// `strata` (one value per row).
+fn search_rows_labelled(
+    x: &SparseRows,
+    labels: &FoldLabels,
+    strata: &[u32],
+    n_classes: usize,
+    pinned: &Pinned,
+    options: &SearchOptions,
+    on_event: &mut impl FnMut(&SearchEvent),
+) -> Result<SearchLog> {
+    if x.n_rows() == 0 {
+        return Err(Error::InvalidInput("no training rows".to_string()));
     }
     let mut pinned = pinned.clone();
     pinned.ngram_max = Some(1);
@@ -593,15 +647,14 @@ pub fn search_rows(
     }
     let validation = Validation::for_rows(x.n_rows());
     let folds = validation
-        .cut(y, options.seed, options.split_order)
+        .cut(strata, options.seed, options.split_order)
         .into_iter()
         .map(|(train, valid)| {
-            let ys = |idx: &[usize]| FoldLabels::Classes(idx.iter().map(|&i| y[i]).collect());
             FoldRows::new(
                 x.select(&train),
-                ys(&train),
+                labels.select(&train),
                 x.select(&valid),
-                ys(&valid),
+                labels.select(&valid),
                 n_classes,
                 Selection::default(),
             )
@@ -616,6 +669,26 @@ pub fn search_rows(
     run(
         &views, n_classes, placed, &rungs, options, validation, on_event,
     )
+}
+
+/// The columns a model of `settings` trains on: `None` for every column, else the best
+/// `max_features` by chi-squared on `x` against `labels` (sorted ids), which
+/// [`search::project`] keeps and [`tsetlin_core::Model::widen`] maps back.
+pub fn chosen_columns<'t>(
+    x: &SparseRows,
+    labels: impl Into<tsetlin_core::Targets<'t>>,
+    n_classes: usize,
+    settings: &Settings,
+) -> Option<Vec<u32>> {
+    settings
+        .max_features
+        .filter(|&k| k < x.n_features())
+        .map(|k| {
+            let mut keep = search::rank_features(x, labels, n_classes, Selection::default());
+            keep.truncate(k);
+            keep.sort_unstable();
+            keep
+        })
 }
 
 /// Trains the final model for `epochs` epochs on all the training rows.
