@@ -6,11 +6,12 @@ Tsetlin machine trains on.
   bench/.venv/bin/python bench/multilabel_baselines.py --train DIR/train.svm --test DIR/test.svm \
       --labels DIR/labels.txt --threads 2 [--tuned]
 
-Methods: OneVsRestClassifier(LinearSVC) and OneVsRestClassifier(LogisticRegression), each
-predicting a label where its decision value is above 0 (scikit-learn's own rule). Without
---tuned: scikit-learn's defaults (C = 1; LogisticRegression max_iter raised to 1000 so that it
-converges). With --tuned: C chosen from GRID by K-fold cross-validation (shuffled, seed --seed)
-on the TRAINING rows only, scored by micro-F1, then refit on all of them; the test rows are
+Methods: OneVsRestClassifier over LinearSVC, LogisticRegression (each predicting a label where
+its decision value is above 0, scikit-learn's own rule), MultinomialNB and BernoulliNB (a label
+where its probability is above 1/2). Without --tuned: scikit-learn's defaults (C = 1, alpha =
+1; LogisticRegression max_iter raised to 1000 so that it converges). With --tuned: C (or alpha
+for the naive Bayes) chosen from GRID by K-fold cross-validation (shuffled, seed --seed) on
+the TRAINING rows only, scored by micro-F1, then refit on all of them; the test rows are
 scored once. Prints one JSON line per method: method, tuning, params, cv_micro_f1, micro_f1,
 macro_f1, example_f1, subset_accuracy, hamming_loss, micro/macro precision and recall, fit_s,
 predict_s, threads, version. A method that fails prints a line with "error" and the script
@@ -76,15 +77,31 @@ def scores(y, p):
     }
 
 
-def make(method, c, threads):
+# The hyper-parameter each method tunes.
+PARAM = {
+    "ovr_linear_svc": "C",
+    "ovr_logistic_regression": "C",
+    "ovr_multinomial_nb": "alpha",
+    "ovr_bernoulli_nb": "alpha",
+}
+
+
+def make(method, value, threads):
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.naive_bayes import BernoulliNB, MultinomialNB
     from sklearn.svm import LinearSVC
 
     if method == "ovr_linear_svc":
-        base = LinearSVC(C=c)
+        base = LinearSVC(C=value)
+    elif method == "ovr_logistic_regression":
+        base = LogisticRegression(C=value, max_iter=1000)
+    elif method == "ovr_multinomial_nb":
+        base = MultinomialNB(alpha=value)
+    elif method == "ovr_bernoulli_nb":
+        base = BernoulliNB(alpha=value)
     else:
-        base = LogisticRegression(C=c, max_iter=1000)
+        raise ValueError(f"unknown method {method!r}: one of {sorted(PARAM)}")
     return OneVsRestClassifier(base, n_jobs=threads)
 
 
@@ -93,26 +110,27 @@ def run(method, args, x, y, xt, yt):
     from sklearn.model_selection import GridSearchCV, KFold
 
     started = time.perf_counter()
-    params, cv = {"C": 1.0}, None
+    name = PARAM.get(method, "C")
+    params, cv = {name: 1.0}, None
     if args.tuned:
         search = GridSearchCV(
             make(method, 1.0, 1),
-            {"estimator__C": GRID},
+            {f"estimator__{name}": GRID},
             scoring="f1_micro",
             cv=KFold(args.folds, shuffle=True, random_state=args.seed),
             n_jobs=args.threads,
         )
         search.fit(x, y)
-        params = {"C": search.best_params_["estimator__C"]}
+        params = {name: search.best_params_[f"estimator__{name}"]}
         cv = search.best_score_
-    model = make(method, params["C"], args.threads).fit(x, y)
+    model = make(method, params[name], args.threads).fit(x, y)
     fit_s = time.perf_counter() - started
     started = time.perf_counter()
     p = model.predict(xt)
     predict_s = time.perf_counter() - started
     out = {
         "method": method,
-        "tuning": f"C by {args.folds}-fold CV on train (micro-F1)" if args.tuned else "defaults",
+        "tuning": f"{name} by {args.folds}-fold CV on train (micro-F1)" if args.tuned else "defaults",
         "params": params,
         "cv_micro_f1": cv,
         **scores(yt, p),
