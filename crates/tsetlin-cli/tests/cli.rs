@@ -1866,4 +1866,44 @@ fn multi_label_train_searches_the_settings() {
     let f1 = search["valid_accuracy"].as_f64().expect("micro-F1");
     assert!((0.0..=1.0).contains(&f1), "{v:#}");
     assert_eq!(v["settings"]["ngram_max"], 1, "the pinned flag is kept");
+
+    // `tune` runs the same search alone and says what its figures are.
+    let t = json(&[
+        "tune",
+        "--train",
+        &train,
+        "--json",
+        "--threads",
+        "1",
+        "--budget",
+        "10s",
+        "--max-epochs",
+        "4",
+        "--ngrams",
+        "1",
+    ]);
+    let log = &t["search"];
+    assert!(
+        log["trials"].as_array().expect("trials").len() >= 3,
+        "{t:#}"
+    );
+    assert!(
+        log["validation"]
+            .as_str()
+            .expect("validation")
+            .contains("micro-F1"),
+        "{t:#}"
+    );
+    for key in [
+        "clauses",
+        "threshold",
+        "specificity",
+        "weighted",
+        "max_features",
+    ] {
+        assert_eq!(
+            log["chosen"][key], v["settings"][key],
+            "{key}: the same choice as train"
+        );
+    }
 }

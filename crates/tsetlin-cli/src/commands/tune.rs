@@ -1,5 +1,6 @@
-//! `tsetlin tune`: the automatic settings search of `train`, alone. Prints (or writes) its
-//! table: every candidate, its validation curve's best, and the choice. Nothing is trained on
+//! `tsetlin tune`: the automatic settings search of `train`, alone (multi-label text too:
+//! candidates scored by validation micro-F1). Prints (or writes) its table: every candidate,
+//! its validation curve's best, and the choice. Nothing is trained on
 //! the whole corpus and nothing is saved but the table.
 
 use std::path::PathBuf;
@@ -71,15 +72,31 @@ pub fn run(a: TuneArgs, log: &Log) -> Result<()> {
     let options = a.auto.options(&a.run, Some(stop));
     let mut view = SearchView::new(*log);
     let (search, documents) = if a.features_format == FeaturesFormat::Text {
-        let train = a.reader.read(&a.train, "training", log)?;
-        let search = tune::search_text(
-            &train.texts,
-            &train.labels,
-            &config,
-            &pinned,
-            &options,
-            &mut |e| view.on(e),
-        );
+        let train = a.reader.read_any(&a.train, "training", log)?;
+        let search = match train.label_sets.as_deref() {
+            Some(label_sets) => {
+                // Multi-label: candidates scored by validation micro-F1.
+                view = view.scored_by("micro-F1");
+                let labels = tsetlin::multi_label::label_names(label_sets)?;
+                let sets = labels.encode_sets(label_sets)?;
+                tune::search_text_multi_label(
+                    &train.texts,
+                    &sets,
+                    &config,
+                    &pinned,
+                    &options,
+                    &mut |e| view.on(e),
+                )
+            }
+            None => tune::search_text(
+                &train.texts,
+                &train.labels,
+                &config,
+                &pinned,
+                &options,
+                &mut |e| view.on(e),
+            ),
+        };
         (search, train.len())
     } else {
         let d = read_features(&a.train, a.features_format)?;
