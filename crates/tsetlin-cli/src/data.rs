@@ -156,14 +156,13 @@ pub fn read_dense01(path: &Path) -> Result<FeatureData> {
 
 /// Reads an SVMlight / libsvm file (0-based feature ids, integer labels).
 pub fn read_svmlight(path: &Path) -> Result<FeatureData> {
-    let (x, y) = tsetlin::io::read_svmlight(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if x.n_rows() == 0 {
-        bail!("{}: no rows found", path.display());
+    match read_features_any(path, FeaturesFormat::Svmlight)? {
+        FeatureFile::Single(d) => Ok(d),
+        FeatureFile::Multi(..) => bail!(
+            "{}: multi-label rows (label lists, or rows without a label); this command takes one label per row (multi-label svmlight goes to `bench --train/--test` and `tune`)",
+            path.display()
+        ),
     }
-    let labels: Vec<String> = y.iter().map(|l| l.to_string()).collect();
-    let rows: Vec<Vec<u32>> = x.iter().map(<[u32]>::to_vec).collect();
-    finish(path, x.n_features(), &rows, &labels)
 }
 
 /// Encodes labels by name (class ids follow the sorted label strings) and builds the rows.
@@ -190,6 +189,44 @@ pub enum FeaturesFormat {
     Svmlight,
     /// Whitespace-separated 0/1 values, the label last; `.gz` and `.tar.gz` are read directly.
     Dense01,
+}
+
+/// Feature-level data with one label per row, or multi-label rows (label ids as names).
+pub enum FeatureFile {
+    /// One class per row.
+    Single(FeatureData),
+    /// A label set per row (svmlight label lists).
+    Multi(SparseRows, tsetlin_core::LabelSets),
+}
+
+/// Reads feature-level data that may be multi-label (svmlight label lists; a dense 0/1 file
+/// is always single-label).
+pub fn read_features_any(path: &Path, format: FeaturesFormat) -> Result<FeatureFile> {
+    if format != FeaturesFormat::Svmlight {
+        return read_features(path, format).map(FeatureFile::Single);
+    }
+    let (x, labels) = tsetlin::io::read_svmlight_any(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if x.n_rows() == 0 {
+        bail!("{}: no rows found", path.display());
+    }
+    match labels {
+        tsetlin::io::SvmLabels::Classes(y) => {
+            let labels: Vec<String> = y.iter().map(|l| l.to_string()).collect();
+            let rows: Vec<Vec<u32>> = x.iter().map(<[u32]>::to_vec).collect();
+            finish(path, x.n_features(), &rows, &labels).map(FeatureFile::Single)
+        }
+        tsetlin::io::SvmLabels::Sets(sets) => {
+            if sets.n_labels() < 2 {
+                bail!(
+                    "{}: need at least 2 labels, found {}",
+                    path.display(),
+                    sets.n_labels()
+                );
+            }
+            Ok(FeatureFile::Multi(x, sets))
+        }
+    }
 }
 
 /// Reads feature-level data (`format` must not be `Text`: corpora go through the readers).

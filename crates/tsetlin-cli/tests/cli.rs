@@ -1737,6 +1737,62 @@ fn multi_label_input_layouts_and_malformed_label_lists() {
     assert!(labels_of(rows[2]).contains(','), "{}", rows[2]);
     assert!(!rows[3].starts_with(char::is_numeric), "{}", rows[3]);
 
+    // Those files read back as multi-label rows: bench compares on them, tune searches them.
+    let (train_svm, test_svm) = (p("ml/export/train.svm"), p("ml/export/test.svm"));
+    let mut args = vec![
+        "bench",
+        "--train",
+        &train_svm,
+        "--test",
+        &test_svm,
+        "--features-format",
+        "svmlight",
+        "--json",
+    ];
+    args.extend_from_slice(FAST);
+    let b = json(&args);
+    assert_eq!(b["multi_label"], true, "{b:#}");
+    let methods: Vec<&str> = b["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["method"].as_str().expect("method"))
+        .collect();
+    assert_eq!(methods.len(), 5, "{methods:?}");
+    assert!(b["rows"][0]["micro_f1"].as_f64().is_some(), "{b:#}");
+    let t = json(&[
+        "tune",
+        "--train",
+        &train_svm,
+        "--features-format",
+        "svmlight",
+        "--json",
+        "--budget",
+        "5s",
+        "--max-epochs",
+        "3",
+        "--threads",
+        "1",
+    ]);
+    assert!(
+        t["search"]["validation"]
+            .as_str()
+            .expect("validation")
+            .contains("micro-F1"),
+        "{t:#}"
+    );
+    // A command that takes one label per row says why it refuses them.
+    let err = fails(&[
+        "bench",
+        "--data",
+        &train_svm,
+        "--features-format",
+        "svmlight",
+        "--cv",
+        "3",
+    ]);
+    assert!(err.contains("multi-label rows"), "{err}");
+
     let bad = |name: &str, line: &str| -> String {
         let path = write(
             &format!("ml/{name}.jsonl"),

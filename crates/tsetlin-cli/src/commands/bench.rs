@@ -22,7 +22,7 @@ use crate::args::{
 };
 use tsetlin::rules::{simplify_trained, Readability};
 
-use crate::data::{self, read_features, FeatureData, FeaturesFormat, FoldSource};
+use crate::data::{self, read_features_any, FeatureData, FeatureFile, FeaturesFormat, FoldSource};
 use crate::output::{pct, secs, Log, Out};
 use crate::search_view::SearchView;
 use crate::training;
@@ -349,7 +349,7 @@ fn relabel(d: &FeatureData, target: &LabelSet, what: &str) -> Result<Vec<u32>> {
 }
 
 /// Widens rows to `n` features (feature-level train and test files may disagree on width).
-fn widen(x: &SparseRows, n: usize) -> Result<SparseRows> {
+pub(super) fn widen(x: &SparseRows, n: usize) -> Result<SparseRows> {
     if x.n_features() == n {
         return Ok(x.clone());
     }
@@ -411,8 +411,27 @@ pub fn run(a: BenchArgs, log: &Log) -> Result<()> {
                 ));
                 (Split { x, y, xt, yt }, labels.names().to_vec())
             } else {
-                let d = read_features(train, a.features_format)?;
-                let dt = read_features(test, a.features_format)?;
+                let (d, dt) = match (
+                    read_features_any(train, a.features_format)?,
+                    read_features_any(test, a.features_format)?,
+                ) {
+                    (FeatureFile::Single(d), FeatureFile::Single(dt)) => (d, dt),
+                    (FeatureFile::Multi(x, sets), FeatureFile::Multi(xt, test_sets)) => {
+                        return super::bench_multi_label::run_rows(
+                            &a,
+                            (x, sets),
+                            (xt, test_sets),
+                            (train, test),
+                            &stop,
+                            log,
+                        );
+                    }
+                    _ => bail!(
+                        "{} and {}: one is multi-label (label lists), the other is not",
+                        train.display(),
+                        test.display()
+                    ),
+                };
                 let width = d.x.n_features().max(dt.x.n_features());
                 let yt = relabel(&dt, &d.labels, "test")?;
                 (

@@ -19,7 +19,7 @@ use tsetlin::multi_label::{self, MultiLabelMetrics, MultiLabelOptions, Stage};
 use tsetlin::tune::Settings;
 use tsetlin_core::{LabelSets, SparseRows};
 
-use super::bench::{method_name, BenchArgs, Method};
+use super::bench::{method_name, widen, BenchArgs, Method};
 use crate::output::{secs, Log, Out};
 use crate::search_view::SearchView;
 
@@ -113,56 +113,157 @@ pub fn run(
         xt: f.transform(&test.texts),
         truth: test_sets.iter().collect(),
     };
+    let tm = || -> Result<Row> {
+        let t = Instant::now();
+        let mut view = SearchView::new(*log).scored_by("micro-F1");
+        let fit = multi_label::fit_text_auto(
+            &train.texts,
+            train_sets,
+            &base,
+            &pinned,
+            &tm_options(a, stop),
+            &a.auto.options(&a.run, Some(stop.clone())),
+            |e| view.on(e),
+            |stage, r| tm_epoch(log, stage, r),
+        )?;
+        view.finish();
+        let fit_seconds = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let predicted = fit.model.predict_label_ids(&test.texts)?;
+        let predict_seconds = t.elapsed().as_secs_f64();
+        Ok(Row {
+            method: "tsetlin machine".to_string(),
+            metrics: MultiLabelMetrics::compute(&split.truth, &predicted, &names),
+            fit_seconds,
+            predict_seconds,
+            settings: Some(fit.settings),
+        })
+    };
+    let data = format!("{} / {}", train_path.display(), test_path.display());
+    compare(
+        a,
+        &split,
+        &names,
+        tm,
+        data,
+        (train.len(), test.len()),
+        stop,
+        log,
+    )
+}
+
+/// Runs `tsetlin bench` on multi-label feature rows (svmlight files with label lists): the
+/// machine trained by [`multi_label::fit_rows_auto`] (its search may keep fewer columns; the
+/// model still takes every column) against the one-vs-rest baselines on the same rows.
+pub fn run_rows(
+    a: &BenchArgs,
+    train: (SparseRows, LabelSets),
+    test: (SparseRows, LabelSets),
+    paths: (&Path, &Path),
+    stop: &Arc<AtomicBool>,
+    log: &Log,
+) -> Result<()> {
+    let ((x, sets), (xt, test_sets)) = (train, test);
+    if test_sets.n_labels() > sets.n_labels() {
+        bail!(
+            "{}: label {} is past the training file's {} labels",
+            paths.1.display(),
+            test_sets.n_labels() - 1,
+            sets.n_labels()
+        );
+    }
+    let width = x.n_features().max(xt.n_features());
+    let (x, xt) = (widen(&x, width)?, widen(&xt, width)?);
+    let names: Vec<String> = (0..sets.n_labels()).map(|c| c.to_string()).collect();
+    let pinned = a.auto.pins(a.machine.pinned(&a.features, &a.run))?;
+    let (n_train, n_test) = (x.n_rows(), xt.n_rows());
+    let split = Split {
+        x,
+        sets,
+        xt,
+        truth: test_sets.iter().collect(),
+    };
+    let tm = || -> Result<Row> {
+        let t = Instant::now();
+        let mut view = SearchView::new(*log).scored_by("micro-F1");
+        let fit = multi_label::fit_rows_auto(
+            &split.x,
+            &split.sets,
+            &pinned,
+            &tm_options(a, stop),
+            &a.auto.options(&a.run, Some(stop.clone())),
+            |e| view.on(e),
+            |stage, r| tm_epoch(log, stage, r),
+        )?;
+        view.finish();
+        let fit_seconds = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let sums = fit.machine.class_sums(&split.xt)?;
+        let predicted: Vec<Vec<u32>> = sums
+            .chunks_exact(names.len())
+            .map(|row| fit.decision.decide(row))
+            .collect();
+        let predict_seconds = t.elapsed().as_secs_f64();
+        Ok(Row {
+            method: "tsetlin machine".to_string(),
+            metrics: MultiLabelMetrics::compute(&split.truth, &predicted, &names),
+            fit_seconds,
+            predict_seconds,
+            settings: Some(fit.settings),
+        })
+    };
+    let data = format!("{} / {}", paths.0.display(), paths.1.display());
+    compare(a, &split, &names, tm, data, (n_train, n_test), stop, log)
+}
+
+/// The machine's training options of a bench run.
+fn tm_options(a: &BenchArgs, stop: &Arc<AtomicBool>) -> MultiLabelOptions {
+    MultiLabelOptions {
+        seed: a.run.seed,
+        threads: a.run.threads,
+        stop: Some(stop.clone()),
+        simplify: !a.auto.no_simplify,
+        ..MultiLabelOptions::default()
+    }
+}
+
+/// One line per machine epoch.
+fn tm_epoch(log: &Log, stage: Stage, r: &tsetlin::classifier::EpochRecord) {
+    let stage = match stage {
+        Stage::Choosing => "without the held-out documents",
+        Stage::Final => "final model",
+    };
+    log.info(&format!(
+        "  tm epoch {} ({stage}): {}",
+        r.epoch,
+        secs(r.seconds.unwrap_or(0.0))
+    ))
+}
+
+/// Runs the methods of `a` on `split` (the machine through `tm`) and prints the table.
+#[allow(clippy::too_many_arguments)] // the run's data and its description, each used once
+fn compare(
+    a: &BenchArgs,
+    split: &Split<'_>,
+    names: &[String],
+    tm: impl FnOnce() -> Result<Row>,
+    data: String,
+    (n_train, n_test): (usize, usize),
+    stop: &Arc<AtomicBool>,
+    log: &Log,
+) -> Result<()> {
+    let mut tm = Some(tm);
     let mut rows = Vec::new();
     for &m in &a.methods {
         let row = match m {
-            Method::Tm => {
-                let options = MultiLabelOptions {
-                    seed: a.run.seed,
-                    threads: a.run.threads,
-                    stop: Some(stop.clone()),
-                    simplify: !a.auto.no_simplify,
-                    ..MultiLabelOptions::default()
-                };
-                let t = Instant::now();
-                let mut view = SearchView::new(*log).scored_by("micro-F1");
-                let fit = multi_label::fit_text_auto(
-                    &train.texts,
-                    train_sets,
-                    &base,
-                    &pinned,
-                    &options,
-                    &a.auto.options(&a.run, Some(stop.clone())),
-                    |e| view.on(e),
-                    |stage, r| {
-                        let stage = match stage {
-                            Stage::Choosing => "without the held-out documents",
-                            Stage::Final => "final model",
-                        };
-                        log.info(&format!(
-                            "  tm epoch {} ({stage}): {}",
-                            r.epoch,
-                            secs(r.seconds.unwrap_or(0.0))
-                        ))
-                    },
-                )?;
-                view.finish();
-                let fit_seconds = t.elapsed().as_secs_f64();
-                let t = Instant::now();
-                let predicted = fit.model.predict_label_ids(&test.texts)?;
-                let predict_seconds = t.elapsed().as_secs_f64();
-                Row {
-                    method: "tsetlin machine".to_string(),
-                    metrics: MultiLabelMetrics::compute(&split.truth, &predicted, &names),
-                    fit_seconds,
-                    predict_seconds,
-                    settings: Some(fit.settings),
-                }
-            }
-            Method::MultinomialNb => one_vs_rest::<MultinomialNb>(&split, &names)?,
-            Method::BernoulliNb => one_vs_rest::<BernoulliNb>(&split, &names)?,
-            Method::LogisticRegression => one_vs_rest::<LogisticRegression>(&split, &names)?,
-            Method::LinearSvm => one_vs_rest::<LinearSvm>(&split, &names)?,
+            Method::Tm => match tm.take() {
+                Some(train) => train()?,
+                None => continue,
+            },
+            Method::MultinomialNb => one_vs_rest::<MultinomialNb>(split, names)?,
+            Method::BernoulliNb => one_vs_rest::<BernoulliNb>(split, names)?,
+            Method::LogisticRegression => one_vs_rest::<LogisticRegression>(split, names)?,
+            Method::LinearSvm => one_vs_rest::<LinearSvm>(split, names)?,
         };
         log.info(&format!(
             "{}: micro-F1 {:.4}, macro-F1 {:.4}, fit {}, predict {}",
@@ -182,13 +283,13 @@ pub fn run(
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         cores,
         threads: if a.run.threads == 0 { cores } else { a.run.threads },
-        data: format!("{} / {}", train_path.display(), test_path.display()),
+        data,
         protocol: "train/test split, multi-label; baselines one-vs-rest on the data-derived default features (the Tsetlin machine's search chooses its own), each label predicted where its binary model says so; the Tsetlin machine's settings and thresholds chosen on the training documents only".to_string(),
         multi_label: true,
-        features: f.n_features(),
+        features: split.x.n_features(),
         labels: names.len(),
-        train_rows: train.len(),
-        test_rows: test.len(),
+        train_rows: n_train,
+        test_rows: n_test,
         interrupted: stop.load(Ordering::SeqCst),
         rows,
     };

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tsetlin::tune::{self, SearchLog};
 
 use crate::args::{AutoArgs, FeaturizerArgs, MachineArgs, ReaderArgs, RunArgs};
-use crate::data::{read_features, FeaturesFormat};
+use crate::data::{read_features_any, FeatureFile, FeaturesFormat};
 use crate::output::{Log, Out};
 use crate::search_view::SearchView;
 use crate::training;
@@ -99,11 +99,23 @@ pub fn run(a: TuneArgs, log: &Log) -> Result<()> {
         };
         (search, train.len())
     } else {
-        let d = read_features(&a.train, a.features_format)?;
-        let search = tune::search_rows(&d.x, &d.y, d.labels.len(), &pinned, &options, &mut |e| {
-            view.on(e)
-        });
-        (search, d.y.len())
+        match read_features_any(&a.train, a.features_format)? {
+            FeatureFile::Single(d) => {
+                let search =
+                    tune::search_rows(&d.x, &d.y, d.labels.len(), &pinned, &options, &mut |e| {
+                        view.on(e)
+                    });
+                (search, d.y.len())
+            }
+            FeatureFile::Multi(x, sets) => {
+                view = view.scored_by("micro-F1");
+                let search =
+                    tune::search_rows_multi_label(&x, &sets, &pinned, &options, &mut |e| {
+                        view.on(e)
+                    });
+                (search, x.n_rows())
+            }
+        }
     };
     let search = search.context("the settings search failed")?;
     view.finish();

@@ -16,7 +16,9 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-pub use svmlight::{read_svmlight, write_svmlight, write_svmlight_multi_label};
+pub use svmlight::{
+    read_svmlight, read_svmlight_any, write_svmlight, write_svmlight_multi_label, SvmLabels,
+};
 
 /// A labelled corpus as read from disk: `texts[i]` has label `labels[i]` (single-label), or
 /// the label set `label_sets[i]` (multi-label, where `labels` is empty).
