@@ -78,14 +78,30 @@ struct Score {
 #[derive(Debug, Serialize)]
 pub(crate) struct SearchSummary {
     validation: String,
-    pub(crate) candidates: usize,
+    candidates: usize,
     /// The chosen candidate's validation score: accuracy, or micro-F1 for multi-label data.
     valid_accuracy: Option<f64>,
-    pub(crate) seconds: f64,
+    seconds: f64,
     cut: Option<String>,
 }
 
 impl SearchSummary {
+    /// Prints what the search of `log` chose and its validation `score` ("accuracy",
+    /// "micro-F1").
+    pub(crate) fn print(&self, out: &mut Out, log: &SearchLog, score: &str) -> Result<()> {
+        out.line(format!(
+            "settings chosen on the training data ({}, {} candidates, {}): {}",
+            log.validation,
+            self.candidates,
+            secs(self.seconds),
+            log.chosen.summary()
+        ))?;
+        if let Some(v) = log.valid_accuracy {
+            out.line(format!("  validation {score} while choosing: {}", pct(v)))?;
+        }
+        Ok(())
+    }
+
     /// The summary of `log`, whose search took `seconds` of wall clock.
     pub(crate) fn of(log: &SearchLog, seconds: f64) -> Self {
         Self {
@@ -309,19 +325,7 @@ pub fn run(a: TrainArgs, log: &Log) -> Result<()> {
         return out.json(&summary);
     }
     if let (Some(l), Some(s)) = (search_log, &summary.search) {
-        out.line(format!(
-            "settings chosen on the training data ({}, {} candidates, {}): {}",
-            l.validation,
-            s.candidates,
-            secs(s.seconds),
-            l.chosen.summary()
-        ))?;
-        if let Some(acc) = l.valid_accuracy {
-            out.line(format!(
-                "  validation accuracy while choosing: {}",
-                pct(acc)
-            ))?;
-        }
+        s.print(&mut out, l, "accuracy")?;
     } else {
         out.line(format!("settings: {}", summary.settings.summary()))?;
     }

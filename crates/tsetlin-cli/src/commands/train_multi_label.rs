@@ -165,16 +165,7 @@ pub fn run(a: &TrainArgs, train: Dataset, pinned: Pinned, log: &Log) -> Result<(
     }
     match (&fit.search, &summary.search) {
         (Some(l), Some(s)) => {
-            out.line(format!(
-                "settings chosen on the training data ({}, {} candidates, {}): {}",
-                l.validation,
-                s.candidates,
-                secs(s.seconds),
-                l.chosen.summary()
-            ))?;
-            if let Some(f) = l.valid_accuracy {
-                out.line(format!("  validation micro-F1 while choosing: {}", pct(f)))?;
-            }
+            s.print(&mut out, l, "micro-F1")?;
             out.line(format!("final settings: {}", summary.settings.summary()))?;
         }
         _ => out.line(format!("settings: {}", summary.settings.summary()))?,

@@ -120,6 +120,20 @@ impl Default for MultiLabelOptions {
     }
 }
 
+impl MultiLabelOptions {
+    /// `search` with these options' seed, threads, stop flag and simplification (one source
+    /// for each when a search precedes the training).
+    pub(crate) fn for_search(&self, search: &SearchOptions) -> SearchOptions {
+        SearchOptions {
+            seed: self.seed,
+            threads: self.threads,
+            stop: self.stop.clone(),
+            simplify: self.simplify,
+            ..search.clone()
+        }
+    }
+}
+
 /// Which training run an epoch belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -304,13 +318,7 @@ pub fn fit_text_auto<S: AsRef<str> + Sync, L: AsRef<[String]>>(
     }
     let labels = known_labels(label_sets, options)?;
     let sets = labels.encode_sets(label_sets)?;
-    let search = SearchOptions {
-        seed: options.seed,
-        threads: options.threads,
-        stop: options.stop.clone(),
-        simplify: options.simplify,
-        ..search.clone()
-    };
+    let search = options.for_search(search);
     let log = search_text_multi_label(texts, &sets, base, pinned, &search, &mut on_search)?;
     let mut fit = fit_text(
         texts,

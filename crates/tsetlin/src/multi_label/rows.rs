@@ -194,13 +194,7 @@ pub fn fit_rows_auto(
     if !search.auto || pinned.is_complete(false) {
         return fit_rows(x, sets, pinned, options, on_epoch);
     }
-    let search = SearchOptions {
-        seed: options.seed,
-        threads: options.threads,
-        stop: options.stop.clone(),
-        simplify: options.simplify,
-        ..search.clone()
-    };
+    let search = options.for_search(search);
     let log = search_rows_multi_label(x, sets, pinned, &search, &mut on_search)?;
     let mut fit = fit_rows(x, sets, &Pinned::all(&log.chosen), options, on_epoch)?;
     fit.search = Some(log);
