@@ -1632,6 +1632,28 @@ fn multi_label_train_eval_predict_rules_explain() {
         "{text}"
     );
 
+    // simplify: judged against the label sets, checked by micro-F1 at the model's thresholds;
+    // the written model decides the same sets on the training file (no allowance).
+    let simple = p("ml/simple.tsetlin");
+    let sv = json(&[
+        "simplify", "--model", &model, "--data", &train, "--out", &simple, "--json", "-q",
+    ]);
+    assert_eq!(sv["score"], "micro-F1", "{sv:#}");
+    let (b, a) = (
+        sv["report"]["accuracy_before"].as_f64().expect("before"),
+        sv["report"]["accuracy_after"].as_f64().expect("after"),
+    );
+    assert!(a >= b - 0.005, "micro-F1 {b} -> {a}");
+    assert!(
+        sv["report"]["literals_after"].as_u64() <= sv["report"]["literals_before"].as_u64(),
+        "{sv:#}"
+    );
+    let simple_eval = json(&["eval", "--model", &simple, "--data", &test, "--json"]);
+    assert!(
+        simple_eval["micro_f1"].as_f64().expect("micro-F1") > 0.85,
+        "{simple_eval:#}"
+    );
+
     // Commands that are single-label so far say so instead of misreading the model or data.
     let refused = fails(&[
         "report",

@@ -1,14 +1,16 @@
 //! `tsetlin simplify`: shorter rules that decide the same. Removes from every clause the
 //! literals whose removal changes its output on none of the given documents (or on at most
-//! `--max-changes` of them), checks the accuracy on labelled data, and writes a new model that
-//! predicts with exactly the simplified rules.
+//! `--max-changes` of them), checks the accuracy (micro-F1 for a multi-label model) on
+//! labelled data, and writes a new model that predicts with exactly the simplified rules.
 
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde::Serialize;
-use tsetlin::rules::{simplify_checked, Preserve, Readability, SimplifyReport};
+use tsetlin::rules::{simplify_checked, simplify_scored, Preserve, Readability, SimplifyReport};
+use tsetlin::TextClassifier;
+use tsetlin_core::TsetlinMachine;
 
 use crate::args::ReaderArgs;
 use crate::output::{pct, Log, Out};
@@ -62,6 +64,9 @@ pub enum PreserveArg {
 struct SimplifyOut<'a> {
     model: String,
     checked_on: String,
+    /// What the check measured: "accuracy", or "micro-F1" for a multi-label classifier (the
+    /// report's `accuracy_before` / `accuracy_after` hold it).
+    score: &'a str,
     report: &'a SimplifyReport,
     before: &'a Readability,
     after: &'a Readability,
@@ -81,8 +86,11 @@ pub fn run(a: SimplifyArgs, log: &Log) -> Result<()> {
         .collect();
     super::check_output(&a.out, "simplified model", &inputs)?;
     crate::args::set_threads(a.threads);
-    let mut clf = super::load_single_label_model(&a.model, "simplify")?;
+    let mut clf = super::load_model(&a.model)?;
     clf.machine.set_threads(a.threads)?;
+    if clf.is_multi_label() {
+        return run_multi_label(&a, clf, log);
+    }
     let labelled = |path: &PathBuf, what: &str| -> Result<_> {
         let d = a.reader.read(path, what, log)?;
         let y = clf.labels.encode(&d.labels).with_context(|| {
@@ -114,8 +122,73 @@ pub fn run(a: SimplifyArgs, log: &Log) -> Result<()> {
     )
     .context("cannot simplify within the tolerance; the model was not written")?;
     clf.machine = machine;
-    clf.simplified = Some(report.clone());
     let after = Readability::of(&clf.machine, clf.class_names(), Some((&keep, &y_keep)));
+    finish(
+        &a,
+        clf,
+        report,
+        (before, after),
+        checked_on,
+        "accuracy",
+        log,
+    )
+}
+
+/// `simplify` on a multi-label classifier: the outputs kept on --data are judged against each
+/// document's label set, and the check is micro-F1 at the model's own thresholds.
+fn run_multi_label(a: &SimplifyArgs, mut clf: TextClassifier, log: &Log) -> Result<()> {
+    let decision = clf
+        .multi_label
+        .clone()
+        .context("a multi-label classifier without thresholds")?;
+    let labelled = |path: &PathBuf, what: &str| -> Result<_> {
+        let d = a.reader.read_any(path, what, log)?;
+        let sets = clf.labels.encode_sets(&d.sets()).with_context(|| {
+            format!(
+                "{} has a label the model was not trained on",
+                path.display()
+            )
+        })?;
+        Ok((clf.encode(&d.texts), sets))
+    };
+    let (keep, sets_keep) = labelled(&a.data, "kept")?;
+    let check = match &a.valid {
+        Some(p) => labelled(p, "check")?,
+        None => (keep.clone(), sets_keep.clone()),
+    };
+    let checked_on = a.valid.as_ref().unwrap_or(&a.data).display().to_string();
+    let before = Readability::of(&clf.machine, clf.class_names(), None);
+    let preserve = match a.preserve {
+        PreserveArg::Decisions => Preserve::LabelSets(&sets_keep),
+        PreserveArg::Outputs => Preserve::Outputs,
+    };
+    let score = |m: &TsetlinMachine| decision.micro_f1_of(m, &check.0, &check.1);
+    let (machine, report) = simplify_scored(
+        &clf.machine,
+        &keep,
+        preserve,
+        ("micro-F1", score),
+        a.max_changes,
+        a.tolerance / 100.0,
+    )
+    .context("cannot simplify within the tolerance; the model was not written")?;
+    clf.machine = machine;
+    let after = Readability::of(&clf.machine, clf.class_names(), None);
+    finish(a, clf, report, (before, after), checked_on, "micro-F1", log)
+}
+
+/// Saves the simplified `clf` with its `report` and prints what changed (`score`: what the
+/// check measured).
+fn finish(
+    a: &SimplifyArgs,
+    mut clf: TextClassifier,
+    report: SimplifyReport,
+    (before, after): (Readability, Readability),
+    checked_on: String,
+    score: &str,
+    log: &Log,
+) -> Result<()> {
+    clf.simplified = Some(report.clone());
     clf.save(&a.out)
         .with_context(|| format!("cannot write {}", a.out.display()))?;
     log.info(&format!("wrote {}", a.out.display()));
@@ -124,21 +197,23 @@ pub fn run(a: SimplifyArgs, log: &Log) -> Result<()> {
         return out.json(&SimplifyOut {
             model: a.out.display().to_string(),
             checked_on,
+            score,
             report: &report,
             before: &before,
             after: &after,
         });
     }
-    out.line(summary(&report, &before, &after, &checked_on))?;
+    out.line(summary(&report, &before, &after, &checked_on, score))?;
     out.flush()
 }
 
-/// What a simplification did, in a few lines.
+/// What a simplification did, in a few lines (`score`: what the check measured).
 pub fn summary(
     report: &SimplifyReport,
     before: &Readability,
     after: &Readability,
     checked_on: &str,
+    score: &str,
 ) -> String {
     let removed = report.literals_before - report.literals_after;
     let mut s = format!(
@@ -166,7 +241,7 @@ pub fn summary(
     );
     if let (Some(b), Some(a)) = (report.accuracy_before, report.accuracy_after) {
         s.push_str(&format!(
-            "\naccuracy on {checked_on}: {} before, {} after",
+            "\n{score} on {checked_on}: {} before, {} after",
             pct(b),
             pct(a)
         ));

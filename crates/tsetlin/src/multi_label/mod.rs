@@ -64,6 +64,16 @@ impl MultiLabelDecision {
             .collect()
     }
 
+    /// Micro-F1 of `machine` deciding with these thresholds on rows `x` with true sets `truth`.
+    pub fn micro_f1_of(
+        &self,
+        machine: &TsetlinMachine,
+        x: &SparseRows,
+        truth: &LabelSets,
+    ) -> Result<f64> {
+        Ok(micro_f1(&machine.class_sums(x)?, truth, self))
+    }
+
     /// The thresholds by label name (`names`: the labels in label order), for reports.
     pub fn by_label(&self, names: &[String]) -> std::collections::BTreeMap<String, i64> {
         names

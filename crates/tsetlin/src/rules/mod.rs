@@ -10,4 +10,6 @@ pub use coverage::{
     coverage, coverage_sets, is_numeric_term, order_negations, sort_rules, RuleCoverage,
 };
 pub use readability::{ClassReadability, LiteralStats, Readability, SHORT_RULE};
-pub use simplify::{simplify, simplify_checked, simplify_trained, Preserve, SimplifyReport};
+pub use simplify::{
+    simplify, simplify_checked, simplify_scored, simplify_trained, Preserve, SimplifyReport,
+};

@@ -48,10 +48,11 @@ pub struct SimplifyReport {
     pub changes_counted: usize,
     /// Whether only the changes against the label counted ([`Preserve::Decisions`]).
     pub decisions_only: bool,
-    /// Accuracy on the check rows before ([`simplify_checked`] only).
+    /// Accuracy on the check rows before ([`simplify_checked`] only; the score of
+    /// [`simplify_scored`], micro-F1 for a multi-label classifier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accuracy_before: Option<f64>,
-    /// Accuracy on the check rows after ([`simplify_checked`] only).
+    /// Accuracy on the check rows after (as `accuracy_before`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accuracy_after: Option<f64>,
 }
@@ -184,12 +185,34 @@ pub fn simplify_checked(
         let pred = m.predict(xc)?;
         Ok(pred.iter().zip(yc).filter(|(p, y)| p == y).count() as f64 / yc.len() as f64)
     };
-    let before = accuracy(machine)?;
+    simplify_scored(
+        machine,
+        keep,
+        preserve,
+        ("accuracy", accuracy),
+        max_changes,
+        max_drop,
+    )
+}
+
+/// [`simplify_checked`] with any score of the machine (`score`: its name and how it is
+/// computed, higher is better; multi-label classifiers use micro-F1 at their thresholds). The
+/// report's `accuracy_before` / `accuracy_after` hold that score.
+pub fn simplify_scored(
+    machine: &TsetlinMachine,
+    keep: &SparseRows,
+    preserve: Preserve<'_>,
+    score: (&str, impl Fn(&TsetlinMachine) -> Result<f64>),
+    max_changes: usize,
+    max_drop: f64,
+) -> Result<(TsetlinMachine, SimplifyReport)> {
+    let (name, score) = score;
+    let before = score(machine)?;
     let mut allowance = max_changes;
     loop {
         let mut m = machine.clone();
         let mut report = simplify(&mut m, keep, preserve, allowance)?;
-        let after = accuracy(&m)?;
+        let after = score(&m)?;
         report.accuracy_before = Some(before);
         report.accuracy_after = Some(after);
         if before - after <= max_drop + 1e-12 {
@@ -197,7 +220,7 @@ pub fn simplify_checked(
         }
         if allowance == 0 {
             return Err(Error::InvalidInput(format!(
-                "simplifying drops the check accuracy from {:.2} % to {:.2} % even when no clause \
+                "simplifying drops the check {name} from {:.2} % to {:.2} % even when no clause \
                  output may change on the kept rows (tolerance {:.2} points)",
                 100.0 * before,
                 100.0 * after,
