@@ -54,7 +54,7 @@ impl ReaderArgs {
 
 /// The commands that take multi-label data, for the message of the others.
 pub const MULTI_LABEL_COMMANDS: &str =
-    "`tsetlin train`, `tune`, `eval`, `predict`, `rules`, `explain`, `simplify`, `export-features` and `bench --train/--test`";
+    "`tsetlin train`, `tune`, `eval`, `predict`, `rules`, `explain`, `simplify`, `report`, `export-features` and `bench --train/--test`";
 
 /// Reading options other than the format (`report` names its data format `--data-format`,
 /// because its `--format` is the report's).

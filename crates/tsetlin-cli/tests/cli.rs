@@ -1654,17 +1654,59 @@ fn multi_label_train_eval_predict_rules_explain() {
         "{simple_eval:#}"
     );
 
-    // Commands that are single-label so far say so instead of misreading the model or data.
-    let refused = fails(&[
-        "report",
-        "--model",
-        &model,
-        "--data",
-        &test,
-        "--out",
-        &p("ml/r.html"),
+    // report: the model's thresholds, the figures eval gives, and per document the decided
+    // set (the one predict printed) beside the true one.
+    let rj = p("ml/r.json");
+    ok(&[
+        "report", "--model", &model, "--data", &test, "--out", &rj, "--format", "json", "-q",
     ]);
-    assert!(refused.contains("multi-label"), "{refused}");
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(&rj).expect("report")).expect("JSON");
+    assert_eq!(r["schema_version"], 2);
+    let names: Vec<&str> = r["classes"]
+        .as_array()
+        .expect("classes")
+        .iter()
+        .map(|c| c.as_str().expect("name"))
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(
+            r["multi_label"]["thresholds"][i], v["thresholds"][*name],
+            "{name}"
+        );
+    }
+    let rm = &r["metrics"];
+    assert_eq!(rm["multi_label"]["micro_f1"], e["micro_f1"], "{rm:#}");
+    assert_eq!(rm["accuracy"], e["subset_accuracy"], "{rm:#}");
+    assert_eq!(rm["macro_f1"], e["macro_f1"], "{rm:#}");
+    assert_eq!(rm["confusion"], serde_json::json!([]));
+    let as_names = |set: &Value| -> Value {
+        set.as_array()
+            .expect("label ids")
+            .iter()
+            .map(|c| Value::from(names[c.as_u64().expect("id") as usize]))
+            .collect()
+    };
+    let docs = r["documents"].as_array().expect("documents");
+    assert_eq!(docs.len(), 50);
+    for (k, doc) in docs.iter().enumerate() {
+        assert_eq!(
+            as_names(&doc["predicted_labels"]),
+            lines[k]["labels"],
+            "doc {k}"
+        );
+        assert_eq!(as_names(&doc["true_labels"]), truth[k]["labels"], "doc {k}");
+        assert!(doc["true_label"].is_null(), "{doc}");
+    }
+    let html = p("ml/r.html");
+    ok(&[
+        "report", "--model", &model, "--data", &test, "--out", &html, "-q",
+    ]);
+    assert!(std::fs::read_to_string(&html)
+        .expect("html")
+        .contains("\"multi_label\""));
+
+    // A single-label model refuses multi-label data by name instead of misreading it.
     let refused = fails(&[
         "eval",
         "--model",

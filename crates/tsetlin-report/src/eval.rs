@@ -183,7 +183,9 @@ impl<'a> Evaluator<'a> {
         (fired, sums)
     }
 
-    /// Explains one document: features, fired clauses, sums and prediction.
+    /// Explains one document: features, fired clauses, sums and prediction
+    /// (for a multi-label report also the decided label set; the true set is
+    /// the caller's to fill in `true_labels`).
     pub fn explain(&self, id: &str, text: &str, true_label: Option<usize>) -> DocExplanation {
         let spans = self.spans(text);
         let present: HashSet<u32> = spans.iter().map(|s| s.feature).collect();
@@ -193,6 +195,12 @@ impl<'a> Evaluator<'a> {
             text: text.to_owned(),
             true_label,
             predicted: argmax(&class_sums),
+            true_labels: None,
+            predicted_labels: self
+                .data
+                .multi_label
+                .as_ref()
+                .map(|m| m.decide(&class_sums)),
             class_sums,
             fired,
             spans,
@@ -285,6 +293,7 @@ mod tests {
             learning_curve: vec![],
             documents: vec![],
             settings: vec![],
+            multi_label: None,
         }
     }
 
@@ -329,5 +338,35 @@ mod tests {
         assert!(e.spans.iter().any(|s| s.feature == 3));
         assert_eq!(argmax(&[2, 2, 1]), 0);
         assert_eq!(argmax(&[]), 0);
+        assert_eq!(e.predicted_labels, None, "single-label: no label set");
+    }
+
+    #[test]
+    fn multi_label_reports_decide_a_set_strictly_above_each_threshold() {
+        let mut d = data();
+        d.multi_label = Some(crate::model::MultiLabelSpec {
+            thresholds: vec![2, 2],
+            chosen_on: "test".into(),
+        });
+        // Sums [3, 0]: allergy above 2, other not.
+        let e = explain(&d, "x", "Rash and reaction", None);
+        assert_eq!(
+            (e.class_sums.clone(), e.predicted_labels),
+            (vec![3, 0], Some(vec![0]))
+        );
+        // Sums [-1, 2]: 2 is not above 2, so no label at all.
+        let e = explain(&d, "x", "denies", None);
+        assert_eq!(
+            (e.class_sums.clone(), e.predicted_labels),
+            (vec![-1, 2], Some(vec![]))
+        );
+        d.multi_label = Some(crate::model::MultiLabelSpec {
+            thresholds: vec![-5, 1],
+            chosen_on: "test".into(),
+        });
+        assert_eq!(
+            explain(&d, "x", "denies", None).predicted_labels,
+            Some(vec![0, 1])
+        );
     }
 }

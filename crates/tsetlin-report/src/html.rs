@@ -118,11 +118,14 @@ mod tests {
                 text: "</script><script>alert(1)</script><!-- &amp;".into(),
                 true_label: None,
                 predicted: 0,
+                true_labels: None,
+                predicted_labels: None,
                 class_sums: vec![0, 0],
                 fired: vec![],
                 spans: vec![],
             }],
             settings: vec![],
+            multi_label: None,
         }
     }
 

@@ -19,7 +19,8 @@ pub use eval::{evaluate, explain, Evaluator};
 pub use html::render_html;
 pub use model::{
     ClassMetrics, ClauseRule, DocExplanation, EpochPoint, FiredClause, GeneratedBy, MetricsSpec,
-    ReportData, Setting, Span, TokenizerSpec, SCHEMA_VERSION,
+    MultiLabelMetricsSpec, MultiLabelSpec, ReportData, Setting, Span, TokenizerSpec,
+    SCHEMA_VERSION,
 };
 
 /// The report data as pretty-printed JSON (`--format json`). Keys follow the

@@ -14,8 +14,11 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of this data model; bumped on incompatible changes so that a page
-/// or a consumer of `--format json` can tell which layout it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// or a consumer of `--format json` can tell which layout it reads. Version 2
+/// added multi-label reports ([`ReportData::multi_label`]): a reader of version
+/// 1 would take their documents' `predicted` (the top-scoring label) for the
+/// decision. Version 1 data still deserialises (the additions are optional).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything a report shows about one trained model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +47,30 @@ pub struct ReportData {
     pub documents: Vec<DocExplanation>,
     /// Hyper-parameters and other key/value facts, shown as given, in order.
     pub settings: Vec<Setting>,
+    /// Present for a multi-label model: how a label set is decided from the
+    /// class sums. Absent: one class per document, the largest sum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_label: Option<MultiLabelSpec>,
+}
+
+/// How a multi-label model decides: label `c` is predicted when its class sum
+/// is above `thresholds[c]` (strictly; the engine's `decide_labels`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelSpec {
+    /// One threshold per class, in class order.
+    pub thresholds: Vec<i64>,
+    /// Where the thresholds were chosen, e.g. "the last 20 % of the training file".
+    pub chosen_on: String,
+}
+
+impl MultiLabelSpec {
+    /// The labels decided from `sums`, in class order.
+    pub fn decide(&self, sums: &[i64]) -> Vec<usize> {
+        tsetlin_core::decide_labels(sums, &self.thresholds)
+            .into_iter()
+            .map(|c| c as usize)
+            .collect()
+    }
 }
 
 /// The producer of a report.
@@ -94,7 +121,8 @@ pub struct ClauseRule {
     pub coverage: Option<usize>,
     /// Among the documents where it fired, the fraction whose true label
     /// agrees with the clause's polarity (is the class for `+1`, is not the
-    /// class for `-1`), if measured.
+    /// class for `-1`; for a multi-label model: whose true set holds the
+    /// class, or not), if measured.
     pub precision: Option<f64>,
 }
 
@@ -111,8 +139,30 @@ pub struct MetricsSpec {
     pub macro_f1: f64,
     /// One entry per class, in class order.
     pub per_class: Vec<ClassMetrics>,
-    /// `confusion[true][predicted]` document counts.
+    /// `confusion[true][predicted]` document counts (empty for a multi-label
+    /// model: a confusion matrix is not defined for label sets).
     pub confusion: Vec<Vec<usize>>,
+    /// The label-set figures of a multi-label model (then `accuracy` is the
+    /// subset accuracy and `per_class` holds each label's figures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_label: Option<MultiLabelMetricsSpec>,
+}
+
+/// Label-set quality of a multi-label model on the evaluated data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelMetricsSpec {
+    /// Precision over all (document, label) decisions.
+    pub micro_precision: f64,
+    /// Recall over all (document, label) decisions.
+    pub micro_recall: f64,
+    /// Harmonic mean of the micro precision and recall.
+    pub micro_f1: f64,
+    /// Mean over documents of the F1 of the predicted set against the true set.
+    pub example_f1: f64,
+    /// Fraction of documents whose predicted set equals the true set.
+    pub subset_accuracy: f64,
+    /// Fraction of (document, label) decisions that are wrong.
+    pub hamming_loss: f64,
 }
 
 /// Quality figures of one class.
@@ -149,10 +199,17 @@ pub struct DocExplanation {
     pub id: String,
     /// The raw text, as given to the tokenizer.
     pub text: String,
-    /// Class index of the true label, when known.
+    /// Class index of the true label, when known (single-label models).
     pub true_label: Option<usize>,
-    /// Class index the model predicted.
+    /// Class index the model predicted: the largest sum (for a multi-label
+    /// model only the top-scoring label; its decision is `predicted_labels`).
     pub predicted: usize,
+    /// Multi-label models: the true label set, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub true_labels: Option<Vec<usize>>,
+    /// Multi-label models: the decided label set (possibly empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicted_labels: Option<Vec<usize>>,
     /// One sum per class, in class order.
     pub class_sums: Vec<i64>,
     /// The clauses that fired on this document (non-empty clauses whose

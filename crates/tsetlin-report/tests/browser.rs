@@ -299,6 +299,7 @@ fn synthetic_report() -> ReportData {
             Setting::new("weighted", true),
             Setting::new("seed", 42),
         ],
+        multi_label: None,
     };
     let ev = Evaluator::new(&data);
     let docs: Vec<DocExplanation> = (0..100)
@@ -373,6 +374,7 @@ fn synthetic_report() -> ReportData {
         macro_f1: mean(|m| m.f1),
         per_class,
         confusion,
+        multi_label: None,
     });
     data.documents = docs;
     data
@@ -840,4 +842,184 @@ fn report_renders_and_agrees_with_rust_in_chromium() {
         let shot = browser.screenshot(&format!("{base}#tab={tab}"), name);
         println!("screenshot: {}", shot.display());
     }
+}
+
+/// The synthetic report as a multi-label model's: thresholds per class, every document's
+/// decided set from the Rust evaluator, true sets that add a second label to every fifth
+/// document (so that some sets are missed and some labels extra), and label-set metrics.
+fn multi_label_report() -> ReportData {
+    let mut data = synthetic_report();
+    data.multi_label = Some(MultiLabelSpec {
+        thresholds: vec![30, -10, 0],
+        chosen_on: "the last 20 % of the training file".into(),
+    });
+    let ev = Evaluator::new(&data);
+    let docs: Vec<DocExplanation> = data
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let first = d.true_label.expect("labelled");
+            let mut truth = vec![first];
+            if i % 5 == 0 {
+                truth.push((first + 1) % 3);
+                truth.sort_unstable();
+            }
+            let mut e = ev.explain(&d.id, &d.text, None);
+            e.true_labels = Some(truth);
+            e
+        })
+        .collect();
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    let mut exact = 0;
+    for d in &docs {
+        let (p, t) = (
+            d.predicted_labels.as_ref().expect("decided"),
+            d.true_labels.as_ref().expect("true"),
+        );
+        tp += p.iter().filter(|c| t.contains(c)).count();
+        fp += p.iter().filter(|c| !t.contains(c)).count();
+        fn_ += t.iter().filter(|c| !p.contains(c)).count();
+        exact += usize::from(p == t);
+    }
+    let (p, r) = (
+        tp as f64 / (tp + fp).max(1) as f64,
+        tp as f64 / (tp + fn_).max(1) as f64,
+    );
+    let metrics = data.metrics.as_mut().expect("metrics");
+    metrics.accuracy = exact as f64 / docs.len() as f64;
+    metrics.confusion.clear();
+    metrics.multi_label = Some(MultiLabelMetricsSpec {
+        micro_precision: p,
+        micro_recall: r,
+        micro_f1: 2.0 * p * r / (p + r).max(f64::MIN_POSITIVE),
+        example_f1: 0.5,
+        subset_accuracy: metrics.accuracy,
+        hamming_loss: (fp + fn_) as f64 / (3 * docs.len()) as f64,
+    });
+    data.documents = docs;
+    data
+}
+
+#[test]
+fn multi_label_report_decides_label_sets_like_rust_in_chromium() {
+    let data = multi_label_report();
+    let spec = data.multi_label.clone().expect("multi-label");
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .join("report-test")
+        .join("multi-label");
+    std::fs::create_dir_all(&out_dir).expect("create target/report-test/multi-label");
+    let html_path = out_dir.join("report.html");
+    std::fs::write(&html_path, render_html(&data)).expect("write report");
+    let Some(bin) = find_chromium() else {
+        say("SKIPPED multi-label browser test: no chromium found (install with `apt-get install -y chromium`, or set CHROMIUM=/path/to/chrome)");
+        return;
+    };
+    let base = format!(
+        "file://{}",
+        html_path.display().to_string().replace(' ', "%20")
+    );
+    let mut browser = Browser {
+        bin,
+        out_dir: out_dir.clone(),
+        runs: 0,
+    };
+
+    // Overview: label-set figures, and the thresholds where a single-label report has its
+    // confusion matrix.
+    let dom = browser.dump_dom(&format!("{base}#tab=overview"));
+    let cards = text_of(&dom, "id=\"stat-cards\"", "</section>");
+    for want in ["Labels", "Micro F1", "Subset accuracy", "Hamming loss"] {
+        assert!(cards.contains(want), "{want} not in {cards}");
+    }
+    assert!(!cards.contains("Accuracy"), "{cards}");
+    assert_eq!(
+        text_of(&dom, "id=\"confusion-title\"", "</h2>"),
+        "How labels are decided"
+    );
+    let thresholds = text_of(&dom, "data-testid=\"thresholds\"", "</table>");
+    assert!(
+        thresholds.contains("allergy+30") && thresholds.contains("infection−10"),
+        "{thresholds}"
+    );
+
+    // Rules of a label: its figures and its threshold beside them.
+    let dom = browser.dump_dom(&format!("{base}#tab=rules&class=1"));
+    let q = text_of(&dom, "id=\"class-quality\"", "</p>");
+    assert!(
+        q.starts_with("infection: precision")
+            && q.contains("predicted when the score is above −10"),
+        "{q}"
+    );
+
+    // Documents: the decided set, one box per missed and per extra label, each bar with its
+    // threshold.
+    let missed_doc = data.documents.iter().position(|d| {
+        let (p, t) = (
+            d.predicted_labels.as_ref().expect("decided"),
+            d.true_labels.as_ref().expect("true"),
+        );
+        t.iter().any(|c| !p.contains(c)) && p.iter().any(|c| !t.contains(c))
+    });
+    let right_doc = data
+        .documents
+        .iter()
+        .position(|d| d.predicted_labels == d.true_labels);
+    let picks: Vec<usize> = [missed_doc, right_doc].into_iter().flatten().collect();
+    assert!(
+        !picks.is_empty(),
+        "the synthetic data has no wrong and no right set"
+    );
+    for &i in &picks {
+        let doc = &data.documents[i];
+        let (p, t) = (
+            doc.predicted_labels.clone().expect("decided"),
+            doc.true_labels.clone().expect("true"),
+        );
+        let dom = browser.dump_dom(&format!("{base}#doc={i}"));
+        let pred = tag_with(&dom, "id=\"predicted\"");
+        let shown: Vec<usize> =
+            serde_json::from_str(&attr(pred, "data-labels").expect("data-labels")).expect("JSON");
+        assert_eq!(shown, p, "decided set of document {i}");
+        let sums = class_sums(&dom, "class-sums");
+        let want: Vec<(usize, i64)> = doc.class_sums.iter().copied().enumerate().collect();
+        assert_eq!(sums, want, "class sums of document {i}");
+        assert_eq!(dom.matches("data-threshold=").count(), 3, "document {i}");
+        for c in 0..3 {
+            let missed = t.contains(&c) && !p.contains(&c);
+            let extra = p.contains(&c) && !t.contains(&c);
+            let name = &data.classes[c];
+            assert_eq!(
+                dom.contains(&format!("Why not {name}?")),
+                missed,
+                "doc {i}, {name}"
+            );
+            assert_eq!(
+                dom.contains(&format!("Why {name}?")),
+                extra,
+                "doc {i}, {name}"
+            );
+        }
+        assert_eq!(dom.contains("WRONG"), p != t, "document {i}");
+    }
+
+    // Pasted text: the page decides the same set as the Rust evaluator.
+    let texts = [
+        "Rash and reaction after PENICILLIN; no fever.<br />Chest pain at rest",
+        "Troponin up, ECG: tachycardia; fever and chills",
+        "nothing of note",
+    ];
+    for text in texts {
+        let want = explain(&data, "", text, None);
+        let dom = browser.dump_dom(&format!("{base}#paste={}", encode_component(text)));
+        let res = tag_with(&dom, "id=\"paste-result\"");
+        let got: Vec<usize> =
+            serde_json::from_str(&attr(res, "data-labels").expect("data-labels")).expect("JSON");
+        assert_eq!(Some(got), want.predicted_labels, "labels for {text:?}");
+        assert_eq!(want.predicted_labels, Some(spec.decide(&want.class_sums)));
+    }
+    let shot = browser.screenshot(&format!("{base}#doc={}", picks[0]), "documents.png");
+    println!("screenshot: {}", shot.display());
 }

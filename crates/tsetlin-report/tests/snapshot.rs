@@ -67,6 +67,7 @@ fn small_report() -> ReportData {
                 },
             ],
             confusion: vec![vec![1, 0], vec![1, 0]],
+            multi_label: None,
         }),
         learning_curve: vec![EpochPoint {
             epoch: 1,
@@ -76,6 +77,7 @@ fn small_report() -> ReportData {
         }],
         documents: vec![],
         settings: vec![Setting::new("clauses", 2), Setting::new("T", 15)],
+        multi_label: None,
     };
     let doc = explain(
         &data,
@@ -97,4 +99,17 @@ fn json_round_trips() {
     let data = small_report();
     let back: ReportData = serde_json::from_str(&to_json(&data)).expect("valid JSON");
     assert_eq!(back, data);
+}
+
+#[test]
+fn version_1_reports_still_load() {
+    // A single-label report of schema version 1 has none of the multi-label fields.
+    let mut v: serde_json::Value = serde_json::from_str(&to_json(&small_report())).expect("JSON");
+    v["schema_version"] = 1.into();
+    assert!(v.get("multi_label").is_none() && v["documents"][0].get("predicted_labels").is_none());
+    let back: ReportData = serde_json::from_value(v).expect("a version 1 report");
+    assert_eq!(
+        (back.multi_label, back.documents[0].predicted_labels.clone()),
+        (None, None)
+    );
 }

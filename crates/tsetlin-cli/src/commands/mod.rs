@@ -26,20 +26,6 @@ pub fn load_model(path: &Path) -> Result<TextClassifier> {
     TextClassifier::load(path).context("cannot load the model")
 }
 
-/// [`load_model`] for the commands that do not handle multi-label classifiers yet: such a
-/// model is refused with a message naming the commands that do.
-pub fn load_single_label_model(path: &Path, command: &str) -> Result<TextClassifier> {
-    let clf = load_model(path)?;
-    if clf.is_multi_label() {
-        anyhow::bail!(
-            "{} is a multi-label classifier; `tsetlin {command}` handles single-label ones so far (multi-label models go to {})",
-            path.display(),
-            crate::args::MULTI_LABEL_COMMANDS
-        );
-    }
-    Ok(clf)
-}
-
 /// Fails early (before any work) when the {what} could not be written to `path`: a missing or
 /// unwritable folder, a directory in its place, or a file that is one of the command's
 /// `inputs` (writing it would destroy the input: `--model data.jsonl`, `--out m.tsetlin`).

@@ -1,16 +1,21 @@
 //! `tsetlin report`: fills a `tsetlin_report::ReportData` from a classifier (and optional
-//! labelled data) and renders it as one self-contained HTML page, or as JSON.
+//! labelled data) and renders it as one self-contained HTML page, or as JSON. A multi-label
+//! classifier gets a multi-label report: its thresholds, micro and per-label figures, and per
+//! document the decided and the true label sets.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use tsetlin::metrics::Metrics;
+use tsetlin::metrics::{ClassMetrics, Metrics};
+use tsetlin::multi_label::MultiLabelMetrics;
+use tsetlin::TextClassifier;
+use tsetlin_core::LabelSets;
 use tsetlin_report as rep;
 
 use crate::args::{FieldArgs, FormatArg};
 use crate::output::Log;
-use tsetlin::rules::{coverage, order_negations, Readability};
+use tsetlin::rules::{coverage, coverage_sets, order_negations, Readability};
 
 /// Output format of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,16 +57,9 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         .chain(a.data.as_deref())
         .collect();
     super::check_output(&a.out, "report", &inputs)?;
-    let clf = super::load_single_label_model(&a.model, "report")?;
+    let clf = super::load_model(&a.model)?;
     let data = match &a.data {
-        Some(p) => {
-            let d = a.reader.read(p, a.data_format, "report", log)?;
-            let y = clf
-                .labels
-                .encode(&d.labels)
-                .context("the data has a label the model was not trained on")?;
-            Some((d, y))
-        }
+        Some(p) => Some(read_labelled(&a, &clf, p, log)?),
         None => None,
     };
     let n_clauses = clf.machine.params().n_clauses();
@@ -72,7 +70,8 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
     // (the page's compact view shows the first few and counts the rest).
     order_negations(&mut rules, x.as_ref(), clf.featurizer.feature_names());
     let cov = match (&x, &data) {
-        (Some(x), Some((_, y))) => Some(coverage(&rules, x, y)),
+        (Some(x), Some((_, Truth::Classes(y)))) => Some(coverage(&rules, x, y)),
+        (Some(x), Some((_, Truth::Sets(sets)))) => Some(coverage_sets(&rules, x, sets)),
         _ => None,
     };
     let clauses = rules
@@ -90,31 +89,11 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         })
         .collect();
     let metrics = match (&x, &data) {
-        (Some(x), Some((_, y))) => {
-            let pred = clf.machine.predict(x)?;
-            let m = Metrics::compute(y, &pred, clf.class_names());
-            Some(rep::MetricsSpec {
-                accuracy: m.accuracy,
-                macro_precision: m.macro_precision,
-                macro_recall: m.macro_recall,
-                macro_f1: m.macro_f1,
-                per_class: m
-                    .per_class
-                    .iter()
-                    .map(|c| rep::ClassMetrics {
-                        precision: c.precision,
-                        recall: c.recall,
-                        f1: c.f1,
-                        support: c.support,
-                    })
-                    .collect(),
-                confusion: m.confusion.clone(),
-            })
-        }
+        (Some(x), Some((_, truth))) => Some(metrics_spec(&clf, x, truth)?),
         _ => None,
     };
     let mut documents = Vec::new();
-    if let Some((d, y)) = &data {
+    if let Some((d, truth)) = &data {
         for (i, text) in d.texts.iter().take(a.max_docs).enumerate() {
             let e = clf.explain(text)?;
             let mut spans: Vec<rep::Span> = e
@@ -129,11 +108,20 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
                 })
                 .collect();
             spans.sort_by_key(|s| (s.start_byte, s.end_byte, s.feature));
+            let (true_label, true_labels) = match truth {
+                Truth::Classes(y) => (Some(y[i] as usize), None),
+                Truth::Sets(sets) => (None, Some(ids(sets.row(i)))),
+            };
             documents.push(rep::DocExplanation {
                 id: format!("{}", i + 1),
                 text: text.clone(),
-                true_label: Some(y[i] as usize),
+                true_label,
                 predicted: clf.labels.id(&e.predicted).unwrap_or(0) as usize,
+                true_labels,
+                predicted_labels: clf
+                    .multi_label
+                    .as_ref()
+                    .map(|m| ids(&m.decide(&e.class_sums))),
                 class_sums: e.class_sums.clone(),
                 fired: e
                     .fired
@@ -233,10 +221,24 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
             ),
         ));
     }
+    if let Some(m) = &clf.multi_label {
+        settings.push(rep::Setting::new(
+            "label decision",
+            format!(
+                "a label is predicted when its sum is above its threshold; thresholds chosen on {}",
+                m.chosen_on
+            ),
+        ));
+    }
+    // Cover counts documents per class, which needs one label per document.
+    let single_labels = match &data {
+        Some((_, Truth::Classes(y))) => Some(y.as_slice()),
+        _ => None,
+    };
     let readability = Readability::of(
         &clf.machine,
         clf.class_names(),
-        x.as_ref().zip(data.as_ref().map(|(_, y)| y.as_slice())),
+        x.as_ref().zip(single_labels),
     );
     settings.push(rep::Setting::new(
         "literals per rule",
@@ -302,6 +304,10 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
             .collect(),
         documents,
         settings,
+        multi_label: clf.multi_label.as_ref().map(|m| rep::MultiLabelSpec {
+            thresholds: m.thresholds.clone(),
+            chosen_on: m.chosen_on.clone(),
+        }),
     };
     let body = match a.format {
         ReportFormat::Html => rep::render_html(&report),
@@ -315,4 +321,103 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
         report.documents.len()
     ));
     Ok(())
+}
+
+/// The true labels of the report's data: one class per document, or (for a multi-label
+/// classifier) a label set per document.
+enum Truth {
+    Classes(Vec<u32>),
+    Sets(LabelSets),
+}
+
+/// Reads `path` and encodes its labels the way `clf` decides: a multi-label classifier takes
+/// single- or multi-label data (one label is a set of one), a single-label one refuses
+/// multi-label data by name.
+fn read_labelled(
+    a: &ReportArgs,
+    clf: &TextClassifier,
+    path: &std::path::Path,
+    log: &Log,
+) -> Result<(tsetlin::io::Dataset, Truth)> {
+    let unknown = || {
+        format!(
+            "{} has a label the model was not trained on",
+            path.display()
+        )
+    };
+    if clf.is_multi_label() {
+        let d = a.reader.read_any(path, a.data_format, "report", log)?;
+        let sets = clf.labels.encode_sets(&d.sets()).with_context(unknown)?;
+        return Ok((d, Truth::Sets(sets)));
+    }
+    let d = a.reader.read(path, a.data_format, "report", log)?;
+    let y = clf.labels.encode(&d.labels).with_context(unknown)?;
+    Ok((d, Truth::Classes(y)))
+}
+
+/// The report's metrics of `clf` on rows `x` against `truth`.
+fn metrics_spec(
+    clf: &TextClassifier,
+    x: &tsetlin_core::SparseRows,
+    truth: &Truth,
+) -> Result<rep::MetricsSpec> {
+    let per_class = |m: &[ClassMetrics]| -> Vec<rep::ClassMetrics> {
+        m.iter()
+            .map(|c| rep::ClassMetrics {
+                precision: c.precision,
+                recall: c.recall,
+                f1: c.f1,
+                support: c.support,
+            })
+            .collect()
+    };
+    Ok(match truth {
+        Truth::Classes(y) => {
+            let pred = clf.machine.predict(x)?;
+            let m = Metrics::compute(y, &pred, clf.class_names());
+            rep::MetricsSpec {
+                accuracy: m.accuracy,
+                macro_precision: m.macro_precision,
+                macro_recall: m.macro_recall,
+                macro_f1: m.macro_f1,
+                per_class: per_class(&m.per_class),
+                confusion: m.confusion.clone(),
+                multi_label: None,
+            }
+        }
+        Truth::Sets(sets) => {
+            let decision = clf
+                .multi_label
+                .as_ref()
+                .context("a multi-label classifier without thresholds")?;
+            let sums = clf.machine.class_sums(x)?;
+            let predicted: Vec<Vec<u32>> = sums
+                .chunks(clf.class_names().len().max(1))
+                .map(|s| decision.decide(s))
+                .collect();
+            let truth: Vec<&[u32]> = sets.iter().collect();
+            let m = MultiLabelMetrics::compute(&truth, &predicted, clf.class_names());
+            rep::MetricsSpec {
+                accuracy: m.subset_accuracy,
+                macro_precision: m.macro_precision,
+                macro_recall: m.macro_recall,
+                macro_f1: m.macro_f1,
+                per_class: per_class(&m.per_label),
+                confusion: Vec::new(),
+                multi_label: Some(rep::MultiLabelMetricsSpec {
+                    micro_precision: m.micro_precision,
+                    micro_recall: m.micro_recall,
+                    micro_f1: m.micro_f1,
+                    example_f1: m.example_f1,
+                    subset_accuracy: m.subset_accuracy,
+                    hamming_loss: m.hamming_loss,
+                }),
+            }
+        }
+    })
+}
+
+/// Label ids as the report's class indices.
+fn ids(labels: &[u32]) -> Vec<usize> {
+    labels.iter().map(|&c| c as usize).collect()
 }

@@ -9,6 +9,9 @@
   var D = JSON.parse(document.getElementById('report-data').textContent);
   var NC = D.classes.length;
   var TK = D.tokenizer;
+  // Multi-label models decide a label set: every label whose sum is above its threshold.
+  var ML = D.multi_label || null;
+  var CURVE = ML ? 'micro-F1' : 'accuracy';
   var PAGE = 100;          // rule rows added per "show more"
   var FIRED_CAP = 12;      // fired-clause rows shown before "show more"
   var COMPACT_NOT = 3;     // negated literals a rule shows before "+k more NOT" (compact view)
@@ -86,13 +89,26 @@
       for (j = 0; ok && j < cl.negated.length; j++) ok = !present.has(cl.negated[j]);
       if (ok) { sums[cl.class] += vote(cl); fired.push({ clause_id: cl.id, vote: vote(cl) }); }
     }
-    return { text: text, spans: spans, class_sums: sums, predicted: argmax(sums), fired: fired, true_label: null };
+    return { text: text, spans: spans, class_sums: sums, predicted: argmax(sums), predicted_labels: ML ? decideSet(sums) : null, fired: fired, true_label: null };
   }
   function argmax(sums) {
     var best = 0;
     for (var i = 1; i < sums.length; i++) if (sums[i] > sums[best]) best = i;
     return best;
   }
+  // The decision of the model (twin of MultiLabelSpec::decide): strictly above the threshold.
+  function decideSet(sums) {
+    if (!ML) return [argmax(sums)];
+    var out = [];
+    for (var i = 0; i < sums.length; i++) if (sums[i] > ML.thresholds[i]) out.push(i);
+    return out;
+  }
+  // Predicted and true label sets of a document, ascending (single-label: one class each).
+  function predSet(doc) { return doc.predicted_labels != null ? doc.predicted_labels : [doc.predicted]; }
+  function trueSet(doc) { return doc.true_labels != null ? doc.true_labels : doc.true_label != null ? [doc.true_label] : null; }
+  function setNames(set) { return set.length ? set.map(cname).join(', ') : 'no label'; }
+  function sameSet(a, b) { return a.length === b.length && a.every(function (x, i) { return x === b[i]; }); }
+  function isWrong(doc) { var t = trueSet(doc); return t != null && !sameSet(t, predSet(doc)); }
   // Exported documents carry UTF-8 byte offsets; convert once per document.
   function byteToIndex(text) {
     var map = new Map(), byte = 0, i = 0;
@@ -196,13 +212,19 @@
     var meanLen = lens.length ? lens.reduce(function (s, n) { return s + n; }, 0) / lens.length : 0;
     var medLen = !lens.length ? 0 : lens.length % 2 ? lens[(lens.length - 1) / 2] : (lens[lens.length / 2 - 1] + lens[lens.length / 2]) / 2;
     var cards = [
-      ['Classes', NC, D.classes.slice(0, 4).join(', ') + (NC > 4 ? ', …' : '')],
+      [ML ? 'Labels' : 'Classes', NC, D.classes.slice(0, 4).join(', ') + (NC > 4 ? ', …' : '') + (ML ? ' · several per document' : '')],
       ['Rules', nRules, D.features.length + ' features'],
       ['Rule length', meanLen.toFixed(1), 'literals on average (median ' + medLen + ', longest ' + (lens.length ? lens[lens.length - 1] : 0) + ') · ' +
         (wAll ? Math.round(100 * wShort / wAll) : 0) + ' % of the vote from rules of ≤ ' + SHORT_RULE + ' literals'],
       ['Documents', D.documents.length, 'with explanations'],
     ];
-    if (M) {
+    var MM = M && M.multi_label;
+    if (MM) {
+      cards.push(['Micro F1', pct(MM.micro_f1), 'P ' + pct(MM.micro_precision) + ' · R ' + pct(MM.micro_recall) + ' over every document and label']);
+      cards.push(['Macro F1', pct(M.macro_f1), 'mean over labels · P ' + pct(M.macro_precision) + ' · R ' + pct(M.macro_recall)]);
+      cards.push(['Subset accuracy', pct(M.accuracy), 'documents whose label set is exactly right · example F1 ' + pct(MM.example_f1)]);
+      cards.push(['Hamming loss', MM.hamming_loss.toFixed(4), 'share of wrong (document, label) decisions']);
+    } else if (M) {
       cards.push(['Accuracy', pct(M.accuracy), 'on the evaluated data']);
       cards.push(['Macro F1', pct(M.macro_f1), 'P ' + pct(M.macro_precision) + ' · R ' + pct(M.macro_recall)]);
     }
@@ -210,7 +232,13 @@
       return '<div class="stat"><div class="label">' + esc(c[0]) + '</div><div class="value">' + esc(c[1]) +
         '</div><div class="sub">' + esc(c[2]) + '</div></div>';
     }).join('');
-    if (M && M.confusion.length) {
+    if (ML) {
+      // No confusion matrix for label sets: the card says how a label is decided instead.
+      $('confusion-title').textContent = 'How labels are decided';
+      $('confusion-hint').textContent = 'A label is predicted when its score is above its threshold (several labels, or none, per document). Thresholds chosen on ' + ML.chosen_on + '. A confusion matrix is not defined for label sets.';
+      $('confusion').innerHTML = '<table data-testid="thresholds"><thead><tr><th>Label</th><th class="num">Threshold</th></tr></thead><tbody>' +
+        ML.thresholds.map(function (t, i) { return '<tr><td>' + esc(cname(i)) + '</td><td class="num">' + signed(t) + '</td></tr>'; }).join('') + '</tbody></table>';
+    } else if (M && M.confusion.length) {
       var max = 1;
       M.confusion.forEach(function (r) { r.forEach(function (v) { if (v > max) max = v; }); });
       var h = '<table class="confusion"><thead><tr><th></th>' + D.classes.map(function (n) { return '<th>' + esc(n) + '</th>'; }).join('') + '</tr></thead><tbody>';
@@ -224,13 +252,17 @@
         h += '</tr>';
       });
       $('confusion').innerHTML = h + '</tbody></table>';
-      $('per-class').innerHTML = '<table><thead><tr><th>Class</th><th class="num">Precision</th><th class="num">Recall</th><th class="num">F1</th><th class="num">Support</th></tr></thead><tbody>' +
+    } else {
+      $('confusion').innerHTML = '<p class="empty">No labelled evaluation data.</p>';
+    }
+    if (ML) $('per-class-title').textContent = 'Per-label quality';
+    if (M) {
+      $('per-class').innerHTML = '<table><thead><tr><th>' + (ML ? 'Label' : 'Class') + '</th><th class="num">Precision</th><th class="num">Recall</th><th class="num">F1</th><th class="num">Support</th></tr></thead><tbody>' +
         M.per_class.map(function (m, i) {
           return '<tr><td><i style="display:inline-block;width:.7rem;height:.7rem;border-radius:2px;margin-right:.4rem;background:' + color(i) + '"></i>' + esc(cname(i)) +
             '</td><td class="num">' + pct(m.precision) + '</td><td class="num">' + pct(m.recall) + '</td><td class="num"><b>' + pct(m.f1) + '</b></td><td class="num">' + m.support + '</td></tr>';
         }).join('') + '</tbody></table>';
     } else {
-      $('confusion').innerHTML = '<p class="empty">No labelled evaluation data.</p>';
       $('per-class').innerHTML = '<p class="empty">No labelled evaluation data.</p>';
     }
     $('learning-curve').innerHTML = curveSvg(D.learning_curve);
@@ -249,7 +281,7 @@
     var e0 = pts[0].epoch, e1 = pts[pts.length - 1].epoch;
     function x(e) { return L + (e1 === e0 ? 0.5 : (e - e0) / (e1 - e0)) * (W - L - R); }
     function y(v) { return T + (1 - (v - lo) / (hi - lo)) * (H - T - B); }
-    var s = '<svg class="chart" viewBox="0 0 ' + W + ' ' + H + '" width="100%" role="img" aria-label="Accuracy per epoch">';
+    var s = '<svg class="chart" viewBox="0 0 ' + W + ' ' + H + '" width="100%" role="img" aria-label="' + CURVE + ' per epoch">';
     var step = hi - lo > 0.3 ? 0.1 : 0.05;
     for (var v = lo; v <= hi + 1e-9; v += step) {
       s += '<line class="grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + y(v) + '" y2="' + y(v) + '"/><text x="' + (L - 6) + '" y="' + (y(v) + 4) + '" text-anchor="end">' + Math.round(100 * v) + '%</text>';
@@ -269,7 +301,8 @@
       });
       if (d) s += '<path d="' + d + '" fill="none" stroke="' + k[1] + '" stroke-width="2"/>' + (pts.length <= 60 ? dots : '');
     });
-    s += '</svg><div class="legend"><span><i style="background:#2f5bd3"></i>train accuracy</span><span><i style="background:#d97706"></i>validation accuracy</span><span>x: epoch</span></div>';
+    s += '</svg><div class="legend"><span><i style="background:#2f5bd3"></i>train ' + CURVE + '</span><span><i style="background:#d97706"></i>validation ' + CURVE + '</span>' +
+      (ML ? '<span>at every threshold 0, while training</span>' : '') + '<span>x: epoch</span></div>';
     return s;
   }
 
@@ -310,6 +343,11 @@
     });
     var shown = list.slice(0, state.shownRules);
     $('rules-heading').textContent = 'Rules for ' + cname(c);
+    // The class's (label's) own figures beside its rules.
+    var q = [], pc = D.metrics && D.metrics.per_class[c];
+    if (pc) q.push('precision ' + pct(pc.precision), 'recall ' + pct(pc.recall), 'F1 ' + pct(pc.f1), pc.support + ' documents');
+    if (ML) q.push('predicted when the score is above ' + signed(ML.thresholds[c]));
+    $('class-quality').textContent = q.length ? cname(c) + ': ' + q.join(' · ') : '';
     var rc = $('rule-count');
     rc.dataset.total = list.length;
     rc.dataset.shown = shown.length;
@@ -344,11 +382,14 @@
   // Colour each highlighted stretch by the net vote of fired clauses that use
   // it as a positive literal: for the predicted class (green) or against it.
   function highlightHtml(doc, spans) {
-    var firedByFeature = new Map(), pred = doc.predicted;
+    // A vote for a predicted class (label) supports the prediction; a vote for any other
+    // argues against it (for a label set: for a label the model did not decide).
+    var firedByFeature = new Map(), inPred = new Set(predSet(doc));
+    var predWord = ML ? 'the predicted labels' : cname(doc.predicted);
     doc.fired.forEach(function (fc) {
       var cl = clauseById.get(fc.clause_id);
       if (!cl) return;
-      var towardPred = cl.class === pred ? fc.vote : -fc.vote;
+      var towardPred = inPred.has(cl.class) ? fc.vote : -fc.vote;
       cl.positive.forEach(function (f) {
         var e = firedByFeature.get(f) || { v: 0, n: 0 };
         e.v += towardPred; e.n++;
@@ -372,7 +413,7 @@
         if (used[j].a <= a && used[j].b >= b) {
           var e = firedByFeature.get(used[j].feature);
           v += e.v;
-          tips.push('“' + feat(used[j].feature) + '” in ' + e.n + ' fired rule' + (e.n > 1 ? 's' : '') + ', net ' + signed(e.v) + ' for ' + cname(pred));
+          tips.push('“' + feat(used[j].feature) + '” in ' + e.n + ' fired rule' + (e.n > 1 ? 's' : '') + ', net ' + signed(e.v) + ' for ' + predWord);
         }
       }
       if (!tips.length) { out += piece; continue; }
@@ -383,15 +424,18 @@
     return out;
   }
   function sumsHtml(doc, id) {
-    var max = 1;
-    doc.class_sums.forEach(function (s) { if (Math.abs(s) > max) max = Math.abs(s); });
-    var hasNeg = doc.class_sums.some(function (s) { return s < 0; });
+    var max = 1, inPred = new Set(predSet(doc));
+    var marks = ML ? ML.thresholds : [];
+    doc.class_sums.concat(marks).forEach(function (s) { if (Math.abs(s) > max) max = Math.abs(s); });
+    var hasNeg = doc.class_sums.concat(marks).some(function (s) { return s < 0; });
     var zero = hasNeg ? 50 : 0, span = hasNeg ? 50 : 100;
     return '<div class="sums" id="' + id + '">' + doc.class_sums.map(function (s, i) {
-      var w = span * Math.abs(s) / max, left = s >= 0 ? zero : zero - w;
-      return '<div class="sum-row' + (i === doc.predicted ? ' pred' : '') + '" data-testid="class-sum" data-class="' + i + '" data-sum="' + s + '"><span class="cname">' + esc(cname(i)) +
-        '</span><span class="track"><span class="fill" style="left:' + left.toFixed(1) + '%;width:' + w.toFixed(1) + '%;background:' + color(i) + (i === doc.predicted ? '' : ';opacity:.55') + '"></span>' +
-        (hasNeg ? '<span class="zero" style="left:50%"></span>' : '') + '</span><span class="v">' + signed(s) + '</span></div>';
+      var w = span * Math.abs(s) / max, left = s >= 0 ? zero : zero - w, pred = inPred.has(i);
+      // A multi-label bar carries its threshold as a dark mark: predicted when the bar passes it.
+      var thr = ML ? '<span class="thr" style="left:' + (zero + span * ML.thresholds[i] / max).toFixed(1) + '%" title="threshold ' + signed(ML.thresholds[i]) + '"></span>' : '';
+      return '<div class="sum-row' + (pred ? ' pred' : '') + '" data-testid="class-sum" data-class="' + i + '" data-sum="' + s + '"' + (ML ? ' data-threshold="' + ML.thresholds[i] + '"' : '') + '><span class="cname">' + esc(cname(i)) +
+        '</span><span class="track"><span class="fill" style="left:' + left.toFixed(1) + '%;width:' + w.toFixed(1) + '%;background:' + color(i) + (pred ? '' : ';opacity:.55') + '"></span>' +
+        (hasNeg ? '<span class="zero" style="left:50%"></span>' : '') + thr + '</span><span class="v">' + signed(s) + '</span></div>';
     }).join('') + '</div>';
   }
   function firedRows(list, cap) {
@@ -410,7 +454,10 @@
   function byAbsVote(a, b) { return Math.abs(b.vote) - Math.abs(a.vote) || a.clause_id - b.clause_id; }
   function renderDocInto(el, doc, spans, opts) {
     var pred = doc.predicted, truth = doc.true_label;
-    var wrong = truth != null && truth !== pred;
+    var P = predSet(doc), TS = trueSet(doc);
+    var missed = TS ? TS.filter(function (c) { return P.indexOf(c) < 0; }) : [];
+    var extra = TS ? P.filter(function (c) { return TS.indexOf(c) < 0; }) : [];
+    var wrong = isWrong(doc);
     var groups = [];
     for (var c = 0; c < NC; c++) groups.push([]);
     doc.fired.forEach(function (fc) { var cl = clauseById.get(fc.clause_id); if (cl && cl.class < NC) groups[cl.class].push(fc); });
@@ -419,20 +466,46 @@
     // Left: the text, why it went wrong, the fired rules; right (sticky): the verdict.
     var h = '<div class="doc-grid"><div class="doc-main"><div class="card"><h2>' + esc(opts.title) + '</h2><div class="doc-text" data-testid="doc-text">' + highlightHtml(doc, spans) +
       '</div><div class="legend"><span><i style="background:rgba(34,160,100,.6)"></i>supports the prediction</span><span><i style="background:rgba(220,70,55,.6)"></i>argues against it</span><span>hover a word for details</span></div></div>';
-    if (wrong) {
+    if (ML) {
+      // One box per wrong decision: a missed label and the votes that kept it below its
+      // threshold, an extra label and the votes that carried it above.
+      missed.forEach(function (m) {
+        lists['miss' + m] = groups[m].filter(function (f) { return f.vote < 0; });
+        h += '<div class="card callout" data-testid="why-missed" data-class="' + m + '"><h2>Why not ' + esc(cname(m)) + '?</h2><p class="hint">The document carries ' + esc(cname(m)) +
+          ', but its score (' + signed(doc.class_sums[m]) + ') is not above the threshold (' + signed(ML.thresholds[m]) + '). Rules that fired against it:</p>' +
+          firedTable('Rules against ' + cname(m), lists['miss' + m], 'miss' + m) + '</div>';
+      });
+      extra.forEach(function (e) {
+        lists['extra' + e] = groups[e].filter(function (f) { return f.vote > 0; });
+        h += '<div class="card callout" data-testid="why-extra" data-class="' + e + '"><h2>Why ' + esc(cname(e)) + '?</h2><p class="hint">The document does not carry ' + esc(cname(e)) +
+          ', but its score (' + signed(doc.class_sums[e]) + ') is above the threshold (' + signed(ML.thresholds[e]) + '). Rules that fired for it:</p>' +
+          firedTable('Rules for ' + cname(e), lists['extra' + e], 'extra' + e) + '</div>';
+      });
+    } else if (wrong) {
       lists.wrong = groups[pred].filter(function (f) { return f.vote > 0; }).concat(groups[truth].filter(function (f) { return f.vote < 0; })).sort(byAbsVote);
       h += '<div class="card callout"><h2>Why not ' + esc(cname(truth)) + '?</h2><p class="hint">Rules that fired and pulled toward ' + esc(cname(pred)) + ' or away from ' + esc(cname(truth)) + '.</p>' +
         firedTable('Misleading rules', lists.wrong, 'wrong') + '</div>';
     }
     h += '<div class="card"><h2>Rules that fired</h2><p class="hint">' + doc.fired.length + ' of ' + D.clauses.length + ' clauses fired on this text, grouped by the class they vote on.</p>';
-    var order = [pred].concat(Array.from({ length: NC }, function (_, i) { return i; }).filter(function (i) { return i !== pred; }));
+    var order = P.concat(Array.from({ length: NC }, function (_, i) { return i; }).filter(function (i) { return P.indexOf(i) < 0; }));
     order.forEach(function (c) {
       lists['c' + c] = groups[c];
-      h += firedTable(cname(c) + (c === pred ? ' · predicted' : '') + ' · score ' + signed(doc.class_sums[c]), groups[c], 'c' + c);
+      h += firedTable(cname(c) + (P.indexOf(c) >= 0 ? ' · predicted' : '') + ' · score ' + signed(doc.class_sums[c]) + (ML ? ' (threshold ' + signed(ML.thresholds[c]) + ')' : ''), groups[c], 'c' + c);
     });
-    h += '</div></div><div class="doc-side"><div class="card"><div class="verdict"><span class="muted">Prediction</span><span class="big" id="' + opts.predId + '" style="color:' + color(pred) + '">' + esc(cname(pred)) + '</span>' +
-      (truth != null ? (wrong ? '<span class="badge bad">WRONG · true: ' + esc(cname(truth)) + '</span>' : '<span class="badge ok">CORRECT</span>') : '') + '</div>' +
-      '<h3>Class scores</h3>' + sumsHtml(doc, opts.sumsId) + '<p class="hint" style="margin-top:.6rem">Score = sum of the votes of the rules that fired for each class; the highest score wins (ties go to the first class).</p></div></div></div>';
+    var verdict;
+    if (ML) {
+      verdict = '<span class="muted">Predicted labels</span><span class="big" id="' + opts.predId + '" data-labels="' + esc(JSON.stringify(P)) + '" style="color:' + (P.length ? color(P[0]) : '#667085') + '">' + esc(setNames(P)) + '</span>' +
+        (TS == null ? '' : !wrong ? '<span class="badge ok">CORRECT</span>' : '<span class="badge bad">WRONG · true: ' + esc(setNames(TS)) + '</span>' +
+          (missed.length ? '<span class="muted">missed: ' + esc(setNames(missed)) + '</span>' : '') + (extra.length ? '<span class="muted">extra: ' + esc(setNames(extra)) + '</span>' : ''));
+    } else {
+      verdict = '<span class="muted">Prediction</span><span class="big" id="' + opts.predId + '" style="color:' + color(pred) + '">' + esc(cname(pred)) + '</span>' +
+        (truth != null ? (wrong ? '<span class="badge bad">WRONG · true: ' + esc(cname(truth)) + '</span>' : '<span class="badge ok">CORRECT</span>') : '');
+    }
+    var rule = ML
+      ? 'Score = sum of the votes of the rules that fired for each label; a label is predicted when its score is above its threshold (the dark mark on its bar).'
+      : 'Score = sum of the votes of the rules that fired for each class; the highest score wins (ties go to the first class).';
+    h += '</div></div><div class="doc-side"><div class="card"><div class="verdict">' + verdict + '</div>' +
+      '<h3>' + (ML ? 'Label' : 'Class') + ' scores</h3>' + sumsHtml(doc, opts.sumsId) + '<p class="hint" style="margin-top:.6rem">' + rule + '</p></div></div></div>';
     el.innerHTML = h;
     el.querySelectorAll('button[data-more]').forEach(function (b) {
       b.addEventListener('click', function () {
@@ -445,13 +518,13 @@
 
   // ---------- Documents tab ----------
   function docLabel(d, i) {
-    var mark = d.true_label == null ? '' : d.true_label === d.predicted ? '✓ ' : '✗ ';
-    return mark + d.id + ' — predicted ' + cname(d.predicted) + (d.true_label == null ? '' : ', true ' + cname(d.true_label));
+    var t = trueSet(d), mark = t == null ? '' : isWrong(d) ? '✗ ' : '✓ ';
+    return mark + d.id + ' — predicted ' + setNames(predSet(d)) + (t == null ? '' : ', true ' + setNames(t));
   }
   function fillDocSelect() {
     var only = $('doc-wrong-only').checked;
     $('doc-select').innerHTML = D.documents.map(function (d, i) {
-      if (only && (d.true_label == null || d.true_label === d.predicted) && i !== state.doc) return '';
+      if (only && !isWrong(d) && i !== state.doc) return '';
       return '<option value="' + i + '">' + esc(docLabel(d, i)) + '</option>';
     }).join('');
     $('doc-select').value = String(state.doc);
@@ -478,6 +551,7 @@
     var r = evaluate(text);
     res.dataset.predicted = r.predicted;
     res.dataset.sums = JSON.stringify(r.class_sums);
+    if (ML) res.dataset.labels = JSON.stringify(r.predicted_labels);
     // Sorted feature ids found in the text: lets tests compare the tokenizer itself.
     res.dataset.features = JSON.stringify(Array.from(new Set(r.spans.map(function (s) { return s.feature; }))).sort(function (a, b) { return a - b; }));
     renderDocInto(res, r, r.spans, { title: 'Your text', predId: 'paste-predicted', sumsId: 'paste-sums' });
@@ -508,6 +582,7 @@
   state.allLits = q.get('all') === '1';
   $('all-literals').checked = state.allLits;
   var tab = q.get('tab') || (q.has('paste') ? 'try' : q.has('doc') ? 'documents' : (q.has('class') || q.has('filter')) ? 'rules' : 'overview');
+  if (ML) $('class-select-label').textContent = 'Label';
   renderOverview();
   $('class-select').value = String(state.cls);
   renderRules(true);
