@@ -404,6 +404,11 @@ pub struct AutoArgs {
         help_heading = "Automatic settings"
     )]
     pub validation_split: ValidationSplitArg,
+    /// Validation accuracy (micro-F1 for multi-label data), in points, the search may give up
+    /// for shorter rules: among candidates within it of the best, the one with the fewest
+    /// literals per clause is chosen. 0: accuracy alone.
+    #[arg(long, default_value_t = 100.0 * tsetlin::tune::DEFAULT_LENGTH_TOLERANCE, value_name = "POINTS", help_heading = "Automatic settings")]
+    pub length_tolerance: f64,
 }
 
 /// `--validation-split`.
@@ -420,6 +425,12 @@ impl AutoArgs {
     pub fn validate(&self) -> Result<()> {
         if self.max_epochs == 0 {
             bail!("--max-epochs must be at least 1");
+        }
+        if !(self.length_tolerance.is_finite() && (0.0..=100.0).contains(&self.length_tolerance)) {
+            bail!(
+                "--length-tolerance {}: must be between 0 and 100 points",
+                self.length_tolerance
+            );
         }
         Ok(())
     }
@@ -449,6 +460,7 @@ impl AutoArgs {
                 ValidationSplitArg::FileOrder => tsetlin::tune::SplitOrder::FileOrder,
                 ValidationSplitArg::Shuffled => tsetlin::tune::SplitOrder::Shuffled,
             },
+            length_tolerance: self.length_tolerance / 100.0,
             ..SearchOptions::default()
         }
     }

@@ -60,7 +60,8 @@ fn search_beats_a_known_bad_start_on_held_out_data() {
     let bad_acc = accuracy(&bad, &test.texts, &test.labels);
     assert!(auto_acc > bad_acc + 0.1, "auto {auto_acc} vs bad {bad_acc}");
     assert!(auto_acc > 0.8, "auto {auto_acc}");
-    // The choice is the best trial's, and the saved model carries it.
+    // The choice is within the length tolerance of the best trial, with rules no longer than
+    // its (the log names the best when they differ), and the saved model carries it.
     let chosen = auto.log.chosen_trial.expect("a trial was chosen");
     let best = auto
         .log
@@ -68,7 +69,16 @@ fn search_beats_a_known_bad_start_on_held_out_data() {
         .iter()
         .map(|t| t.best_accuracy)
         .fold(0.0, f64::max);
-    assert_eq!(auto.log.trials[chosen].best_accuracy, best);
+    let c = &auto.log.trials[chosen];
+    assert!(c.best_accuracy >= best - tune::DEFAULT_LENGTH_TOLERANCE - 1e-12);
+    match auto.log.most_accurate_trial {
+        None => assert_eq!(c.best_accuracy, best),
+        Some(m) => {
+            let m = &auto.log.trials[m];
+            assert_eq!(m.best_accuracy, best);
+            assert!(c.mean_literals.expect("measured") <= m.mean_literals.expect("measured"));
+        }
+    }
     let bytes = auto.model.to_bytes().expect("bytes");
     let back = TextClassifier::from_bytes(&bytes, std::path::Path::new("m")).expect("load");
     assert_eq!(back.search.as_ref(), Some(&auto.log));
@@ -283,4 +293,56 @@ fn file_order_validation_holds_out_the_last_documents_of_each_class() {
         a < b - 0.1,
         "the file's last block is the drifted one: {a} vs {b}"
     );
+}
+
+#[test]
+fn a_length_tolerance_trades_validation_accuracy_for_shorter_rules_within_it() {
+    let train = tsetlin::synth::clinical_notes(900, 7);
+    let config = FeaturizerConfig::default();
+    let search = |length_tolerance| {
+        tune::search_text(
+            &train.texts,
+            &train.labels,
+            &config,
+            &Pinned::default(),
+            &SearchOptions {
+                time_limit: false,
+                length_tolerance,
+                ..small_options(2)
+            },
+            &mut |_| {},
+        )
+        .expect("search")
+    };
+    let exact = search(0.0);
+    // 10 points: wide, so that on this data a shorter candidate lies within it (with the
+    // default half point the most accurate one is also the shortest here).
+    let lenient = search(0.1);
+    let pick = |log: &tune::SearchLog| log.trials[log.chosen_trial.expect("chosen")].clone();
+    let (a, b) = (pick(&exact), pick(&lenient));
+    assert_eq!(
+        exact.most_accurate_trial, None,
+        "no tolerance: the most accurate is chosen"
+    );
+    // Same candidates, same training (the tolerance only reorders survivors); every trained
+    // candidate has its rule length measured.
+    assert!(exact
+        .trials
+        .iter()
+        .all(|t| t.curve.is_empty() || t.mean_literals.is_some()));
+    assert!(
+        b.best_accuracy >= a.best_accuracy - 0.1 - 1e-12,
+        "{} vs {}",
+        b.best_accuracy,
+        a.best_accuracy
+    );
+    assert_ne!(
+        lenient.chosen_trial, exact.chosen_trial,
+        "the test must exercise the trade"
+    );
+    assert!(b.mean_literals < a.mean_literals, "{b:?} vs {a:?}");
+    assert_eq!(lenient.most_accurate_trial, exact.chosen_trial);
+    assert!(lenient
+        .to_markdown()
+        .contains("Preferred for shorter rules"));
 }

@@ -196,6 +196,18 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
                     ),
                 ));
             }
+            if let Some(t) = log.most_accurate_trial.and_then(|id| log.trials.get(id)) {
+                settings.push(rep::Setting::new(
+                    "preferred for shorter rules over",
+                    format!(
+                        "trial {} ({:.2} %{})",
+                        t.id,
+                        100.0 * t.best_accuracy,
+                        t.mean_literals
+                            .map_or(String::new(), |l| format!(", {l:.1} literals per clause"))
+                    ),
+                ));
+            }
             if let Some(cut) = &log.cut {
                 settings.push(rep::Setting::new("search ended early", cut));
             }

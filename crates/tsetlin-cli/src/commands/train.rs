@@ -81,6 +81,11 @@ pub(crate) struct SearchSummary {
     candidates: usize,
     /// The chosen candidate's validation score: accuracy, or micro-F1 for multi-label data.
     valid_accuracy: Option<f64>,
+    /// Literals per clause of the chosen candidate as trained (before simplification).
+    mean_literals: Option<f64>,
+    /// The most accurate candidate's score and rule length, when shorter rules won
+    /// (`--length-tolerance`).
+    most_accurate: Option<(f64, Option<f64>)>,
     seconds: f64,
     cut: Option<String>,
 }
@@ -97,7 +102,22 @@ impl SearchSummary {
             log.chosen.summary()
         ))?;
         if let Some(v) = log.valid_accuracy {
-            out.line(format!("  validation {score} while choosing: {}", pct(v)))?;
+            let length = self.mean_literals.map_or(String::new(), |l| {
+                format!(", {l:.1} literals per clause as trained")
+            });
+            out.line(format!(
+                "  validation {score} while choosing: {}{length}",
+                pct(v)
+            ))?;
+        }
+        if let Some((v, l)) = self.most_accurate {
+            out.line(format!(
+                "  preferred for shorter rules over a candidate at {}{} (--length-tolerance)",
+                pct(v),
+                l.map_or(String::new(), |l| format!(
+                    " with {l:.1} literals per clause"
+                ))
+            ))?;
         }
         Ok(())
     }
@@ -108,6 +128,14 @@ impl SearchSummary {
             validation: log.validation.clone(),
             candidates: log.trials.len(),
             valid_accuracy: log.valid_accuracy,
+            mean_literals: log
+                .chosen_trial
+                .and_then(|id| log.trials.get(id))
+                .and_then(|t| t.mean_literals),
+            most_accurate: log
+                .most_accurate_trial
+                .and_then(|id| log.trials.get(id))
+                .map(|t| (t.best_accuracy, t.mean_literals)),
             seconds,
             cut: log.cut.clone(),
         }

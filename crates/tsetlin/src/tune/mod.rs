@@ -34,7 +34,7 @@ use crate::split::{
 pub use cost::CostModel;
 pub use search::{
     FeatureView, FoldLabels, FoldRows, SearchEvent, SearchLog, SearchOptions, SplitOrder, Trial,
-    DEFAULT_BUDGET_SECONDS, DEFAULT_MAX_EPOCHS,
+    DEFAULT_BUDGET_SECONDS, DEFAULT_LENGTH_TOLERANCE, DEFAULT_MAX_EPOCHS,
 };
 pub use settings::{default_settings, DataProfile, Pinned, Settings};
 
@@ -230,6 +230,7 @@ fn given(settings: Settings, options: &SearchOptions, rows: usize) -> SearchLog 
     SearchLog {
         chosen: settings,
         chosen_trial: None,
+        most_accurate_trial: None,
         valid_accuracy: None,
         validation: if !options.auto {
             "none: automatic settings off; data-derived defaults for what was not given".to_string()

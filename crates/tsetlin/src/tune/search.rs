@@ -4,6 +4,12 @@
 //! from scratch unless memory forced it to be dropped), and a candidate that stops improving
 //! on validation data stops early. The whole schedule is planned up front from the cost model
 //! ([`super::cost`]), so the same seed makes the same choice on any machine and thread count.
+//!
+//! Readability is part of the objective (issue 11): among candidates whose validation score
+//! is within [`SearchOptions::length_tolerance`] of the best of a rung, the one with the
+//! shorter rules (fewer literals per clause, as trained) ranks first. Lengths are compared
+//! only between candidates trained alike (the same rung), because every clause grows with
+//! training: a machine after 2 epochs has short rules and says nothing about its rules at 50.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -210,6 +216,9 @@ pub struct SearchOptions {
     pub simplify: bool,
     /// How validation rows are cut from the training data.
     pub split_order: SplitOrder,
+    /// The validation score (accuracy, or micro-F1) a candidate may give up against the best
+    /// of its rung for shorter rules; 0 ranks by the score alone.
+    pub length_tolerance: f64,
 }
 
 /// How the search cuts its validation rows from the training data (stratified either way).
@@ -243,9 +252,16 @@ impl Default for SearchOptions {
             auto: true,
             simplify: true,
             split_order: SplitOrder::default(),
+            length_tolerance: DEFAULT_LENGTH_TOLERANCE,
         }
     }
 }
+
+/// The default [`SearchOptions::length_tolerance`]: half a point, the accuracy the
+/// readable-rules issue allows for short clauses. Validation noise is of that order on a
+/// hold-out of a few thousand documents (one standard error at 2,500 documents and 85 %
+/// accuracy is 0.7 points), so within it the candidates are not told apart by their score.
+pub const DEFAULT_LENGTH_TOLERANCE: f64 = 0.005;
 
 /// The default budget: 15 minutes of the reference 2-core laptop for search and final model.
 pub const DEFAULT_BUDGET_SECONDS: f64 = 900.0;
@@ -281,6 +297,10 @@ pub struct Trial {
     pub converged: bool,
     /// Planned reference seconds per epoch (all folds).
     pub estimated_epoch_seconds: f64,
+    /// Literals per non-empty clause when it stopped training (mean over folds' machines, as
+    /// trained, before any simplification); absent in logs written before it was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_literals: Option<f64>,
 }
 
 /// Everything a search did, saved in the model and printed at the end.
@@ -290,6 +310,10 @@ pub struct SearchLog {
     pub chosen: Settings,
     /// The chosen trial's id.
     pub chosen_trial: Option<usize>,
+    /// The trial with the best validation score, when the length preference chose another
+    /// (so the log shows what the shorter rules cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub most_accurate_trial: Option<usize>,
     /// Its validation accuracy.
     pub valid_accuracy: Option<f64>,
     /// How it was validated (`"hold-out 10 %"`, `"3-fold"`, or that nothing was searched).
@@ -322,11 +346,22 @@ impl SearchLog {
             out.push_str(&format!(" (validation accuracy {:.2} %)", 100.0 * a));
         }
         out.push_str("\n\n");
+        if let Some(t) = self.most_accurate_trial.and_then(|id| self.trials.get(id)) {
+            out.push_str(&format!(
+                "Preferred for shorter rules over trial {} ({:.2} %, {}).\n\n",
+                t.id,
+                100.0 * t.best_accuracy,
+                t.mean_literals
+                    .map_or("length unknown".to_string(), |l| format!(
+                        "{l:.1} literals per clause"
+                    ))
+            ));
+        }
         if self.trials.is_empty() {
             return out;
         }
-        out.push_str("| trial | clauses | T | s | weighted | n-grams | features | epochs trained | best epoch | validation accuracy | rung |\n");
-        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.push_str("| trial | clauses | T | s | weighted | n-grams | features | epochs trained | best epoch | validation accuracy | literals per clause | rung |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         let mut order: Vec<&Trial> = self.trials.iter().collect();
         order.sort_by(|a, b| {
             b.best_accuracy
@@ -341,7 +376,7 @@ impl SearchLog {
                 ""
             };
             out.push_str(&format!(
-                "| {}{} | {} | {} | {} | {} | {} | {} | {}{} | {} | {} | {} |\n",
+                "| {}{} | {} | {} | {} | {} | {} | {} | {}{} | {} | {} | {} | {} |\n",
                 t.id,
                 mark,
                 s.clauses,
@@ -358,6 +393,8 @@ impl SearchLog {
                 } else {
                     format!("{:.2} %", 100.0 * t.best_accuracy)
                 },
+                t.mean_literals
+                    .map_or("–".to_string(), |l| format!("{l:.1}")),
                 t.rung,
             ));
         }
@@ -437,6 +474,8 @@ struct Live<'a> {
     per_fold: Vec<Vec<f64>>,
     epoch_cost: f64,
     bytes: f64,
+    /// Literals per clause of its machines when it last stopped training.
+    mean_literals: Option<f64>,
 }
 
 /// The epoch counts of the rungs: `first, first x ETA, ...`, the last one `max_epochs`.
@@ -511,6 +550,7 @@ pub fn search(
                 per_fold: vec![Vec::new(); folds],
                 epoch_cost,
                 bytes,
+                mean_literals: None,
             }
         })
         .collect();
@@ -576,6 +616,9 @@ pub fn search(
                     })
                 },
             )?;
+            if let Some(t) = &live[id].trainee {
+                live[id].mean_literals = Some(mean_literals(&t.machines));
+            }
             match result {
                 Trained::Done => {}
                 Trained::Converged => converged[id] = true,
@@ -585,14 +628,9 @@ pub fn search(
                 }
             }
         }
-        // Rank and keep the best third.
+        // Rank and keep the best third (shorter rules first among the nearly best).
         let mut ranked = alive.clone();
-        ranked.sort_by(|&a, &b| {
-            let (sa, sb) = (best(&mean_curve(&live[a])).0, best(&mean_curve(&live[b])).0);
-            sb.total_cmp(&sa)
-                .then(live[a].epoch_cost.total_cmp(&live[b].epoch_cost))
-                .then(a.cmp(&b))
-        });
+        rank(&mut ranked, &live, options.length_tolerance);
         let keep = if last {
             1
         } else {
@@ -636,19 +674,26 @@ pub fn search(
                 rung: rung_of[id],
                 converged: converged[id],
                 estimated_epoch_seconds: l.epoch_cost,
+                mean_literals: l.mean_literals,
             }
         })
         .collect();
-    let chosen = trials
-        .iter()
-        .filter(|t| !t.curve.is_empty())
-        .min_by(|a, b| {
-            b.best_accuracy
-                .total_cmp(&a.best_accuracy)
-                .then(live[a.id].epoch_cost.total_cmp(&live[b.id].epoch_cost))
-                .then(a.id.cmp(&b.id))
-        })
-        .map(|t| t.id);
+    // The most accurate candidate, then the shortest-ruled one within the tolerance of it
+    // among those trained at least as far (the same rung or later).
+    let mut by_score: Vec<usize> = (0..live.len())
+        .filter(|&id| !trials[id].curve.is_empty())
+        .collect();
+    rank(&mut by_score, &live, 0.0);
+    let most_accurate = by_score.first().copied();
+    let chosen = most_accurate.map(|top| {
+        let mut peers: Vec<usize> = by_score
+            .iter()
+            .copied()
+            .filter(|&id| trials[id].rung >= trials[top].rung)
+            .collect();
+        rank(&mut peers, &live, options.length_tolerance);
+        peers[0]
+    });
     let (settings, valid_accuracy) = match chosen {
         Some(id) => {
             let mut s = live[id].settings.clone();
@@ -660,6 +705,7 @@ pub fn search(
     Ok(SearchLog {
         chosen: settings,
         chosen_trial: chosen,
+        most_accurate_trial: most_accurate.filter(|&m| Some(m) != chosen),
         valid_accuracy,
         validation,
         budget_seconds: options.budget_seconds,
@@ -679,6 +725,49 @@ enum Trained {
 /// Validation accuracy per epoch of a candidate, averaged over its folds.
 fn mean_curve(l: &Live) -> Vec<f64> {
     mean_curve_of(&l.per_fold)
+}
+
+/// Orders candidate `ids` best first: those whose best score is within `tolerance` of the
+/// best among them come first, shorter rules first ([`Live::mean_literals`]; unknown last),
+/// then the others by score; ties to the cheaper candidate, then the lower id.
+fn rank(ids: &mut [usize], live: &[Live], tolerance: f64) {
+    let score = |id: usize| best(&mean_curve(&live[id])).0;
+    let top = ids
+        .iter()
+        .map(|&id| score(id))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let near = |id: usize| tolerance > 0.0 && score(id) >= top - tolerance - 1e-12;
+    let length = |id: usize| live[id].mean_literals.unwrap_or(f64::INFINITY);
+    ids.sort_by(|&a, &b| {
+        near(b)
+            .cmp(&near(a))
+            .then_with(|| {
+                if near(a) && near(b) {
+                    length(a).total_cmp(&length(b))
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .then(score(b).total_cmp(&score(a)))
+            .then(live[a].epoch_cost.total_cmp(&live[b].epoch_cost))
+            .then(a.cmp(&b))
+    });
+}
+
+/// Literals per non-empty clause over `machines` (0 when none has a literal).
+fn mean_literals(machines: &[TsetlinMachine]) -> f64 {
+    let (mut literals, mut clauses) = (0usize, 0usize);
+    for m in machines {
+        for r in m.rules() {
+            literals += r.positive.len() + r.negated.len();
+            clauses += 1;
+        }
+    }
+    if clauses == 0 {
+        0.0
+    } else {
+        literals as f64 / clauses as f64
+    }
 }
 
 /// The best value of a curve and its 1-based epoch (the first on ties); `(-1, 0)` if empty.
@@ -782,6 +871,58 @@ fn mean_curve_of(per_fold: &[Vec<f64>]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn live(curve: &[f64], literals: Option<f64>, cost: f64) -> Live<'static> {
+        let profile = super::super::settings::DataProfile {
+            rows: 100,
+            classes: 2,
+            features: 50,
+            mean_present: 5.0,
+            text: true,
+        };
+        Live {
+            settings: super::super::settings::default_settings(&profile),
+            view: 0,
+            trainee: None,
+            per_fold: vec![curve.to_vec()],
+            epoch_cost: cost,
+            bytes: 0.0,
+            mean_literals: literals,
+        }
+    }
+
+    #[test]
+    fn ranking_prefers_shorter_rules_only_within_the_tolerance() {
+        let l = vec![
+            live(&[0.80, 0.900], Some(40.0), 1.0), // the most accurate, long rules
+            live(&[0.897], Some(6.0), 1.0),        // 0.3 points below, short
+            live(&[0.890], Some(2.0), 1.0),        // 1 point below, shortest
+            live(&[0.899], None, 1.0),             // near, length unknown
+        ];
+        let mut ids = vec![0, 1, 2, 3];
+        rank(&mut ids, &l, 0.005);
+        assert_eq!(
+            ids,
+            [1, 0, 3, 2],
+            "near ones by length (unknown last), then by score"
+        );
+        rank(&mut ids, &l, 0.0);
+        assert_eq!(ids, [0, 3, 1, 2], "no tolerance: the score alone");
+        rank(&mut ids, &l, 0.02);
+        assert_eq!(ids, [2, 1, 0, 3], "a wide tolerance takes in the shortest");
+    }
+
+    #[test]
+    fn ranking_ties_go_to_the_cheaper_then_the_lower_id() {
+        let l = vec![
+            live(&[0.9], Some(5.0), 2.0),
+            live(&[0.9], Some(5.0), 1.0),
+            live(&[0.9], Some(5.0), 1.0),
+        ];
+        let mut ids = vec![0, 1, 2];
+        rank(&mut ids, &l, 0.005);
+        assert_eq!(ids, [1, 2, 0]);
+    }
 
     #[test]
     fn rungs_grow_by_eta_and_end_at_the_ceiling() {
