@@ -58,7 +58,7 @@ impl Machine {
     /// data-derived defaults, on CSR rows and u32 labels: the library's one training path.
     /// Returns the machine and the search log as JSON.
     #[staticmethod]
-    #[pyo3(signature = (n_classes, n_features, indptr, indices, y, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, validation_split = "file-order", seed = 42, threads = 1))]
+    #[pyo3(signature = (n_classes, n_features, indptr, indices, y, pinned = "{}", search = "{}", seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_auto(
         py: Python<'_>,
@@ -68,11 +68,7 @@ impl Machine {
         indices: &[u8],
         y: &[u8],
         pinned: &str,
-        auto: bool,
-        simplify: bool,
-        budget: f64,
-        max_epochs: usize,
-        validation_split: &str,
+        search: &str,
         seed: u64,
         threads: usize,
     ) -> PyResult<(Self, String)> {
@@ -80,16 +76,7 @@ impl Machine {
         let y = read_u32s(y, "labels")?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let options = search_options(
-            auto,
-            simplify,
-            budget,
-            max_epochs,
-            validation_split,
-            seed,
-            threads,
-            &stop,
-        )?;
+        let (options, _) = search_options(search, seed, threads, &stop)?;
         // A pool of this process for the library's own parallel steps (the rule
         // simplification): after fork(), the inherited global pool has no threads.
         let (result, signal) = run_interruptible(py, &stop, || {
@@ -111,7 +98,7 @@ impl Machine {
     /// all of them (`tsetlin::multi_label::fit_rows`). Returns the machine, its thresholds,
     /// where they were chosen and the settings as JSON. Ctrl-C stops it (`KeyboardInterrupt`).
     #[staticmethod]
-    #[pyo3(signature = (n_labels, n_features, indptr, indices, label_sets, pinned = "{}", simplify = true, seed = 42, threads = 1, auto = false, budget = 900.0, max_epochs = 60, validation_split = "file-order"))]
+    #[pyo3(signature = (n_labels, n_features, indptr, indices, label_sets, pinned = "{}", search = "{}", seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_multi_label(
         py: Python<'_>,
@@ -121,33 +108,20 @@ impl Machine {
         indices: &[u8],
         label_sets: Vec<Vec<u32>>,
         pinned: &str,
-        simplify: bool,
+        search: &str,
         seed: u64,
         threads: usize,
-        auto: bool,
-        budget: f64,
-        max_epochs: usize,
-        validation_split: &str,
     ) -> PyResult<MultiLabelTrained> {
         let x = rows_from(n_features, indptr, indices)?;
         let sets = LabelSets::from_rows(n_labels, &label_sets).map_err(core_err)?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let search = search_options(
-            auto,
-            simplify,
-            budget,
-            max_epochs,
-            validation_split,
-            seed,
-            threads,
-            &stop,
-        )?;
+        let (search, args) = search_options(search, seed, threads, &stop)?;
         let options = tsetlin::multi_label::MultiLabelOptions {
             seed,
             threads: resolve_threads(threads),
             stop: Some(Arc::clone(&stop)),
-            simplify,
+            simplify: args.simplify,
             ..tsetlin::multi_label::MultiLabelOptions::default()
         };
         let (result, signal) = run_interruptible(py, &stop, || {

@@ -125,19 +125,45 @@ pub(crate) fn parse_pinned(json: &str) -> PyResult<Pinned> {
     Ok(pinned)
 }
 
-/// The search options of a Python call, refused by name when out of range.
-#[allow(clippy::too_many_arguments)] // one per Python keyword of the search, all plain values
+/// The search keywords of a Python estimator, as `_common.search_args` writes them (one JSON
+/// object, so that a new keyword is added in one place on each side).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct SearchArgs {
+    pub auto: bool,
+    pub simplify: bool,
+    pub budget: f64,
+    pub max_epochs: usize,
+    pub validation_split: String,
+    pub length_tolerance: f64,
+}
+
+impl Default for SearchArgs {
+    /// The library's defaults (`{}` searches as `tsetlin train` does with no flags).
+    fn default() -> Self {
+        let d = SearchOptions::default();
+        Self {
+            auto: d.auto,
+            simplify: d.simplify,
+            budget: d.budget_seconds,
+            max_epochs: d.max_epochs,
+            validation_split: "file-order".to_string(),
+            length_tolerance: d.length_tolerance,
+        }
+    }
+}
+
+/// The search options of a Python call (`search`: the JSON of [`SearchArgs`]), refused by
+/// name when out of range; also returns the parsed keywords.
 pub(crate) fn search_options(
-    auto: bool,
-    simplify: bool,
-    budget: f64,
-    max_epochs: usize,
-    validation_split: &str,
+    search: &str,
     seed: u64,
     threads: usize,
     stop: &Arc<AtomicBool>,
-) -> PyResult<SearchOptions> {
-    let split_order = match validation_split {
+) -> PyResult<(SearchOptions, SearchArgs)> {
+    let args: SearchArgs =
+        serde_json::from_str(search).map_err(|e| value_error(format!("search: {e}")))?;
+    let split_order = match args.validation_split.as_str() {
         "file-order" => SplitOrder::FileOrder,
         "shuffled" => SplitOrder::Shuffled,
         other => {
@@ -146,23 +172,32 @@ pub(crate) fn search_options(
             )))
         }
     };
-    if !(budget.is_finite() && budget > 0.0) {
+    if !(args.budget.is_finite() && args.budget > 0.0) {
         return Err(value_error(format!(
-            "budget = {budget}: must be a positive number of seconds"
+            "budget = {}: must be a positive number of seconds",
+            args.budget
         )));
     }
-    if max_epochs == 0 {
+    if args.max_epochs == 0 {
         return Err(value_error("max_epochs = 0: must be at least 1"));
     }
-    Ok(SearchOptions {
-        budget_seconds: budget,
+    if !(args.length_tolerance.is_finite() && (0.0..=1.0).contains(&args.length_tolerance)) {
+        return Err(value_error(format!(
+            "length_tolerance = {}: must be between 0 and 1 (a share of accuracy)",
+            args.length_tolerance
+        )));
+    }
+    let options = SearchOptions {
+        budget_seconds: args.budget,
         seed,
         threads: resolve_threads(threads),
-        max_epochs,
+        max_epochs: args.max_epochs,
         stop: Some(Arc::clone(stop)),
-        auto,
-        simplify,
+        auto: args.auto,
+        simplify: args.simplify,
         split_order,
+        length_tolerance: args.length_tolerance,
         ..SearchOptions::default()
-    })
+    };
+    Ok((options, args))
 }

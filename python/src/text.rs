@@ -205,7 +205,7 @@ impl TextModel {
     /// model; its `search_json()` says how the settings were chosen. Ctrl-C stops the search
     /// and the final training alike (`KeyboardInterrupt`).
     #[staticmethod]
-    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", auto = true, simplify = true, budget = 900.0, max_epochs = 60, validation_split = "file-order", seed = 42, threads = 1))]
+    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", search = "{}", seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_auto(
         py: Python<'_>,
@@ -213,27 +213,14 @@ impl TextModel {
         labels: Vec<String>,
         featurizer: Option<&Bound<'_, PyDict>>,
         pinned: &str,
-        auto: bool,
-        simplify: bool,
-        budget: f64,
-        max_epochs: usize,
-        validation_split: &str,
+        search: &str,
         seed: u64,
         threads: usize,
     ) -> PyResult<Self> {
         let config = featurizer_config(featurizer)?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let options = search_options(
-            auto,
-            simplify,
-            budget,
-            max_epochs,
-            validation_split,
-            seed,
-            threads,
-            &stop,
-        )?;
+        let (options, _) = search_options(search, seed, threads, &stop)?;
         let (result, signal) = run_interruptible(py, &stop, || {
             on_local_pool(threads, || {
                 tune::fit_text(&texts, &labels, &config, &pinned, &options, |_| {})
@@ -253,7 +240,7 @@ impl TextModel {
     /// the epoch count and the per-label thresholds, then the final model trains on all of
     /// them. Ctrl-C stops it (`KeyboardInterrupt`).
     #[staticmethod]
-    #[pyo3(signature = (texts, label_sets, featurizer = None, pinned = "{}", simplify = true, valid_fraction = None, labels = None, seed = 42, threads = 1, auto = false, budget = 900.0, max_epochs = 60, validation_split = "file-order"))]
+    #[pyo3(signature = (texts, label_sets, featurizer = None, pinned = "{}", search = "{}", valid_fraction = None, labels = None, seed = 42, threads = 1))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python call; all plain values
     fn train_multi_label(
         py: Python<'_>,
@@ -261,36 +248,23 @@ impl TextModel {
         label_sets: Vec<Vec<String>>,
         featurizer: Option<&Bound<'_, PyDict>>,
         pinned: &str,
-        simplify: bool,
+        search: &str,
         valid_fraction: Option<f64>,
         labels: Option<Vec<String>>,
         seed: u64,
         threads: usize,
-        auto: bool,
-        budget: f64,
-        max_epochs: usize,
-        validation_split: &str,
     ) -> PyResult<Self> {
         let config = featurizer_config(featurizer)?;
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let search = search_options(
-            auto,
-            simplify,
-            budget,
-            max_epochs,
-            validation_split,
-            seed,
-            threads,
-            &stop,
-        )?;
+        let (search, args) = search_options(search, seed, threads, &stop)?;
         let options = tsetlin::multi_label::MultiLabelOptions {
             seed,
             threads: resolve_threads(threads),
             valid_fraction,
             refit: true,
             stop: Some(Arc::clone(&stop)),
-            simplify,
+            simplify: args.simplify,
             labels,
         };
         let (result, signal) = run_interruptible(py, &stop, || {

@@ -25,13 +25,27 @@ def test_default_estimator_chooses_settings_on_training_data(auto):
     assert len(log) >= 3
     assert sum(r["chosen"] for r in log) == 1
     chosen = next(r for r in log if r["chosen"])
-    assert chosen["validation_accuracy"] == max(r["validation_accuracy"] or 0 for r in log)
+    best_score = max(r["validation_accuracy"] or 0 for r in log)
+    # Within the length tolerance (half a point) of the best, with rules no longer than its.
+    assert chosen["validation_accuracy"] >= best_score - 0.005 - 1e-12
+    top = log[0]
+    if top["trial"] != chosen["trial"]:
+        assert chosen["literals_per_clause"] <= top["literals_per_clause"]
     best = auto.best_params_
     for key in ("n_clauses", "T", "s", "weighted", "epochs", "ngram_max", "max_features"):
         assert key in best
     assert best["epochs"] == chosen["best_epoch"]
     assert "cross-validation" in auto.search_log["validation"]
     assert "file order" in auto.search_log["validation"]
+
+
+def test_length_tolerance_zero_chooses_by_accuracy_alone():
+    clf = TextClassifier(length_tolerance=0.0, **QUICK).fit(*TRAIN)
+    log = clf.search_log_
+    chosen = next(r for r in log if r["chosen"])
+    assert chosen["validation_accuracy"] == max(r["validation_accuracy"] or 0 for r in log)
+    assert all(r["literals_per_clause"] is not None for r in log if r["epochs_trained"])
+    assert "most_accurate_trial" not in clf.search_log
 
 
 def test_validation_split_shuffled_is_a_random_sample():
@@ -71,6 +85,8 @@ def test_bad_settings_are_refused_by_name():
         TextClassifier(weighted="yes", **QUICK).fit(*TRAIN)
     with pytest.raises(ValueError, match="validation_split"):
         TextClassifier(validation_split="random", **QUICK).fit(*TRAIN)
+    with pytest.raises(ValueError, match="length_tolerance"):
+        TextClassifier(length_tolerance=5, **QUICK).fit(*TRAIN)
 
 
 def test_grid_search_cv_composes():

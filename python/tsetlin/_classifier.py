@@ -64,6 +64,10 @@ class TsetlinClassifier(
         Which training rows the search holds out: the last ones of each class in the order
         given (rows in time order validate on the newest; related rows that sit together stay
         on one side), or a seeded random sample.
+    length_tolerance : float, default=0.005
+        Validation accuracy (a share: 0.005 is half a point; micro-F1 for multi-label ``y``)
+        the search may give up for shorter rules: among candidates within it of the best,
+        the one with the fewest literals per clause wins. 0: accuracy alone.
     simplify : bool, default=True
         After training, each clause loses the literals whose removal makes no training
         prediction worse (shorter rules; see ``tsetlin simplify``).
@@ -113,6 +117,7 @@ class TsetlinClassifier(
         budget: float = 900.0,
         max_epochs: int = 60,
         validation_split: str = "file-order",
+        length_tolerance: float = 0.005,
         binarize: Any = "auto",
         n_bins: int = 8,
         state_bits: int = 8,
@@ -134,6 +139,7 @@ class TsetlinClassifier(
         self.budget = budget
         self.max_epochs = max_epochs
         self.validation_split = validation_split
+        self.length_tolerance = length_tolerance
         self.binarize = binarize
         self.n_bins = n_bins
         self.state_bits = state_bits
@@ -197,7 +203,7 @@ class TsetlinClassifier(
         indptr, indices = self._rows(X)
         self._machine, self._search = _tsetlin.Machine.train_auto(
             len(self.classes_), self._encoding.n_features, indptr, indices,
-            self._encode_labels(y), pinned_json(self), *search_args(self),
+            self._encode_labels(y), pinned_json(self), search_args(self),
             resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
         )
         self._settings = None
@@ -217,12 +223,11 @@ class TsetlinClassifier(
         sets = [sorted(index[label] for label in row) for row in targets.rows]
         self._encoding = fit_encoding(X, self.binarize, self.n_bins)
         indptr, indices = self._rows(X)
-        auto, simplify, budget, max_epochs, validation_split = search_args(self)
         self._machine, thresholds, self.thresholds_chosen_on_, self._settings, self._search = (
             _tsetlin.Machine.train_multi_label(
                 len(self.classes_), self._encoding.n_features, indptr, indices, sets,
-                pinned_json(self), simplify, resolve_seed(self.random_state),
-                resolve_n_jobs(self.n_jobs), auto, budget, max_epochs, validation_split,
+                pinned_json(self), search_args(self), resolve_seed(self.random_state),
+                resolve_n_jobs(self.n_jobs),
             )
         )
         self._threshold_values = np.asarray(thresholds, dtype=np.int64)

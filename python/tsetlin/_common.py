@@ -107,8 +107,10 @@ def settings_params(est: Any, settings: Dict[str, Any]) -> Dict[str, Any]:
     return params
 
 
-def search_args(est: Any) -> Tuple[bool, bool, float, int, str]:
-    """``(auto, simplify, budget, max_epochs, validation_split)`` of an estimator, checked."""
+def search_args(est: Any) -> str:
+    """The search keywords of an estimator (``auto``, ``simplify``, ``budget``,
+    ``max_epochs``, ``validation_split``, ``length_tolerance``), checked, as the one JSON
+    object the engine's training calls take."""
     if not isinstance(est.auto, (bool, np.bool_)):
         raise ValueError(f"auto = {est.auto!r}: must be True or False")
     if not isinstance(est.simplify, (bool, np.bool_)):
@@ -121,8 +123,15 @@ def search_args(est: Any) -> Tuple[bool, bool, float, int, str]:
     if est.validation_split not in ("file-order", "shuffled"):
         raise ValueError(
             f"validation_split = {est.validation_split!r}: must be 'file-order' or 'shuffled'")
-    return (bool(est.auto), bool(est.simplify), float(est.budget), int(est.max_epochs),
-            str(est.validation_split))
+    tol = est.length_tolerance
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not 0.0 <= tol <= 1.0:
+        raise ValueError(
+            f"length_tolerance = {tol!r}: must be a share of accuracy between 0 and 1")
+    return json.dumps({
+        "auto": bool(est.auto), "simplify": bool(est.simplify), "budget": float(est.budget),
+        "max_epochs": int(est.max_epochs), "validation_split": str(est.validation_split),
+        "length_tolerance": float(tol),
+    })
 
 
 def warn_if_cut(log: Optional[Dict[str, Any]]) -> None:
@@ -200,7 +209,7 @@ class AutoSettingsMixin:
     def search_log_(self) -> List[Dict[str, Any]]:
         """One dict per candidate of the settings search, best first: its constructor
         arguments, validation accuracy (micro-F1 for multi-label targets), best epoch, epochs
-        trained; empty without a search."""
+        trained, literals per clause as trained; empty without a search."""
         log = self.search_log
         if log is None:
             return []
@@ -213,6 +222,7 @@ class AutoSettingsMixin:
                 "best_epoch": t["best_epoch"],
                 "epochs_trained": len(t["curve"]),
                 "rung": t["rung"],
+                "literals_per_clause": t.get("mean_literals"),
                 "chosen": t["id"] == log.get("chosen_trial"),
             })
         rows.sort(key=lambda r: -(r["validation_accuracy"] or -1.0))

@@ -109,6 +109,9 @@ class TextClassifier(
     texts, of the last texts of each class in the order given, or a random sample with
     ``validation_split="shuffled"``; successive halving over epochs within ``budget`` seconds, planned for a 2-core
     laptop), then the final model trains on all of ``X``. Settings given are used exactly.
+    Among candidates within ``length_tolerance`` (default 0.005: half a point of validation
+    accuracy) of the best, the one with the shortest rules is chosen; 0 ranks by accuracy
+    alone.
     After ``fit``: ``best_params_`` (the settings used, as constructor arguments) and
     ``search_log_`` (one dict per candidate). With ``auto=False``, the settings left at None
     take defaults derived from the data (the corpus size and density). ``simplify=True`` (the
@@ -123,9 +126,9 @@ class TextClassifier(
     then the final model trains on all of ``X``. ``predict`` answers in the form ``y`` had;
     ``classes_`` is what ``MultiLabelBinarizer`` would have (the column numbers of an
     indicator, the sorted labels of label lists); ``decision_function`` is each label's sum
-    minus its threshold (above 0: predicted). The settings search covers single-label data
-    so far: settings left at None take the data-derived defaults; ``partial_fit`` and
-    labelled :meth:`readability` / :meth:`simplify_rules` take single-label data.
+    minus its threshold (above 0: predicted). The settings search covers multi-label data
+    too (each candidate scored by validation micro-F1); ``partial_fit`` and labelled
+    :meth:`readability` / :meth:`simplify_rules` take single-label data.
 
     Text parameters: ``lowercase``, ``ngram_max`` (1: words, 2: words and word pairs),
     ``stop_words`` (None or "english"), ``stem`` (English Snowball), ``min_df``,
@@ -146,6 +149,7 @@ class TextClassifier(
         budget: float = 900.0,
         max_epochs: int = 60,
         validation_split: str = "file-order",
+        length_tolerance: float = 0.005,
         lowercase: bool = True,
         ngram_max: Optional[int] = None,
         stop_words: Optional[str] = None,
@@ -174,6 +178,7 @@ class TextClassifier(
         self.budget = budget
         self.max_epochs = max_epochs
         self.validation_split = validation_split
+        self.length_tolerance = length_tolerance
         self.lowercase = lowercase
         self.ngram_max = ngram_max
         self.stop_words = stop_words
@@ -229,7 +234,7 @@ class TextClassifier(
         self._multi_label_form = None
         texts, labels = self._start(X, y, None)
         self.model_ = _tsetlin.TextModel.train_auto(
-            texts, labels, _featurizer_config(self), pinned_json(self), *search_args(self),
+            texts, labels, _featurizer_config(self), pinned_json(self), search_args(self),
             resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
         )
         self._check_classes()
@@ -245,13 +250,11 @@ class TextClassifier(
         if len(self.classes_) < 2:
             raise ValueError("a multi-label TextClassifier needs at least 2 labels")
         self._multi_label_form = targets.form
-        auto, simplify, budget, max_epochs, validation_split = search_args(self)
         self.model_ = _tsetlin.TextModel.train_multi_label(
             texts, [self._names(np.array(row, dtype=object)) for row in targets.rows],
-            _featurizer_config(self), pinned_json(self), simplify, None,
+            _featurizer_config(self), pinned_json(self), search_args(self), None,
             [self._to_name[c] for c in self.classes_.tolist()],
             resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
-            auto, budget, max_epochs, validation_split,
         )
         self.n_iter_ = len(self.model_.history())
         return self

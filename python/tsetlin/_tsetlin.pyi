@@ -2,6 +2,9 @@
 
 Rows cross as CSR arrays packed little-endian into bytes: ``indptr`` as u64, ``indices`` as
 u32; class sums come back as row-major i64 bytes. The estimators in `tsetlin` do the packing.
+``search`` is the JSON object of the search keywords (``_common.search_args``): ``auto``,
+``simplify``, ``budget``, ``max_epochs``, ``validation_split``, ``length_tolerance``; a key
+left out takes the library's default.
 """
 
 from os import PathLike
@@ -15,6 +18,30 @@ class Machine:
     def __init__(
         self, n_classes: int, n_features: int, params: Optional[Dict[str, Any]] = None
     ) -> None: ...
+    @staticmethod
+    def train_auto(
+        n_classes: int,
+        n_features: int,
+        indptr: bytes,
+        indices: bytes,
+        y: bytes,
+        pinned: str = "{}",
+        search: str = "{}",
+        seed: int = 42,
+        threads: int = 1,
+    ) -> Tuple["Machine", str]: ...
+    @staticmethod
+    def train_multi_label(
+        n_labels: int,
+        n_features: int,
+        indptr: bytes,
+        indices: bytes,
+        label_sets: Sequence[Sequence[int]],
+        pinned: str = "{}",
+        search: str = "{}",
+        seed: int = 42,
+        threads: int = 1,
+    ) -> Tuple["Machine", List[int], str, str, Optional[str]]: ...
     @property
     def n_classes(self) -> int: ...
     @property
@@ -88,10 +115,7 @@ class TextModel:
         labels: Sequence[str],
         featurizer: Optional[Dict[str, Any]] = None,
         pinned: str = "{}",
-        auto: bool = True,
-        simplify: bool = True,
-        budget: float = 900.0,
-        max_epochs: int = 60,
+        search: str = "{}",
         seed: int = 42,
         threads: int = 1,
     ) -> "TextModel": ...
@@ -101,15 +125,11 @@ class TextModel:
         label_sets: Sequence[Sequence[str]],
         featurizer: Optional[Dict[str, Any]] = None,
         pinned: str = "{}",
-        simplify: bool = True,
+        search: str = "{}",
         valid_fraction: Optional[float] = None,
         labels: Optional[Sequence[str]] = None,
         seed: int = 42,
         threads: int = 1,
-        auto: bool = False,
-        budget: float = 900.0,
-        max_epochs: int = 60,
-        validation_split: str = "file-order",
     ) -> "TextModel": ...
     @property
     def multi_label(self) -> bool: ...
