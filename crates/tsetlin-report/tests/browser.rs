@@ -1,11 +1,12 @@
 //! End-to-end test of the HTML page in headless Chromium.
 //!
 //! A deterministic synthetic report (3 classes, ~2,000 clauses, 100
-//! documents) is rendered to `target/report-test/report.html` and opened with
+//! documents) is rendered to `target/report-test/single-label/report.html` and opened with
 //! `chromium --headless --dump-dom` under several deep links (`#tab=rules`,
 //! `#doc=N`, `#paste=...`); the serialised DOM after the page's script ran is
 //! checked against the data and against the Rust reference evaluator.
-//! Screenshots of each tab land next to the report.
+//! Screenshots of each tab land next to the report. The same report as a multi-label
+//! model's (thresholds, label sets) goes to `target/report-test/multi-label/`.
 //!
 //! Skipped, with a message, when no Chromium is installed. Install with
 //! `apt-get install -y chromium` (Debian), or point `CHROMIUM` at a binary.
@@ -483,6 +484,38 @@ impl Browser {
     }
 }
 
+/// Writes `data` as `report.html` into `target/report-test/<sub>` and opens a browser there:
+/// the browser and the page's `file://` URL, or `None` (after saying so) without Chromium.
+fn open_report(data: &ReportData, sub: &str, what: &str) -> Option<(Browser, String)> {
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .join("report-test")
+        .join(sub);
+    std::fs::create_dir_all(&out_dir).expect("create target/report-test");
+    let html_path = out_dir.join("report.html");
+    let html = render_html(data);
+    std::fs::write(&html_path, &html).expect("write report");
+    std::fs::write(out_dir.join("report.json"), to_json(data)).expect("write json");
+    println!("report: {} ({} bytes)", html_path.display(), html.len());
+    let Some(bin) = find_chromium() else {
+        say(&format!("SKIPPED {what}: no chromium found (install with `apt-get install -y chromium`, or set CHROMIUM=/path/to/chrome)"));
+        return None;
+    };
+    let base = format!(
+        "file://{}",
+        html_path.display().to_string().replace(' ', "%20")
+    );
+    Some((
+        Browser {
+            bin,
+            out_dir,
+            runs: 0,
+        },
+        base,
+    ))
+}
+
 /// Prints past libtest's output capture (which only hooks `print!`), so the
 /// skip notice and the load time show up in a plain `cargo test` log.
 fn say(msg: &str) {
@@ -613,34 +646,10 @@ fn rule_matches(data: &ReportData, c: &ClauseRule, words: &[&str]) -> bool {
 fn report_renders_and_agrees_with_rust_in_chromium() {
     let data = synthetic_report();
     assert!(data.clauses.len() >= 2000 && data.documents.len() == 100);
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("target dir")
-        .to_path_buf();
-    let out_dir = target.join("report-test");
-    std::fs::create_dir_all(&out_dir).expect("create target/report-test");
-    let html_path = out_dir.join("report.html");
-    std::fs::write(&html_path, render_html(&data)).expect("write report");
-    std::fs::write(out_dir.join("report.json"), to_json(&data)).expect("write json");
-    println!(
-        "report: {} ({} bytes)",
-        html_path.display(),
-        render_html(&data).len()
-    );
-
-    let Some(bin) = find_chromium() else {
-        say("SKIPPED browser test: no chromium found (install with `apt-get install -y chromium`, or set CHROMIUM=/path/to/chrome)");
+    let Some((mut browser, base)) = open_report(&data, "single-label", "browser test") else {
         return;
     };
-    let base = format!(
-        "file://{}",
-        html_path.display().to_string().replace(' ', "%20")
-    );
-    let mut browser = Browser {
-        bin,
-        out_dir: out_dir.clone(),
-        runs: 0,
-    };
+    let out_dir = browser.out_dir.clone();
 
     // --- Load time: a plain load, no virtual time (it would fake the clock).
     let (dom, wall) = browser.run(&base, &["--dump-dom".into()]);
@@ -905,26 +914,9 @@ fn multi_label_report() -> ReportData {
 fn multi_label_report_decides_label_sets_like_rust_in_chromium() {
     let data = multi_label_report();
     let spec = data.multi_label.clone().expect("multi-label");
-    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("target dir")
-        .join("report-test")
-        .join("multi-label");
-    std::fs::create_dir_all(&out_dir).expect("create target/report-test/multi-label");
-    let html_path = out_dir.join("report.html");
-    std::fs::write(&html_path, render_html(&data)).expect("write report");
-    let Some(bin) = find_chromium() else {
-        say("SKIPPED multi-label browser test: no chromium found (install with `apt-get install -y chromium`, or set CHROMIUM=/path/to/chrome)");
+    let Some((mut browser, base)) = open_report(&data, "multi-label", "multi-label browser test")
+    else {
         return;
-    };
-    let base = format!(
-        "file://{}",
-        html_path.display().to_string().replace(' ', "%20")
-    );
-    let mut browser = Browser {
-        bin,
-        out_dir: out_dir.clone(),
-        runs: 0,
     };
 
     // Overview: label-set figures, and the thresholds where a single-label report has its
