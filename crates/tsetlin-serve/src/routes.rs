@@ -62,6 +62,14 @@ impl AppState {
         }
     }
 
+    /// Takes one of the permits for scoring work, as a request does while it scores (`None`:
+    /// all are taken). Held, it makes the server answer scoring requests beyond the bound
+    /// with 503; for tests of that bound, which cannot rely on a request being slow enough.
+    #[doc(hidden)]
+    pub fn hold_work_permit(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.inner.work).try_acquire_owned().ok()
+    }
+
     /// Reloads the model file (blocking work, on the blocking pool); the outcome is counted
     /// and logged, and a failure leaves the old model serving.
     pub async fn reload(&self) -> Result<crate::model::ModelInfo, crate::model::ReloadError> {
