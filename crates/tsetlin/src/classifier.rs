@@ -218,13 +218,7 @@ impl TextClassifier {
         threads: usize,
         configure: impl FnOnce(ParamsBuilder) -> ParamsBuilder,
     ) -> Result<(Self, SparseRows, LabelSets)> {
-        if texts.len() != label_sets.len() {
-            return Err(Error::InvalidInput(format!(
-                "{} texts but {} label sets",
-                texts.len(),
-                label_sets.len()
-            )));
-        }
+        crate::error::one_label_set_each("texts", texts.len(), label_sets.len())?;
         let sets = label_set.encode_sets(label_sets)?;
         let (featurizer, x, machine) = featurize(
             texts,

@@ -8,6 +8,17 @@ use std::path::PathBuf;
 /// Result alias for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Refuses `n` documents (`what`: "texts", "rows") that come with `sets` label sets instead
+/// of one each.
+pub(crate) fn one_label_set_each(what: &str, n: usize, sets: usize) -> Result<()> {
+    if n == sets {
+        return Ok(());
+    }
+    Err(Error::InvalidInput(format!(
+        "{n} {what} but {sets} label sets"
+    )))
+}
+
 /// Everything that can go wrong in the text pipeline.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -113,31 +113,25 @@ pub fn run(
         xt: f.transform(&test.texts),
         truth: test_sets.iter().collect(),
     };
-    let tm = || -> Result<Row> {
-        let t = Instant::now();
-        let mut view = SearchView::new(*log).scored_by("micro-F1");
-        let fit = multi_label::fit_text_auto(
-            &train.texts,
-            train_sets,
-            &base,
-            &pinned,
-            &tm_options(a, stop),
-            &a.auto.options(&a.run, Some(stop.clone())),
-            |e| view.on(e),
-            |stage, r| tm_epoch(log, stage, r),
-        )?;
-        view.finish();
-        let fit_seconds = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        let predicted = fit.model.predict_label_ids(&test.texts)?;
-        let predict_seconds = t.elapsed().as_secs_f64();
-        Ok(Row {
-            method: "tsetlin machine".to_string(),
-            metrics: MultiLabelMetrics::compute(&split.truth, &predicted, &names),
-            fit_seconds,
-            predict_seconds,
-            settings: Some(fit.settings),
-        })
+    let tm = || {
+        tm_row(
+            log,
+            (&names, &split.truth),
+            |view| {
+                let fit = multi_label::fit_text_auto(
+                    &train.texts,
+                    train_sets,
+                    &base,
+                    &pinned,
+                    &tm_options(a, stop),
+                    &a.auto.options(&a.run, Some(stop.clone())),
+                    |e| view.on(e),
+                    |stage, r| tm_epoch(log, stage, r),
+                )?;
+                Ok((fit.model, fit.settings))
+            },
+            |model| Ok(model.predict_label_ids(&test.texts)?),
+        )
     };
     let data = format!("{} / {}", train_path.display(), test_path.display());
     compare(
@@ -183,37 +177,59 @@ pub fn run_rows(
         xt,
         truth: test_sets.iter().collect(),
     };
-    let tm = || -> Result<Row> {
-        let t = Instant::now();
-        let mut view = SearchView::new(*log).scored_by("micro-F1");
-        let fit = multi_label::fit_rows_auto(
-            &split.x,
-            &split.sets,
-            &pinned,
-            &tm_options(a, stop),
-            &a.auto.options(&a.run, Some(stop.clone())),
-            |e| view.on(e),
-            |stage, r| tm_epoch(log, stage, r),
-        )?;
-        view.finish();
-        let fit_seconds = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        let sums = fit.machine.class_sums(&split.xt)?;
-        let predicted: Vec<Vec<u32>> = sums
-            .chunks_exact(names.len())
-            .map(|row| fit.decision.decide(row))
-            .collect();
-        let predict_seconds = t.elapsed().as_secs_f64();
-        Ok(Row {
-            method: "tsetlin machine".to_string(),
-            metrics: MultiLabelMetrics::compute(&split.truth, &predicted, &names),
-            fit_seconds,
-            predict_seconds,
-            settings: Some(fit.settings),
-        })
+    let tm = || {
+        tm_row(
+            log,
+            (&names, &split.truth),
+            |view| {
+                let fit = multi_label::fit_rows_auto(
+                    &split.x,
+                    &split.sets,
+                    &pinned,
+                    &tm_options(a, stop),
+                    &a.auto.options(&a.run, Some(stop.clone())),
+                    |e| view.on(e),
+                    |stage, r| tm_epoch(log, stage, r),
+                )?;
+                Ok(((fit.machine, fit.decision), fit.settings))
+            },
+            |(machine, decision)| {
+                let sums = machine.class_sums(&split.xt)?;
+                Ok(sums
+                    .chunks_exact(names.len())
+                    .map(|row| decision.decide(row))
+                    .collect())
+            },
+        )
     };
     let data = format!("{} / {}", paths.0.display(), paths.1.display());
     compare(a, &split, &names, tm, data, (n_train, n_test), stop, log)
+}
+
+/// The table's machine row: `fit` trains (showing its search on the view it is given) and
+/// returns the model with its settings; `predict` decides the test label sets with it, whose
+/// truth is `truth` (label names `names`). Both are timed.
+fn tm_row<M>(
+    log: &Log,
+    (names, truth): (&[String], &[&[u32]]),
+    fit: impl FnOnce(&mut SearchView) -> Result<(M, Settings)>,
+    predict: impl FnOnce(&M) -> Result<Vec<Vec<u32>>>,
+) -> Result<Row> {
+    let t = Instant::now();
+    let mut view = SearchView::new(*log).scored_by("micro-F1");
+    let (model, settings) = fit(&mut view)?;
+    view.finish();
+    let fit_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let predicted = predict(&model)?;
+    let predict_seconds = t.elapsed().as_secs_f64();
+    Ok(Row {
+        method: "tsetlin machine".to_string(),
+        metrics: MultiLabelMetrics::compute(truth, &predicted, names),
+        fit_seconds,
+        predict_seconds,
+        settings: Some(settings),
+    })
 }
 
 /// The machine's training options of a bench run.

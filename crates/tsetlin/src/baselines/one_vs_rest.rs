@@ -4,7 +4,7 @@
 use tsetlin_core::{LabelSets, SparseRows};
 
 use super::Baseline;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What decides one label.
 #[derive(Debug, Clone)]
@@ -25,13 +25,7 @@ pub struct OneVsRest<B> {
 impl<B: Baseline> OneVsRest<B> {
     /// Trains one binary model per label of `sets` on `rows`.
     pub fn fit(rows: &SparseRows, sets: &LabelSets) -> Result<Self> {
-        if rows.n_rows() != sets.n_rows() {
-            return Err(Error::InvalidInput(format!(
-                "{} rows but {} label sets",
-                rows.n_rows(),
-                sets.n_rows()
-            )));
-        }
+        crate::error::one_label_set_each("rows", rows.n_rows(), sets.n_rows())?;
         let labels = (0..sets.n_labels())
             .map(|c| {
                 let y: Vec<u32> = (0..sets.n_rows())

@@ -186,13 +186,7 @@ pub fn fit_text<S: AsRef<str> + Sync, L: AsRef<[String]>>(
     mut on_epoch: impl FnMut(Stage, &EpochRecord),
 ) -> Result<MultiLabelFit> {
     pinned.validate()?;
-    if texts.len() != label_sets.len() {
-        return Err(Error::InvalidInput(format!(
-            "{} texts but {} label sets",
-            texts.len(),
-            label_sets.len()
-        )));
-    }
+    crate::error::one_label_set_each("texts", texts.len(), label_sets.len())?;
     let labels = known_labels(label_sets, options)?;
     let n = texts.len();
     let (held, fraction) = held_out(n, options)?;
@@ -319,13 +313,7 @@ pub fn fit_text_auto<S: AsRef<str> + Sync, L: AsRef<[String]>>(
     if !search.auto || pinned.is_complete(true) {
         return fit_text(texts, label_sets, base, pinned, options, on_epoch);
     }
-    if texts.len() != label_sets.len() {
-        return Err(Error::InvalidInput(format!(
-            "{} texts but {} label sets",
-            texts.len(),
-            label_sets.len()
-        )));
-    }
+    crate::error::one_label_set_each("texts", texts.len(), label_sets.len())?;
     let labels = known_labels(label_sets, options)?;
     let sets = labels.encode_sets(label_sets)?;
     let search = options.for_search(search);
@@ -350,13 +338,7 @@ pub fn evaluate<S: AsRef<str> + Sync, L: AsRef<[String]>>(
     texts: &[S],
     label_sets: &[L],
 ) -> Result<MultiLabelMetrics> {
-    if texts.len() != label_sets.len() {
-        return Err(Error::InvalidInput(format!(
-            "{} texts but {} label sets",
-            texts.len(),
-            label_sets.len()
-        )));
-    }
+    crate::error::one_label_set_each("texts", texts.len(), label_sets.len())?;
     let truth = clf.labels.encode_sets(label_sets)?;
     let predicted = clf.predict_label_ids(texts)?;
     let truth: Vec<&[u32]> = truth.iter().collect();

@@ -51,13 +51,7 @@ pub fn fit_rows(
     on_epoch: impl FnMut(Stage, &EpochRecord),
 ) -> Result<MultiLabelRowsFit> {
     pinned.validate()?;
-    if x.n_rows() != sets.n_rows() {
-        return Err(Error::InvalidInput(format!(
-            "{} rows but {} label sets",
-            x.n_rows(),
-            sets.n_rows()
-        )));
-    }
+    crate::error::one_label_set_each("rows", x.n_rows(), sets.n_rows())?;
     let k = sets.n_labels();
     if k < 2 {
         return Err(Error::InvalidInput(format!(

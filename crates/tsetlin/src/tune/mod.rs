@@ -367,13 +367,7 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
-    if texts.len() != sets.n_rows() {
-        return Err(Error::InvalidInput(format!(
-            "{} texts but {} label sets",
-            texts.len(),
-            sets.n_rows()
-        )));
-    }
+    crate::error::one_label_set_each("texts", texts.len(), sets.n_rows())?;
     let labels = sets.n_labels();
     let options = SearchOptions {
         cost: options.cost.touching(labels),
@@ -602,13 +596,7 @@ pub fn search_rows_multi_label(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
-    if x.n_rows() != sets.n_rows() {
-        return Err(Error::InvalidInput(format!(
-            "{} rows but {} label sets",
-            x.n_rows(),
-            sets.n_rows()
-        )));
-    }
+    crate::error::one_label_set_each("rows", x.n_rows(), sets.n_rows())?;
     let labels = sets.n_labels();
     let options = SearchOptions {
         cost: options.cost.touching(labels),
