@@ -178,8 +178,13 @@ pub fn run(a: ReportArgs, log: &Log) -> Result<()> {
                 ),
             ));
             if let Some(acc) = log.valid_accuracy {
+                let score = if clf.is_multi_label() {
+                    "micro-F1"
+                } else {
+                    "accuracy"
+                };
                 settings.push(rep::Setting::new(
-                    "validation accuracy while choosing",
+                    format!("validation {score} while choosing"),
                     format!("{:.2} %", 100.0 * acc),
                 ));
             }
