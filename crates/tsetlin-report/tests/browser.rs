@@ -1014,4 +1014,20 @@ fn multi_label_report_decides_label_sets_like_rust_in_chromium() {
     }
     let shot = browser.screenshot(&format!("{base}#doc={}", picks[0]), "documents.png");
     println!("screenshot: {}", shot.display());
+
+    // Epochs recorded without a figure (a final model on every document): said, not drawn.
+    let mut unscored = data.clone();
+    for p in &mut unscored.learning_curve {
+        (p.train_accuracy, p.valid_accuracy) = (None, None);
+    }
+    let Some((mut browser, base)) = open_report(&unscored, "unscored", "unscored curve test")
+    else {
+        return;
+    };
+    let dom = browser.dump_dom(&format!("{base}#tab=overview"));
+    let note = text_of(&dom, "data-testid=\"no-curve\"", "</p>");
+    assert!(
+        note.starts_with("25 epochs trained; no micro-F1 was measured"),
+        "{note}"
+    );
 }

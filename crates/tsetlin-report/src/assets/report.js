@@ -275,6 +275,9 @@
     var W = 560, H = 240, L = 44, R = 12, T = 12, B = 30;
     var vals = [];
     pts.forEach(function (p) { [p.train_accuracy, p.valid_accuracy].forEach(function (v) { if (v != null) vals.push(v); }); });
+    // Epochs without any figure (a final model trained on every document has none left to
+    // score): say so rather than draw empty axes.
+    if (!vals.length) return '<p class="empty" data-testid="no-curve">' + pts.length + ' epochs trained; no ' + CURVE + ' was measured per epoch (a final model trained on every training document has none left to score).</p>';
     var lo = Math.min.apply(null, vals.concat([1])), hi = Math.max.apply(null, vals.concat([0]));
     lo = Math.max(0, Math.floor(lo * 10) / 10); hi = Math.min(1, Math.ceil(hi * 10) / 10);
     if (hi <= lo) { hi = Math.min(1, lo + 0.1); lo = hi - 0.1; }
