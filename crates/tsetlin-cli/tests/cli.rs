@@ -1095,6 +1095,10 @@ fn the_cli_offers_the_engine_parameters_and_their_ranges() {
         ("--clauses", "7", false),
         ("--specificity", "1", false),
         ("--literal-budget", "0", false),
+        // A search option, in points of accuracy.
+        ("--length-tolerance", "-1", false),
+        ("--length-tolerance", "101", false),
+        ("--length-tolerance", "0", true),
     ] {
         let mut args = vec!["train", "--train", &train, "--model", &model];
         args.extend_from_slice(FAST);
