@@ -368,19 +368,15 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
     crate::error::one_label_set_each("texts", texts.len(), sets.n_rows())?;
-    let labels = sets.n_labels();
-    let options = SearchOptions {
-        cost: options.cost.touching(labels),
-        ..options.clone()
-    };
+    let m = MultiLabelSearch::of(sets, options);
     search_labelled(
         texts,
-        &FoldLabels::Sets(sets.clone()),
-        &first_label_strata(sets),
-        labels,
+        &m.labels,
+        &m.strata,
+        sets.n_labels(),
         base,
         pinned,
-        &options,
+        &m.options,
         on_event,
     )
     .map(scored_by_micro_f1)
@@ -597,18 +593,14 @@ pub fn search_rows_multi_label(
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
     crate::error::one_label_set_each("rows", x.n_rows(), sets.n_rows())?;
-    let labels = sets.n_labels();
-    let options = SearchOptions {
-        cost: options.cost.touching(labels),
-        ..options.clone()
-    };
+    let m = MultiLabelSearch::of(sets, options);
     search_rows_labelled(
         x,
-        &FoldLabels::Sets(sets.clone()),
-        &first_label_strata(sets),
-        labels,
+        &m.labels,
+        &m.strata,
+        sets.n_labels(),
         pinned,
-        &options,
+        &m.options,
         on_event,
     )
     .map(scored_by_micro_f1)
@@ -616,6 +608,27 @@ pub fn search_rows_multi_label(
 
 /// One stratum per row for a multi-label hold-out: its first label, or one past the last
 /// label for a row without any.
+/// What a multi-label search runs on, over texts or rows alike: the label sets as fold labels,
+/// the hold-out strata, and the options with the plan counting every label's bank.
+struct MultiLabelSearch {
+    labels: FoldLabels,
+    strata: Vec<u32>,
+    options: SearchOptions,
+}
+
+impl MultiLabelSearch {
+    fn of(sets: &LabelSets, options: &SearchOptions) -> Self {
+        Self {
+            labels: FoldLabels::Sets(sets.clone()),
+            strata: first_label_strata(sets),
+            options: SearchOptions {
+                cost: options.cost.touching(sets.n_labels()),
+                ..options.clone()
+            },
+        }
+    }
+}
+
 fn first_label_strata(sets: &LabelSets) -> Vec<u32> {
     let none = sets.n_labels() as u32;
     sets.iter()

@@ -731,24 +731,25 @@ fn mean_curve(l: &Live) -> Vec<f64> {
 /// best among them come first, shorter rules first ([`Live::mean_literals`]; unknown last),
 /// then the others by score; ties to the cheaper candidate, then the lower id.
 fn rank(ids: &mut [usize], live: &[Live], tolerance: f64) {
-    let score = |id: usize| best(&mean_curve(&live[id])).0;
+    // Scores once per candidate, not once per comparison (each is a pass over its curve).
+    let score: Vec<f64> = live.iter().map(|l| best(&mean_curve(l)).0).collect();
     let top = ids
         .iter()
-        .map(|&id| score(id))
+        .map(|&id| score[id])
         .fold(f64::NEG_INFINITY, f64::max);
-    let near = |id: usize| tolerance > 0.0 && score(id) >= top - tolerance - 1e-12;
-    let length = |id: usize| live[id].mean_literals.unwrap_or(f64::INFINITY);
+    // The sort key's head: (not near, length), the length only counting among the near ones
+    // (unknown last); the others tie there and the score decides.
+    let head = |id: usize| {
+        let near = tolerance > 0.0 && score[id] >= top - tolerance - 1e-12;
+        let length = live[id].mean_literals.unwrap_or(f64::INFINITY);
+        (!near, if near { length } else { 0.0 })
+    };
     ids.sort_by(|&a, &b| {
-        near(b)
-            .cmp(&near(a))
-            .then_with(|| {
-                if near(a) && near(b) {
-                    length(a).total_cmp(&length(b))
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .then(score(b).total_cmp(&score(a)))
+        let ((far_a, len_a), (far_b, len_b)) = (head(a), head(b));
+        far_a
+            .cmp(&far_b)
+            .then(len_a.total_cmp(&len_b))
+            .then(score[b].total_cmp(&score[a]))
             .then(live[a].epoch_cost.total_cmp(&live[b].epoch_cost))
             .then(a.cmp(&b))
     });
