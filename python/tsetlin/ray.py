@@ -1,0 +1,162 @@
+"""Scoring Ray Datasets with a saved tsetlin model (``pip install tsetlin[ray]``).
+
+>>> from tsetlin import ray as tray
+>>> scored = tray.predict(ds, "notes.tsetlin", text_col="text", workers=2)   # doctest: +SKIP
+>>> tray.evaluate(ds, "notes.tsetlin", label_col="label")                     # doctest: +SKIP
+
+How it runs: the model file is read and checked on the driver (a damaged file is one error
+there, naming it), its bytes are put once in Ray's object store, and ``map_batches`` runs a
+pool of predictor actors (``workers`` of them; the cluster needs CPUs beyond the pool's for
+the tasks that read the input) that each decode the model once, in their constructor, and score
+Arrow batches with ``threads`` engine threads each (the input columns pass through as Arrow
+buffers; only the texts are read into Python) (the actor reserves that many CPUs, so
+Ray's scheduling and the engine's threads agree on the cores).
+
+A null text gets a null prediction (and is counted by :func:`evaluate`); it is never scored as
+an empty text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from ._scoring import Columns, ModelPayload, batch_counts, cached_model, metrics_from_counts, \
+    positive, score_table
+
+__all__ = ["predict", "evaluate"]
+
+
+def _ray() -> Any:
+    try:
+        import ray
+        import ray.data  # noqa: F401  (the Data library is an extra of Ray's own)
+    except ImportError as e:
+        raise ImportError("tsetlin.ray needs Ray Data: pip install 'tsetlin[ray]'") from e
+    return ray
+
+
+def _pool(ray: Any, workers: Optional[int], threads: int) -> Any:
+    """Exactly ``workers`` actors when given; else a pool that starts at one actor and may
+    grow to as many as the cluster's CPUs hold at ``threads`` each. Not a fixed pool of every
+    CPU: the tasks that read the input need CPUs too, and a pool holding all of them waits
+    forever for input that nobody can read."""
+    if workers is not None:
+        return ray.data.ActorPoolStrategy(size=positive("workers", workers))
+    cpus = int(ray.cluster_resources().get("CPU", 1)) if ray.is_initialized() else 1
+    return ray.data.ActorPoolStrategy(min_size=1, max_size=max(1, cpus // threads))
+
+
+def _fetch(ref: Any) -> Any:
+    """The model bytes behind an object-store reference, fetched only when this process has
+    not decoded the model yet (``cached_model`` calls it then)."""
+
+    def get() -> bytes:
+        import ray
+
+        return ray.get(ref)
+
+    return get
+
+
+class _Predictor:
+    """One actor of the pool: the model decoded once, then a batch at a time."""
+
+    def __init__(self, data: Any, digest: str, columns: Columns, threads: int) -> None:
+        self.model = cached_model(digest, _fetch(data))
+        self.columns = columns
+        self.threads = threads
+
+    def __call__(self, batch: Any) -> Any:
+        return score_table(self.model, batch, self.columns, self.threads)
+
+
+class _Counter:
+    """One actor of the pool for :func:`evaluate`: a batch's rows reduced to counts."""
+
+    def __init__(self, data: Any, digest: str, text_col: str, label_col: str, threads: int) -> None:
+        self.model = cached_model(digest, _fetch(data))
+        self.text_col = text_col
+        self.label_col = label_col
+        self.threads = threads
+
+    def __call__(self, batch: Any) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(batch_counts(
+            self.model, batch[self.text_col].tolist(), batch[self.label_col].tolist(), self.threads))
+
+
+def _columns_of(ds: Any) -> Optional[list]:
+    schema = ds.schema()
+    return None if schema is None else list(schema.names)
+
+
+def predict(
+    ds: Any,
+    model_path: Any,
+    text_col: str = "text",
+    *,
+    label_col: str = "label",
+    sums_col: str = "class_sums",
+    explain: bool = False,
+    explanation_col: str = "explanation",
+    workers: Optional[int] = None,
+    threads: int = 1,
+    batch_size: int = 4096,
+) -> Any:
+    """``ds`` with the model's prediction added: ``label_col`` (the class name; for a
+    multi-label model the list of labels above their thresholds) and ``sums_col`` (the class
+    sums in the model's class order); with ``explain=True`` also ``explanation_col`` (fired
+    rules and votes as JSON; costly, off by default). ``workers`` predictor actors, each with
+    ``threads`` engine threads and as many CPUs reserved (leave CPUs for the tasks that read
+    the input); by default a pool that starts at one and may grow to the cluster's CPUs over
+    ``threads``. Lazy, like
+    every Dataset transformation."""
+    ray = _ray()
+    threads = positive("threads", threads)
+    batch_size = positive("batch_size", batch_size)
+    columns = Columns(text_col, label_col, sums_col, explanation_col if explain else None)
+    present = _columns_of(ds)
+    if present is not None:
+        columns.check(present)
+    payload = ModelPayload.read(model_path)
+    return ds.map_batches(
+        _Predictor,
+        fn_constructor_args=(ray.put(payload.data), payload.digest, columns, threads),
+        batch_format="pyarrow",
+        batch_size=batch_size,
+        num_cpus=threads,
+        compute=_pool(ray, workers, threads),
+    )
+
+
+def evaluate(
+    ds: Any,
+    model_path: Any,
+    text_col: str = "text",
+    label_col: str = "label",
+    *,
+    workers: Optional[int] = None,
+    threads: int = 1,
+    batch_size: int = 4096,
+) -> Dict[str, Any]:
+    """The model's metrics on a labelled Dataset (the keys of :func:`tsetlin.spark.evaluate`):
+    each batch reduces to a few counts in the actors; only those reach the driver."""
+    ray = _ray()
+    threads = positive("threads", threads)
+    batch_size = positive("batch_size", batch_size)
+    present = _columns_of(ds)
+    for name in (text_col, label_col):
+        if present is not None and name not in present:
+            raise ValueError(f"column {name!r} not found; the columns are {present}")
+    payload = ModelPayload.read(model_path)
+    counts = ds.select_columns([text_col, label_col]).map_batches(
+        _Counter,
+        fn_constructor_args=(ray.put(payload.data), payload.digest, text_col, label_col, threads),
+        batch_format="pandas",
+        batch_size=batch_size,
+        num_cpus=threads,
+        compute=_pool(ray, workers, threads),
+    ).to_pandas()
+    rows = counts[["kind", "truth", "predicted", "n"]].itertuples(index=False, name=None) if len(counts) else []
+    return metrics_from_counts(payload.classes, payload.multi_label, list(rows))
