@@ -105,33 +105,68 @@ impl TokenizerConfig {
 
     /// The tokens of `text` with their byte spans `(start, end)` in `text` (for highlighting).
     pub fn token_spans(&self, text: &str) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        self.each_token(text, |start, end, token| {
+            out.push((start, end, token.to_string()))
+        });
+        out
+    }
+
+    /// The tokens of `text` into `run` (cleared first), laid end to end one space apart, so
+    /// that every n-gram is one slice of it ([`TokenRun::ngram`]): the allocation-free input
+    /// of [`Featurizer::transform_one`](super::Featurizer::transform_one).
+    pub fn tokens_into(&self, text: &str, run: &mut TokenRun) {
+        run.text.clear();
+        run.bounds.clear();
+        self.each_token(text, |_, _, token| {
+            if !run.text.is_empty() {
+                run.text.push(' ');
+            }
+            let start = run.text.len();
+            run.text.push_str(token);
+            run.bounds.push((start, run.text.len()));
+        });
+    }
+
+    /// Steps 1-6 for each token of `text`, in order: `f(start, end, token)` with the byte span
+    /// of its word in `text`. The one implementation behind [`Self::token_spans`] and
+    /// [`Self::tokens_into`]; a token is lent from a reused buffer, not allocated, unless it
+    /// needs Unicode lowercasing or stemming.
+    fn each_token(&self, text: &str, mut f: impl FnMut(usize, usize, &str)) {
         let masked = self.mask(text);
         let stemmer = self
             .stem
             .then(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
-        let mut out = Vec::new();
+        let mut lower = String::new();
         for (start, word) in masked.unicode_word_indices() {
-            let mut token = if self.lowercase {
-                word.to_lowercase()
+            let token: &str = if self.lowercase {
+                lower.clear();
+                if word.is_ascii() {
+                    lower.push_str(word);
+                    lower.make_ascii_lowercase();
+                } else {
+                    // Not char by char: `str::to_lowercase` knows the word-final sigma.
+                    lower.push_str(&word.to_lowercase());
+                }
+                &lower
             } else {
-                word.to_string()
+                word
             };
             if self.stop_words {
-                let lower = if self.lowercase {
-                    None
+                let stop = if self.lowercase {
+                    is_stop_word(token)
                 } else {
-                    Some(token.to_lowercase())
+                    is_stop_word(&token.to_lowercase())
                 };
-                if is_stop_word(lower.as_deref().unwrap_or(&token)) {
+                if stop {
                     continue;
                 }
             }
-            if let Some(s) = &stemmer {
-                token = s.stem(&token).into_owned();
+            match &stemmer {
+                Some(s) => f(start, start + word.len(), &s.stem(token)),
+                None => f(start, start + word.len(), token),
             }
-            out.push((start, start + word.len(), token));
         }
-        out
     }
 
     /// All terms (n-grams for n = 1..=`ngram_max`) with their spans, unigrams first, then
@@ -181,6 +216,34 @@ impl TokenizerConfig {
         }
         // Only whole UTF-8 sequences (whole lines, or ASCII `<br>` tags) were blanked.
         std::borrow::Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// The tokens of one text laid end to end, one space apart (filled by
+/// [`TokenizerConfig::tokens_into`], reusable from text to text). The n-gram of `n` tokens
+/// from token `first` is the one slice from the start of the first to the end of the last:
+/// its tokens joined by single spaces, exactly the term text [`TokenizerConfig::terms`] builds.
+#[derive(Debug, Default, Clone)]
+pub struct TokenRun {
+    text: String,
+    /// Byte range of each token in `text`.
+    bounds: Vec<(usize, usize)>,
+}
+
+impl TokenRun {
+    /// The number of tokens.
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Whether there is no token.
+    pub fn is_empty(&self) -> bool {
+        self.bounds.is_empty()
+    }
+
+    /// The term of tokens `first..first + n` (`n >= 1`, within the run).
+    pub fn ngram(&self, first: usize, n: usize) -> &str {
+        &self.text[self.bounds[first].0..self.bounds[first + n - 1].1]
     }
 }
 
