@@ -27,18 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes as f64 / n,
         f.n_features()
     );
-    let plain = |text: &str| {
-        let mut ids: Vec<u32> = f
-            .config()
-            .tokenizer
-            .terms(text)
-            .iter()
-            .filter_map(|t| f.feature_id(&t.text))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    };
+    let plain = |text: &str| f.transform_one_reference(text);
     for t in &data.texts {
         if f.transform_one(t) != plain(t) {
             return Err(format!("the two paths disagree on {t:?}").into());

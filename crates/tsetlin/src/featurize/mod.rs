@@ -297,9 +297,9 @@ impl Featurizer {
     ///
     /// The hot path of every prediction (it is most of a note's scoring time): the tokens go
     /// into one [`TokenRun`], where every n-gram is a slice, so no term is built or allocated
-    /// (its text is its tokens joined by single spaces either way). `transform_one_reference`
-    /// in the tests, the plain path through [`TokenizerConfig::terms`], is its twin, held
-    /// equal by proptest.
+    /// (its text is its tokens joined by single spaces either way).
+    /// [`Self::transform_one_reference`], the plain path through [`TokenizerConfig::terms`],
+    /// is its twin, held equal by proptest.
     pub fn transform_one(&self, text: &str) -> Vec<u32> {
         let mut run = TokenRun::default();
         self.config.tokenizer.tokens_into(text, &mut run);
@@ -311,6 +311,23 @@ impl Featurizer {
                 }
             }
         }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The plain twin of [`Self::transform_one`], the same ids the slow way: every term
+    /// built with its span by [`TokenizerConfig::terms`], then looked up. For the proptest
+    /// that holds the two equal and for `examples/featurize_bench`; never on a hot path.
+    #[doc(hidden)]
+    pub fn transform_one_reference(&self, text: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = self
+            .config
+            .tokenizer
+            .terms(text)
+            .iter()
+            .filter_map(|t| self.feature_id(&t.text))
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         ids
@@ -438,21 +455,6 @@ mod tests {
         assert!(Featurizer::fit(&texts, &[3], 2, &cfg).is_err());
     }
 
-    /// The plain twin of [`Featurizer::transform_one`]: every term built with its span, then
-    /// looked up.
-    fn transform_one_reference(f: &Featurizer, text: &str) -> Vec<u32> {
-        let mut ids: Vec<u32> = f
-            .config
-            .tokenizer
-            .terms(text)
-            .iter()
-            .filter_map(|t| f.feature_id(&t.text))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
     proptest! {
         #[test]
         fn transform_one_equals_its_reference_twin(
@@ -476,7 +478,7 @@ mod tests {
             };
             let f = Featurizer::fit(&docs, &labels, 2, &config).expect("fit");
             for text in docs.iter().chain(std::iter::once(&probe)) {
-                prop_assert_eq!(f.transform_one(text), transform_one_reference(&f, text));
+                prop_assert_eq!(f.transform_one(text), f.transform_one_reference(text));
             }
         }
 
