@@ -1,7 +1,8 @@
 """Batch scoring of texts with a saved model, shared by the Spark and Ray integrations: the
 model read and checked once where the job starts, shipped as bytes, decoded once per worker
-process, and applied to pandas batches; plus the confusion counts that ``evaluate`` adds up
-over partitions and the metrics it computes from them.
+process, and applied to batches (pandas frames for Spark, Arrow tables for Ray); plus the
+confusion counts that ``evaluate`` adds up over partitions and the metrics it computes from
+them.
 
 Nothing here imports Spark or Ray: the same code scores a batch in a Spark Python worker, a
 Ray actor or a plain process, which is what the tests compare row for row.
