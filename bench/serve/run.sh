@@ -8,7 +8,9 @@
 # The model: OHSUMED's training file (../shared/data/ohsumed, 23 labels) with fixed settings
 # (those the settings search chose on its 80 % split, BENCHMARKS.md §9). The request bodies
 # come from the training file too: the test file is not read. Environment: DATA, OUT,
-# DURATION [15s], CONNECTIONS [64], BATCH [256].
+# DURATION [15s], CONNECTIONS [64], BATCH [256], TSETLIN (a `tsetlin` binary to serve with,
+# e.g. one built from another commit for a before/after pair; default: this checkout's,
+# built), OURS_ONLY=1 (skip FastAPI), RESULTS [$OUT/results.jsonl].
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -19,8 +21,12 @@ CONNECTIONS=${CONNECTIONS:-64}
 BATCH=${BATCH:-256}
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-cli
-T="${CARGO_TARGET_DIR:-$ROOT/target}/release/tsetlin"
+if [ -n "${TSETLIN:-}" ]; then
+  T="$TSETLIN"
+else
+  cargo build --release -q --manifest-path "$ROOT/Cargo.toml" -p tsetlin-cli
+  T="${CARGO_TARGET_DIR:-$ROOT/target}/release/tsetlin"
+fi
 MODEL="$OUT/ohsumed.tsetlin"
 if [ ! -f "$MODEL" ]; then
   "$T" train -q --train "$DATA/ohsumed/train.jsonl.gz" --model "$MODEL" --no-auto --ngrams 2 \
@@ -35,11 +41,11 @@ json.dump({"text": by_len[len(by_len) // 2]}, open(f"{sys.argv[2]}/one.json", "w
 json.dump({"texts": texts[: int(sys.argv[3])]}, open(f"{sys.argv[2]}/batch.json", "w"))
 PY
 VENV="$OUT/venv"
-if [ ! -x "$VENV/bin/uvicorn" ]; then
+if [ -z "${OURS_ONLY:-}" ] && [ ! -x "$VENV/bin/uvicorn" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "$ROOT/python" fastapi uvicorn
 fi
-RESULTS="$OUT/results.jsonl"
+RESULTS="${RESULTS:-$OUT/results.jsonl}"
 : > "$RESULTS"
 
 wait_ready() { for _ in $(seq 200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
@@ -82,6 +88,8 @@ load "tsetlin serve" http://127.0.0.1:8080/v1/predict "$OUT/one.json" "one note 
 load "tsetlin serve" http://127.0.0.1:8080/v1/predict "$OUT/batch.json" "$BATCH notes per request"
 echo "{\"server\": \"tsetlin serve\", \"rss_peak_kb\": $(hwm_kb $PID), \"rss_1000_idle_connections_kb\": $(idle_rss $PID 8080)}" | tee -a "$RESULTS"
 kill -TERM $PID; wait $PID || true
+
+[ -z "${OURS_ONLY:-}" ] || exit 0
 
 # --- FastAPI + uvicorn, 2 workers (one per core)
 TSETLIN_MODEL="$MODEL" "$VENV/bin/uvicorn" --app-dir "$HERE" fastapi_app:app --port 8081 \
