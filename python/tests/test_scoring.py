@@ -53,8 +53,8 @@ def test_frame_columns_and_explanations(scoring_models):
     path, est, texts, _ = scoring_models["single"]
     cols = _scoring.Columns("note", "predicted", "sums", "why")
     frame = pd.DataFrame({"note": texts[:5], "id": range(5)})
-    out = _scoring.score_frame(_model(path), frame, cols, threads=1)
-    assert list(out.columns) == ["note", "id", "predicted", "sums", "why"]
+    out = _scoring.predictions(_model(path), frame["note"].tolist(), cols, threads=1)
+    assert list(out) == ["predicted", "sums", "why"]
     why = json.loads(out["why"][0])
     assert why["predicted"] == est.predict(texts[:1])[0]
     assert sum(f["vote"] for f in why["fired"] if f["class"] == why["predicted"]) \

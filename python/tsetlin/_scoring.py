@@ -29,7 +29,6 @@ class ModelPayload:
     workers), a digest (what a worker caches the decoded model under), its class names and
     whether it is a multi-label model (which fixes the output column's type)."""
 
-    path: str
     data: bytes
     digest: str
     classes: Tuple[str, ...]
@@ -44,7 +43,7 @@ class ModelPayload:
         data = bytes(model.to_bytes())
         digest = hashlib.sha256(data).hexdigest()
         _remember(digest, model)
-        return cls(path, data, digest, tuple(model.classes), bool(model.multi_label))
+        return cls(data, digest, tuple(model.classes), bool(model.multi_label))
 
 
 # Decoded models of this process, by digest: a Spark Python worker or a Ray actor decodes a
@@ -139,10 +138,6 @@ def score_texts(model: Any, texts: Sequence[Any], threads: int) -> Tuple[List[An
     return labels, sums_out
 
 
-def _is_null(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
-
-
 def explanations(model: Any, texts: Sequence[Any]) -> List[Optional[str]]:
     """Each text's explanation (fired rules with votes, class sums) as a JSON string; None for
     a null text."""
@@ -163,30 +158,14 @@ def explanations(model: Any, texts: Sequence[Any]) -> List[Optional[str]]:
     return out
 
 
-def score_frame(model: Any, frame: Any, columns: Columns, threads: int) -> Any:
-    """``frame`` (a pandas DataFrame) with the prediction columns added."""
-    texts = frame[columns.text].tolist()
+def predictions(model: Any, texts: Sequence[Any], columns: Columns, threads: int) -> Dict[str, List[Any]]:
+    """The columns a scorer adds for ``texts``, by name and in order (label, class sums, and
+    the explanations when ``columns.explanation`` is set): what Spark's UDF returns as a
+    frame and Ray's predictor appends to its Arrow batch."""
     labels, sums = score_texts(model, texts, threads)
-    out = frame.copy()
-    out[columns.label] = labels
-    out[columns.sums] = sums
+    out: Dict[str, List[Any]] = {columns.label: labels, columns.sums: sums}
     if columns.explanation is not None:
         out[columns.explanation] = explanations(model, texts)
-    return out
-
-
-def score_table(model: Any, table: Any, columns: Columns, threads: int) -> Any:
-    """``table`` (a pyarrow Table) with the prediction columns appended: the input columns
-    stay Arrow buffers, untouched (a pandas round trip would copy every text twice)."""
-    import pyarrow as pa
-
-    texts = table.column(columns.text).to_pylist()
-    labels, sums = score_texts(model, texts, threads)
-    label_type = pa.list_(pa.string()) if model.multi_label else pa.string()
-    out = table.append_column(columns.label, pa.array(labels, type=label_type))
-    out = out.append_column(columns.sums, pa.array(sums, type=pa.list_(pa.int64())))
-    if columns.explanation is not None:
-        out = out.append_column(columns.explanation, pa.array(explanations(model, texts), type=pa.string()))
     return out
 
 
@@ -212,7 +191,7 @@ def batch_counts(model: Any, texts: Sequence[Any], truth: Sequence[Any], threads
         counts[(kind, t, p)] = counts.get((kind, t, p), 0) + 1
 
     for p, t in zip(predicted, truth):
-        if _is_missing(t):
+        if _is_null(t):
             add("null_label")
         elif p is None:
             add("null_text")
@@ -238,7 +217,8 @@ def batch_counts(model: Any, texts: Sequence[Any], truth: Sequence[Any], threads
     }
 
 
-def _is_missing(value: Any) -> bool:
+def _is_null(value: Any) -> bool:
+    """None or NaN (pandas' null in an object column): a missing text or truth."""
     return value is None or (isinstance(value, float) and bool(np.isnan(value)))
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from ._scoring import Columns, ModelPayload, batch_counts, cached_model, metrics_from_counts, \
-    positive, score_table
+    positive, predictions
 
 __all__ = ["predict", "evaluate"]
 
@@ -67,7 +67,15 @@ class _Predictor:
         self.threads = threads
 
     def __call__(self, batch: Any) -> Any:
-        return score_table(self.model, batch, self.columns, self.threads)
+        # The input columns stay Arrow buffers; only the texts are read into Python.
+        import pyarrow as pa
+
+        added = predictions(self.model, batch.column(self.columns.text).to_pylist(), self.columns, self.threads)
+        label_type = pa.list_(pa.string()) if self.model.multi_label else pa.string()
+        types = {self.columns.label: label_type, self.columns.sums: pa.list_(pa.int64())}
+        for name, values in added.items():
+            batch = batch.append_column(name, pa.array(values, type=types.get(name, pa.string())))
+        return batch
 
 
 class _Counter:

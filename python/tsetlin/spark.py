@@ -19,7 +19,7 @@ an empty text.
 from typing import Any, Dict, Iterator, Optional
 
 from ._scoring import COUNT_COLUMNS, Columns, ModelPayload, batch_counts, cached_model, \
-    metrics_from_counts, positive, score_frame
+    metrics_from_counts, positive, predictions
 
 __all__ = ["predict", "evaluate"]
 
@@ -92,8 +92,7 @@ def predict(
     def score(batches: Iterator[pd.Series]) -> Iterator[pd.DataFrame]:
         model = cached_model(digest, lambda: shipped.value)
         for texts in batches:
-            yield score_frame(model, pd.DataFrame({text_col: texts}), columns, n_threads) \
-                .drop(columns=[text_col])
+            yield pd.DataFrame(predictions(model, texts.tolist(), columns, n_threads))
 
     return df.withColumn(struct, score(col(_quoted(text_col)))).select(
         *[col(_quoted(c)) for c in df.columns],
