@@ -346,3 +346,86 @@ fn a_length_tolerance_trades_validation_accuracy_for_shorter_rules_within_it() {
         .to_markdown()
         .contains("Preferred for shorter rules"));
 }
+
+/// A search run one candidate at a time, as the Python package's Ray Tune trials run it: the
+/// plan read back from its bytes (as a trial process gets it), every candidate's machines
+/// checkpointed and dropped after each rung and resumed from the checkpoint in the next, the
+/// rung decisions made by `survivors` and the log by `conclude`. It must make the local
+/// search's choice and log, and the final model must be the same bytes.
+#[test]
+fn a_search_run_a_candidate_at_a_time_from_checkpoints_equals_the_local_one() {
+    let train = tsetlin::synth::clinical_notes(900, 5);
+    let config = FeaturizerConfig::default();
+    let options = SearchOptions {
+        time_limit: false,
+        ..small_options(2)
+    };
+    let pinned = Pinned::default();
+    let local = tune::fit_text(
+        &train.texts,
+        &train.labels,
+        &config,
+        &pinned,
+        &options,
+        |_| {},
+    )
+    .expect("local search");
+
+    let tune::Planned::Search(planned) =
+        tune::plan_text(&train.texts, &train.labels, &config, &pinned, &options).expect("plan")
+    else {
+        panic!("900 documents are searched");
+    };
+    let bytes = planned.to_bytes().expect("encode");
+    let plan = tune::SearchPlan::from_bytes(&bytes).expect("decode");
+    assert_eq!(plan, planned, "the plan survives its bytes");
+    let costs = plan.costs(&options);
+    let n = plan.candidates.len();
+    let mut outcomes = vec![tune::Outcome::default(); n];
+    // A trial's checkpoint: its fold machines' bytes and their validation curves.
+    type Checkpoint = (Vec<Vec<u8>>, Vec<Vec<f64>>);
+    let mut checkpoints: Vec<Option<Checkpoint>> = vec![None; n];
+    let mut alive: Vec<usize> = (0..n).collect();
+    for (r, &target) in plan.rungs.iter().enumerate() {
+        let last = r + 1 == plan.rungs.len();
+        for &id in &alive {
+            outcomes[id].rung = r;
+            let (settings, view) = plan.candidate(id).expect("candidate");
+            let mut trainee = match checkpoints[id].take() {
+                Some((models, per_fold)) => {
+                    tune::Trainee::resume(&plan.views[view], settings, &models, per_fold, 1)
+                        .expect("resume")
+                }
+                None => plan.trainee(id, &options).expect("trainee"),
+            };
+            let ended = trainee
+                .train_to(target, tune::patience(target, last), None, |_, _| {
+                    Control::Continue
+                })
+                .expect("train");
+            outcomes[id].curve = trainee.curve();
+            outcomes[id].mean_literals = Some(trainee.mean_literals());
+            outcomes[id].converged = ended == tune::Trained::Converged;
+            checkpoints[id] = Some((
+                trainee.models().expect("checkpoint"),
+                trainee.per_fold().to_vec(),
+            ));
+        }
+        alive = tune::survivors(&alive, &outcomes, &costs, last, options.length_tolerance);
+    }
+    let log = tune::conclude(&plan, &outcomes, &options, None).expect("conclude");
+    assert_eq!(log, local.log, "the same choice and the same log");
+    let fit = tune::finish_text(&train.texts, &train.labels, &config, log, &options, |_| {})
+        .expect("final model");
+    assert_eq!(
+        fit.model.to_bytes().expect("bytes"),
+        local.model.to_bytes().expect("bytes"),
+        "the same final model"
+    );
+
+    let mut damaged = bytes.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    let err = tune::SearchPlan::from_bytes(&damaged).expect_err("a flipped bit");
+    assert!(err.to_string().contains("search plan"), "{err}");
+}

@@ -17,9 +17,11 @@
 //! call these.
 
 pub mod cost;
+pub mod plan_codec;
 pub mod search;
 pub mod settings;
 pub mod space;
+pub mod trainee;
 
 use tsetlin_core::{LabelSets, Params, SparseRows, TsetlinMachine};
 
@@ -33,10 +35,12 @@ use crate::split::{
 
 pub use cost::CostModel;
 pub use search::{
-    FeatureView, FoldLabels, FoldRows, SearchEvent, SearchLog, SearchOptions, SplitOrder, Trial,
-    DEFAULT_BUDGET_SECONDS, DEFAULT_LENGTH_TOLERANCE, DEFAULT_MAX_EPOCHS,
+    conclude, survivors, Cost, FeatureView, FoldLabels, FoldRows, Outcome, SearchEvent, SearchLog,
+    SearchOptions, SearchPlan, SplitOrder, Trial, DEFAULT_BUDGET_SECONDS, DEFAULT_LENGTH_TOLERANCE,
+    DEFAULT_MAX_EPOCHS,
 };
 pub use settings::{default_settings, DataProfile, Pinned, Settings};
+pub use trainee::{patience, Trained, Trainee};
 
 /// How the training data is cut for validation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -265,6 +269,20 @@ pub fn fit_text<S: AsRef<str> + Sync>(
 ) -> Result<AutoFit<TextClassifier>> {
     pinned.validate()?;
     let log = search_text(texts, labels, base, pinned, options, &mut on_event)?;
+    finish_text(texts, labels, base, log, options, on_event)
+}
+
+/// The rest of [`fit_text`] once the settings are chosen (here, or by a search run elsewhere
+/// from the same [`plan_text`]): the final classifier trained on all of `texts` with
+/// `log.chosen`, its rules simplified when `options` ask for it, the log saved in it.
+pub fn finish_text<S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: &[String],
+    base: &FeaturizerConfig,
+    log: SearchLog,
+    options: &SearchOptions,
+    mut on_event: impl FnMut(&SearchEvent),
+) -> Result<AutoFit<TextClassifier>> {
     let config = featurizer_config(base, &log.chosen);
     let (mut clf, x, y) = TextClassifier::prepare(texts, labels, &config, options.threads, |b| {
         log.chosen.apply(b).seed(options.seed)
@@ -406,6 +424,55 @@ fn search_labelled<S: AsRef<str> + Sync>(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
+    match plan_labelled(texts, labels, strata, n_classes, base, pinned, options)? {
+        Planned::Given(log) => Ok(log),
+        Planned::Search(plan) => run(&plan, options, on_event),
+    }
+}
+
+/// What a search of these settings will do: nothing (every setting given, automatic
+/// settings off, too little data: the log of the settings used), or run a plan.
+#[derive(Debug, Clone)]
+pub enum Planned {
+    /// No search: the settings used, as a log.
+    Given(SearchLog),
+    /// The search to run.
+    Search(SearchPlan),
+}
+
+/// The plan of [`search_text`] (single-label texts), without running it: for a search that
+/// runs its candidates elsewhere (the Python package's Ray Tune search), then hands the log
+/// of [`conclude`] to [`finish_text`].
+pub fn plan_text<S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: &[String],
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &SearchOptions,
+) -> Result<Planned> {
+    pinned.validate()?;
+    let (label_set, y) = crate::classifier::training_labels(texts.len(), labels)?;
+    plan_labelled(
+        texts,
+        &FoldLabels::Classes(y.clone()),
+        &y,
+        label_set.len(),
+        base,
+        pinned,
+        options,
+    )
+}
+
+/// The plan of [`search_labelled`].
+fn plan_labelled<S: AsRef<str> + Sync>(
+    texts: &[S],
+    labels: &FoldLabels,
+    strata: &[u32],
+    n_classes: usize,
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &SearchOptions,
+) -> Result<Planned> {
     if !options.auto || pinned.is_complete(true) || texts.len() < MIN_ROWS_TO_SEARCH {
         // No search: the defaults need the density of the rows, from one featurization of
         // all the training texts.
@@ -414,11 +481,11 @@ fn search_labelled<S: AsRef<str> + Sync>(
         let f = Featurizer::fit(texts, labels.targets(), n_classes, &config)?;
         let x = f.transform(texts);
         let profile = DataProfile::of_rows(&x, n_classes, true);
-        return Ok(given(
+        return Ok(Planned::Given(given(
             pinned.impose(default_settings(&profile)),
             options,
             profile.rows,
-        ));
+        )));
     }
     let validation = Validation::for_rows(texts.len());
     let cuts = validation.cut(strata, options.seed, options.split_order);
@@ -477,30 +544,22 @@ fn search_labelled<S: AsRef<str> + Sync>(
         };
         placed.push((s, view));
     }
-    run(
-        &views, n_classes, placed, &rungs, options, validation, on_event,
-    )
+    Ok(Planned::Search(SearchPlan {
+        views,
+        n_classes,
+        candidates: placed,
+        rungs,
+        validation: validation.describe(options.split_order),
+    }))
 }
 
 /// Runs the planned search and reports the choice.
 fn run(
-    views: &[FeatureView],
-    n_classes: usize,
-    placed: Vec<(Settings, usize)>,
-    rungs: &[usize],
+    plan: &SearchPlan,
     options: &SearchOptions,
-    validation: Validation,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
-    let log = search::search(
-        views,
-        n_classes,
-        placed,
-        rungs,
-        options,
-        validation.describe(options.split_order),
-        &mut *on_event,
-    )?;
+    let log = search::search(plan, options, &mut *on_event)?;
     on_event(&SearchEvent::Chosen {
         settings: log.chosen.clone(),
         cut: log.cut.clone(),
@@ -680,10 +739,14 @@ fn search_rows_labelled(
         folds,
     }];
     let (candidates, rungs) = plan(&profile, &pinned, validation, options);
-    let placed = candidates.into_iter().map(|s| (s, 0)).collect();
-    run(
-        &views, n_classes, placed, &rungs, options, validation, on_event,
-    )
+    let plan = SearchPlan {
+        views,
+        n_classes,
+        candidates: candidates.into_iter().map(|s| (s, 0)).collect(),
+        rungs,
+        validation: validation.describe(options.split_order),
+    };
+    run(&plan, options, on_event)
 }
 
 /// The columns a model of `settings` trains on: `None` for every column, else the best

@@ -17,16 +17,17 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tsetlin_core::{Control, FitOptions, LabelSets, Params, SparseRows, Targets, TsetlinMachine};
+use tsetlin_core::{Control, LabelSets, SparseRows, Targets, TsetlinMachine};
 
 use super::cost::CostModel;
 use super::settings::Settings;
+use super::trainee::{self, best, Trained, Trainee};
 use crate::error::Result;
 use crate::featurize::{score, Selection};
 
 /// The labels of a fold's rows: one class per row, or a label set per row (multi-label,
 /// where a candidate is scored by micro-F1 instead of accuracy).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FoldLabels {
     /// One class id per row.
     Classes(Vec<u32>),
@@ -54,7 +55,7 @@ impl FoldLabels {
     /// How `machine` does on rows `x` with these labels: accuracy for classes; for label
     /// sets, micro-F1 at per-label thresholds chosen on these same rows (what the final
     /// model's thresholds will be chosen by, so candidates are ranked as they will be used).
-    fn score(&self, machine: &TsetlinMachine, x: &SparseRows) -> Result<f64> {
+    pub(super) fn score(&self, machine: &TsetlinMachine, x: &SparseRows) -> Result<f64> {
         Ok(match self {
             FoldLabels::Classes(y) => machine.accuracy(x, y)?,
             FoldLabels::Sets(sets) => {
@@ -70,7 +71,7 @@ impl FoldLabels {
 }
 
 /// The training and validation rows of one fold of one featurization.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoldRows {
     /// Training rows.
     pub x_train: SparseRows,
@@ -106,7 +107,7 @@ impl FoldRows {
 
     /// The (training, validation) rows restricted to the best `k` features; borrowed as they
     /// are when `k` is `None` or keeps every feature (no copy per candidate).
-    fn project(&self, k: Option<usize>) -> (Cow<'_, SparseRows>, Cow<'_, SparseRows>) {
+    pub(super) fn project(&self, k: Option<usize>) -> (Cow<'_, SparseRows>, Cow<'_, SparseRows>) {
         match k {
             Some(k) if k < self.ranking.len() => {
                 let mut keep: Vec<u32> = self.ranking[..k].to_vec();
@@ -180,7 +181,7 @@ pub fn project(x: &SparseRows, keep: &[u32]) -> SparseRows {
 }
 
 /// One featurization (one n-gram length) cut into folds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeatureView {
     /// Longest n-gram of this featurization.
     pub ngram_max: usize,
@@ -459,25 +460,6 @@ pub enum SearchEvent {
     },
 }
 
-/// A candidate's machines in training, one per fold, with the rows each one learns from
-/// and is scored on.
-struct Trainee<'a> {
-    machines: Vec<TsetlinMachine>,
-    rows: Vec<(Cow<'a, SparseRows>, Cow<'a, SparseRows>)>,
-}
-
-struct Live<'a> {
-    settings: Settings,
-    view: usize,
-    /// `None` before the first rung, and after the candidate is dropped (or evicted for memory).
-    trainee: Option<Trainee<'a>>,
-    per_fold: Vec<Vec<f64>>,
-    epoch_cost: f64,
-    bytes: f64,
-    /// Literals per clause of its machines when it last stopped training.
-    mean_literals: Option<f64>,
-}
-
 /// The epoch counts of the rungs: `first, first x ETA, ...`, the last one `max_epochs`.
 pub fn rung_epochs(max_epochs: usize) -> Vec<usize> {
     let mut rungs = Vec::new();
@@ -510,60 +492,126 @@ pub fn planned_seconds(epoch_costs: &[f64], rungs: &[usize], warmup_factor: f64)
     total + mean * n as f64 * warm * (warmup_factor - 1.0).max(0.0)
 }
 
-/// Runs successive halving over `candidates` (each with the index of its view in `views`),
-/// with every epoch scored on the views' validation rows. Candidates are trained in id order;
-/// ranking ties go to the cheaper candidate, then the lower id.
+/// A search ready to run: the featurized folds, the candidates (each with the index of the
+/// view it learns from) and the rung epochs. Run here by [`search`], or one candidate at a
+/// time elsewhere ([`SearchPlan::trainee`], [`survivors`] after each rung, [`conclude`]):
+/// the two make the same choice for the same seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPlan {
+    /// One featurization per n-gram length the candidates use.
+    pub views: Vec<FeatureView>,
+    /// Classes (or labels) of the machines.
+    pub n_classes: usize,
+    /// The candidates in drawing order (0 is the no-search default) and their views.
+    pub candidates: Vec<(Settings, usize)>,
+    /// Epochs of each rung.
+    pub rungs: Vec<usize>,
+    /// How validation rows were held out, for the log.
+    pub validation: String,
+}
+
+/// What the plan expects of one candidate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    /// Reference seconds per epoch over all folds (ranking ties go to the cheaper).
+    pub epoch_seconds: f64,
+    /// Bytes its fold machines hold.
+    pub bytes: f64,
+}
+
+impl SearchPlan {
+    /// Each candidate's planned cost under `options.cost`.
+    pub fn costs(&self, options: &SearchOptions) -> Vec<Cost> {
+        let folds = self.views.first().map_or(1, |v| v.folds.len()) as f64;
+        self.candidates
+            .iter()
+            .map(|(settings, view)| {
+                let f = &self.views[*view].folds[0];
+                let features = settings
+                    .max_features
+                    .map_or(f.x_train.n_features(), |k| k.min(f.x_train.n_features()));
+                let mean_present = f.x_train.nnz() as f64 / f.x_train.n_rows().max(1) as f64;
+                Cost {
+                    epoch_seconds: folds
+                        * options.cost.epoch_seconds(
+                            f.x_train.n_rows(),
+                            features,
+                            mean_present,
+                            settings,
+                        ),
+                    bytes: folds
+                        * self.n_classes as f64
+                        * settings.clauses as f64
+                        * 2.0
+                        * features as f64
+                        * 9.0
+                        / 8.0,
+                }
+            })
+            .collect()
+    }
+
+    /// A fresh trainee of candidate `id` (seeded with `options.seed`).
+    pub fn trainee(&self, id: usize, options: &SearchOptions) -> Result<Trainee<'_>> {
+        let (settings, view) = self.candidate(id)?;
+        Trainee::new(
+            &self.views[view],
+            settings,
+            self.n_classes,
+            options.seed,
+            options.threads,
+        )
+    }
+
+    /// Candidate `id`'s settings and view index.
+    pub fn candidate(&self, id: usize) -> Result<(&Settings, usize)> {
+        self.candidates
+            .get(id)
+            .map(|(s, v)| (s, *v))
+            .ok_or_else(|| {
+                crate::error::Error::InvalidInput(format!(
+                    "candidate {id}: the plan has {}",
+                    self.candidates.len()
+                ))
+            })
+    }
+}
+
+/// What one candidate has done so far: everything the halving ranks it by, and all that a
+/// distributed search sends back from a trial.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Validation score after each epoch (mean over folds).
+    pub curve: Vec<f64>,
+    /// Literals per clause of its machines when it last stopped training.
+    pub mean_literals: Option<f64>,
+    /// The last rung it was (or is being) trained in (0-based).
+    pub rung: usize,
+    /// Whether it stopped before its rung's epochs because validation stopped improving.
+    pub converged: bool,
+}
+
+/// Runs successive halving over the plan's candidates, every epoch scored on the views'
+/// validation rows. Candidates are trained in id order; ranking ties go to the cheaper
+/// candidate, then the lower id.
 pub fn search(
-    views: &[FeatureView],
-    n_classes: usize,
-    candidates: Vec<(Settings, usize)>,
-    rungs: &[usize],
+    plan: &SearchPlan,
     options: &SearchOptions,
-    validation: String,
     mut on_event: impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
     let started = Instant::now();
-    let folds = views.first().map_or(1, |v| v.folds.len());
-    let mut live: Vec<Live> = candidates
-        .into_iter()
-        .map(|(settings, view)| {
-            let f = &views[view].folds[0];
-            let features = settings
-                .max_features
-                .map_or(f.x_train.n_features(), |k| k.min(f.x_train.n_features()));
-            let mean_present = f.x_train.nnz() as f64 / f.x_train.n_rows().max(1) as f64;
-            let epoch_cost = folds as f64
-                * options
-                    .cost
-                    .epoch_seconds(f.x_train.n_rows(), features, mean_present, &settings);
-            let bytes = folds as f64
-                * n_classes as f64
-                * settings.clauses as f64
-                * 2.0
-                * features as f64
-                * 9.0
-                / 8.0;
-            Live {
-                settings,
-                view,
-                trainee: None,
-                per_fold: vec![Vec::new(); folds],
-                epoch_cost,
-                bytes,
-                mean_literals: None,
-            }
-        })
-        .collect();
-    let costs: Vec<f64> = live.iter().map(|l| l.epoch_cost).collect();
-    let estimate = planned_seconds(&costs, rungs, options.cost.warmup_factor);
+    let n = plan.candidates.len();
+    let costs = plan.costs(options);
+    let epoch_costs: Vec<f64> = costs.iter().map(|c| c.epoch_seconds).collect();
     on_event(&SearchEvent::Planned {
-        candidates: live.len(),
-        rungs: rungs.to_vec(),
-        estimated_seconds: estimate,
+        candidates: n,
+        rungs: plan.rungs.clone(),
+        estimated_seconds: planned_seconds(&epoch_costs, &plan.rungs, options.cost.warmup_factor),
     });
-    let mut alive: Vec<usize> = (0..live.len()).collect();
-    let mut rung_of = vec![0usize; live.len()];
-    let mut converged = vec![false; live.len()];
+    let mut outcomes = vec![Outcome::default(); n];
+    // `None` before the first rung, and after the candidate is dropped (or evicted for memory).
+    let mut trainees: Vec<Option<Trainee>> = (0..n).map(|_| None).collect();
+    let mut alive: Vec<usize> = (0..n).collect();
     let mut cut: Option<String> = None;
     let stopped = || {
         options
@@ -571,8 +619,8 @@ pub fn search(
             .as_ref()
             .is_some_and(|s| s.load(Ordering::SeqCst))
     };
-    'rungs: for (r, &target) in rungs.iter().enumerate() {
-        let last = r + 1 == rungs.len();
+    'rungs: for (r, &target) in plan.rungs.iter().enumerate() {
+        let last = r + 1 == plan.rungs.len();
         for &id in &alive {
             if stopped() {
                 cut = Some("interrupted: kept the best candidate so far".to_string());
@@ -585,69 +633,58 @@ pub fn search(
                 ));
                 break 'rungs;
             }
-            rung_of[id] = r;
-            if converged[id] {
+            outcomes[id].rung = r;
+            if outcomes[id].converged {
                 continue;
             }
             on_event(&SearchEvent::TrialStart {
                 trial: id,
                 rung: r,
                 epochs: target,
-                settings: live[id].settings.clone(),
+                settings: plan.candidates[id].0.clone(),
             });
-            let patience = if last {
-                (target / 4).max(5)
-            } else {
-                usize::MAX
+            // A fresh trainee (or one dropped for memory) starts over: the same seed retraces
+            // the same curve.
+            let trainee = match &mut trainees[id] {
+                Some(t) => t,
+                slot @ None => slot.insert(plan.trainee(id, options)?),
             };
-            let view = &views[live[id].view];
-            let result = train_to(
-                &mut live[id],
-                view,
-                n_classes,
+            let result = trainee.train_to(
                 target,
-                patience,
-                options,
+                trainee::patience(target, last),
+                options.stop.clone(),
                 |epoch, accuracy| {
                     on_event(&SearchEvent::Epoch {
                         trial: id,
                         epoch,
                         accuracy,
-                    })
+                    });
+                    Control::Continue
                 },
             )?;
-            if let Some(t) = &live[id].trainee {
-                live[id].mean_literals = Some(mean_literals(&t.machines));
-            }
+            outcomes[id].curve = trainee.curve();
+            outcomes[id].mean_literals = Some(trainee.mean_literals());
             match result {
                 Trained::Done => {}
-                Trained::Converged => converged[id] = true,
+                Trained::Converged => outcomes[id].converged = true,
                 Trained::Interrupted => {
                     cut = Some("interrupted: kept the best candidate so far".to_string());
                     break 'rungs;
                 }
             }
         }
-        // Rank and keep the best third (shorter rules first among the nearly best).
-        let mut ranked = alive.clone();
-        rank(&mut ranked, &live, options.length_tolerance);
-        let keep = if last {
-            1
-        } else {
-            alive.len().div_ceil(ETA).max(1)
-        };
-        ranked.truncate(keep);
+        let ranked = survivors(&alive, &outcomes, &costs, last, options.length_tolerance);
         for &id in &alive {
             if !ranked.contains(&id) {
-                live[id].trainee = None;
+                trainees[id] = None;
             }
         }
         // Memory: survivors keep their machines only while they fit in KEEP_BYTES together.
         let mut held = 0.0;
         for &id in &ranked {
-            held += live[id].bytes;
+            held += costs[id].bytes;
             if held > KEEP_BYTES {
-                live[id].trainee = None;
+                trainees[id] = None;
             }
         }
         on_event(&SearchEvent::RungEnd {
@@ -656,34 +693,80 @@ pub fn search(
         });
         alive = ranked;
     }
+    conclude(plan, &outcomes, options, cut)
+}
 
-    let trials: Vec<Trial> = live
+/// The candidates of `alive` that go on after a rung, best first: a third of them (rounded
+/// up), one after the last rung; shorter rules first among the nearly best
+/// ([`SearchOptions::length_tolerance`]).
+pub fn survivors(
+    alive: &[usize],
+    outcomes: &[Outcome],
+    costs: &[Cost],
+    last: bool,
+    tolerance: f64,
+) -> Vec<usize> {
+    let mut ranked = alive.to_vec();
+    rank(&mut ranked, outcomes, costs, tolerance);
+    let keep = if last {
+        1
+    } else {
+        alive.len().div_ceil(ETA).max(1)
+    };
+    ranked.truncate(keep);
+    ranked
+}
+
+/// The log of a search whose candidates did `outcomes` (one per candidate of `plan`, in
+/// order), with the choice: the most accurate candidate, then the shortest-ruled one within
+/// the tolerance of it among those trained at least as far (the same rung or later). `cut`
+/// says why the search ended before its plan, if it did.
+pub fn conclude(
+    plan: &SearchPlan,
+    outcomes: &[Outcome],
+    options: &SearchOptions,
+    cut: Option<String>,
+) -> Result<SearchLog> {
+    let Some((first, _)) = plan.candidates.first() else {
+        return Err(crate::error::Error::InvalidInput(
+            "a search plan without candidates".to_string(),
+        ));
+    };
+    if outcomes.len() != plan.candidates.len() {
+        return Err(crate::error::Error::InvalidInput(format!(
+            "{} outcomes for {} candidates",
+            outcomes.len(),
+            plan.candidates.len()
+        )));
+    }
+    let costs = plan.costs(options);
+    let epoch_costs: Vec<f64> = costs.iter().map(|c| c.epoch_seconds).collect();
+    let trials: Vec<Trial> = plan
+        .candidates
         .iter()
+        .zip(outcomes)
         .enumerate()
-        .map(|(id, l)| {
-            let curve = mean_curve(l);
-            let (best_accuracy, best_epoch) = best(&curve);
-            let mut settings = l.settings.clone();
-            settings.epochs = curve.len();
+        .map(|(id, ((settings, _), o))| {
+            let (best_accuracy, best_epoch) = best(&o.curve);
+            let mut settings = settings.clone();
+            settings.epochs = o.curve.len();
             Trial {
                 id,
                 settings,
                 best_accuracy,
                 best_epoch,
-                curve,
-                rung: rung_of[id],
-                converged: converged[id],
-                estimated_epoch_seconds: l.epoch_cost,
-                mean_literals: l.mean_literals,
+                curve: o.curve.clone(),
+                rung: o.rung,
+                converged: o.converged,
+                estimated_epoch_seconds: costs[id].epoch_seconds,
+                mean_literals: o.mean_literals,
             }
         })
         .collect();
-    // The most accurate candidate, then the shortest-ruled one within the tolerance of it
-    // among those trained at least as far (the same rung or later).
-    let mut by_score: Vec<usize> = (0..live.len())
+    let mut by_score: Vec<usize> = (0..trials.len())
         .filter(|&id| !trials[id].curve.is_empty())
         .collect();
-    rank(&mut by_score, &live, 0.0);
+    rank(&mut by_score, outcomes, &costs, 0.0);
     let most_accurate = by_score.first().copied();
     let chosen = most_accurate.map(|top| {
         let mut peers: Vec<usize> = by_score
@@ -691,48 +774,37 @@ pub fn search(
             .copied()
             .filter(|&id| trials[id].rung >= trials[top].rung)
             .collect();
-        rank(&mut peers, &live, options.length_tolerance);
+        rank(&mut peers, outcomes, &costs, options.length_tolerance);
         peers[0]
     });
     let (settings, valid_accuracy) = match chosen {
         Some(id) => {
-            let mut s = live[id].settings.clone();
+            let mut s = plan.candidates[id].0.clone();
             s.epochs = trials[id].best_epoch.max(1);
             (s, Some(trials[id].best_accuracy))
         }
-        None => (live[0].settings.clone(), None),
+        None => (first.clone(), None),
     };
     Ok(SearchLog {
         chosen: settings,
         chosen_trial: chosen,
         most_accurate_trial: most_accurate.filter(|&m| Some(m) != chosen),
         valid_accuracy,
-        validation,
+        validation: plan.validation.clone(),
         budget_seconds: options.budget_seconds,
-        planned_seconds: estimate,
-        rungs: rungs.to_vec(),
+        planned_seconds: planned_seconds(&epoch_costs, &plan.rungs, options.cost.warmup_factor),
+        rungs: plan.rungs.clone(),
         trials,
         cut,
     })
 }
 
-enum Trained {
-    Done,
-    Converged,
-    Interrupted,
-}
-
-/// Validation accuracy per epoch of a candidate, averaged over its folds.
-fn mean_curve(l: &Live) -> Vec<f64> {
-    mean_curve_of(&l.per_fold)
-}
-
 /// Orders candidate `ids` best first: those whose best score is within `tolerance` of the
-/// best among them come first, shorter rules first ([`Live::mean_literals`]; unknown last),
-/// then the others by score; ties to the cheaper candidate, then the lower id.
-fn rank(ids: &mut [usize], live: &[Live], tolerance: f64) {
+/// best among them come first, shorter rules first ([`Outcome::mean_literals`]; unknown
+/// last), then the others by score; ties to the cheaper candidate, then the lower id.
+fn rank(ids: &mut [usize], outcomes: &[Outcome], costs: &[Cost], tolerance: f64) {
     // Scores once per candidate, not once per comparison (each is a pass over its curve).
-    let score: Vec<f64> = live.iter().map(|l| best(&mean_curve(l)).0).collect();
+    let score: Vec<f64> = outcomes.iter().map(|o| best(&o.curve).0).collect();
     let top = ids
         .iter()
         .map(|&id| score[id])
@@ -741,7 +813,7 @@ fn rank(ids: &mut [usize], live: &[Live], tolerance: f64) {
     // (unknown last); the others tie there and the score decides.
     let head = |id: usize| {
         let near = tolerance > 0.0 && score[id] >= top - tolerance - 1e-12;
-        let length = live[id].mean_literals.unwrap_or(f64::INFINITY);
+        let length = outcomes[id].mean_literals.unwrap_or(f64::INFINITY);
         (!near, if near { length } else { 0.0 })
     };
     ids.sort_by(|&a, &b| {
@@ -750,178 +822,58 @@ fn rank(ids: &mut [usize], live: &[Live], tolerance: f64) {
             .cmp(&far_b)
             .then(len_a.total_cmp(&len_b))
             .then(score[b].total_cmp(&score[a]))
-            .then(live[a].epoch_cost.total_cmp(&live[b].epoch_cost))
+            .then(costs[a].epoch_seconds.total_cmp(&costs[b].epoch_seconds))
             .then(a.cmp(&b))
     });
-}
-
-/// Literals per non-empty clause over `machines` (0 when none has a literal).
-fn mean_literals(machines: &[TsetlinMachine]) -> f64 {
-    let (mut literals, mut clauses) = (0usize, 0usize);
-    for m in machines {
-        for r in m.rules() {
-            literals += r.positive.len() + r.negated.len();
-            clauses += 1;
-        }
-    }
-    if clauses == 0 {
-        0.0
-    } else {
-        literals as f64 / clauses as f64
-    }
-}
-
-/// The best value of a curve and its 1-based epoch (the first on ties); `(-1, 0)` if empty.
-fn best(curve: &[f64]) -> (f64, usize) {
-    let mut out = (-1.0, 0);
-    for (e, &a) in curve.iter().enumerate() {
-        if a > out.0 {
-            out = (a, e + 1);
-        }
-    }
-    out
-}
-
-/// Trains one candidate on every fold up to `target` epochs, scoring each epoch. Stops early
-/// when the mean validation accuracy has not improved for `patience` epochs.
-fn train_to<'a>(
-    l: &mut Live<'a>,
-    view: &'a FeatureView,
-    n_classes: usize,
-    target: usize,
-    patience: usize,
-    options: &SearchOptions,
-    mut on_epoch: impl FnMut(usize, f64),
-) -> Result<Trained> {
-    if l.trainee.is_none() {
-        // Fresh (or dropped for memory): start over; the same seed retraces the same curve.
-        for c in &mut l.per_fold {
-            c.clear();
-        }
-    }
-    let Trainee { machines, rows } = match &mut l.trainee {
-        Some(t) => t,
-        slot @ None => {
-            let rows: Vec<_> = view
-                .folds
-                .iter()
-                .map(|f| f.project(l.settings.max_features))
-                .collect();
-            let machines = rows
-                .iter()
-                .map(|(x, _)| {
-                    let params = l
-                        .settings
-                        .apply(Params::builder(n_classes, x.n_features().max(1)))
-                        .seed(options.seed)
-                        .build()?;
-                    Ok(TsetlinMachine::with_threads(params, options.threads)?)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            slot.insert(Trainee { machines, rows })
-        }
-    };
-    let fit = FitOptions {
-        epochs: 1,
-        shuffle: true,
-        stop: options.stop.clone(),
-        layout: None,
-    };
-    let mut since_best = 0;
-    let mut best_so_far = best(&mean_curve_of(&l.per_fold)).0;
-    let mut epoch = l.per_fold[0].len();
-    while epoch < target {
-        for (f, (machine, (x_train, x_valid))) in machines.iter_mut().zip(rows.iter()).enumerate() {
-            let fold = &view.folds[f];
-            let summary = machine.fit(x_train, fold.y_train.targets(), &fit, |_, _| {
-                Control::Continue
-            })?;
-            if summary.interrupted {
-                return Ok(Trained::Interrupted);
-            }
-            // Scored as trained: scoring each candidate with its rules simplified (the model
-            // delivered) cost more than the plan allowed (OHSUMED: the search overran its
-            // budget in the first rung; BENCHMARKS.md §9), and simplifying after the choice
-            // already gains accuracy.
-            l.per_fold[f].push(fold.y_valid.score(machine, x_valid)?);
-        }
-        epoch += 1;
-        let acc = *mean_curve_of(&l.per_fold).last().unwrap_or(&0.0);
-        on_epoch(epoch, acc);
-        if acc > best_so_far {
-            best_so_far = acc;
-            since_best = 0;
-        } else {
-            since_best += 1;
-            if since_best >= patience {
-                return Ok(Trained::Converged);
-            }
-        }
-    }
-    Ok(Trained::Done)
-}
-
-/// Accuracy per epoch averaged over the folds (as far as every fold has it).
-fn mean_curve_of(per_fold: &[Vec<f64>]) -> Vec<f64> {
-    let n = per_fold.iter().map(Vec::len).min().unwrap_or(0);
-    (0..n)
-        .map(|e| per_fold.iter().map(|c| c[e]).sum::<f64>() / per_fold.len() as f64)
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn live(curve: &[f64], literals: Option<f64>, cost: f64) -> Live<'static> {
-        let profile = super::super::settings::DataProfile {
-            rows: 100,
-            classes: 2,
-            features: 50,
-            mean_present: 5.0,
-            text: true,
-        };
-        Live {
-            settings: super::super::settings::default_settings(&profile),
-            view: 0,
-            trainee: None,
-            per_fold: vec![curve.to_vec()],
-            epoch_cost: cost,
-            bytes: 0.0,
+    fn outcome(curve: &[f64], literals: Option<f64>) -> Outcome {
+        Outcome {
+            curve: curve.to_vec(),
             mean_literals: literals,
+            ..Outcome::default()
+        }
+    }
+
+    fn cost(epoch_seconds: f64) -> Cost {
+        Cost {
+            epoch_seconds,
+            bytes: 0.0,
         }
     }
 
     #[test]
     fn ranking_prefers_shorter_rules_only_within_the_tolerance() {
-        let l = vec![
-            live(&[0.80, 0.900], Some(40.0), 1.0), // the most accurate, long rules
-            live(&[0.897], Some(6.0), 1.0),        // 0.3 points below, short
-            live(&[0.890], Some(2.0), 1.0),        // 1 point below, shortest
-            live(&[0.899], None, 1.0),             // near, length unknown
+        let o = vec![
+            outcome(&[0.80, 0.900], Some(40.0)), // the most accurate, long rules
+            outcome(&[0.897], Some(6.0)),        // 0.3 points below, short
+            outcome(&[0.890], Some(2.0)),        // 1 point below, shortest
+            outcome(&[0.899], None),             // near, length unknown
         ];
+        let c = vec![cost(1.0); 4];
         let mut ids = vec![0, 1, 2, 3];
-        rank(&mut ids, &l, 0.005);
+        rank(&mut ids, &o, &c, 0.005);
         assert_eq!(
             ids,
             [1, 0, 3, 2],
             "near ones by length (unknown last), then by score"
         );
-        rank(&mut ids, &l, 0.0);
+        rank(&mut ids, &o, &c, 0.0);
         assert_eq!(ids, [0, 3, 1, 2], "no tolerance: the score alone");
-        rank(&mut ids, &l, 0.02);
+        rank(&mut ids, &o, &c, 0.02);
         assert_eq!(ids, [2, 1, 0, 3], "a wide tolerance takes in the shortest");
     }
 
     #[test]
     fn ranking_ties_go_to_the_cheaper_then_the_lower_id() {
-        let l = vec![
-            live(&[0.9], Some(5.0), 2.0),
-            live(&[0.9], Some(5.0), 1.0),
-            live(&[0.9], Some(5.0), 1.0),
-        ];
+        let o = vec![outcome(&[0.9], Some(5.0)); 3];
+        let c = vec![cost(2.0), cost(1.0), cost(1.0)];
         let mut ids = vec![0, 1, 2];
-        rank(&mut ids, &l, 0.005);
+        rank(&mut ids, &o, &c, 0.005);
         assert_eq!(ids, [1, 2, 0]);
     }
 
