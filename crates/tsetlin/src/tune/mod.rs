@@ -359,17 +359,7 @@ pub fn search_text<S: AsRef<str> + Sync>(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
-    let (label_set, y) = crate::classifier::training_labels(texts.len(), labels)?;
-    search_labelled(
-        texts,
-        &FoldLabels::Classes(y.clone()),
-        &y,
-        label_set.len(),
-        base,
-        pinned,
-        options,
-        on_event,
-    )
+    plan_text(texts, labels, base, pinned, options)?.run(options, on_event)
 }
 
 /// The settings search of a multi-label text classifier: the search of [`search_text`] with
@@ -424,10 +414,7 @@ fn search_labelled<S: AsRef<str> + Sync>(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
-    match plan_labelled(texts, labels, strata, n_classes, base, pinned, options)? {
-        Planned::Given(log) => Ok(log),
-        Planned::Search(plan) => run(&plan, options, on_event),
-    }
+    plan_labelled(texts, labels, strata, n_classes, base, pinned, options)?.run(options, on_event)
 }
 
 /// What a search of these settings will do: nothing (every setting given, automatic
@@ -438,6 +425,20 @@ pub enum Planned {
     Given(SearchLog),
     /// The search to run.
     Search(SearchPlan),
+}
+
+impl Planned {
+    /// The log: the given settings', or the planned search's, run here.
+    fn run(
+        self,
+        options: &SearchOptions,
+        on_event: &mut impl FnMut(&SearchEvent),
+    ) -> Result<SearchLog> {
+        match self {
+            Planned::Given(log) => Ok(log),
+            Planned::Search(plan) => run(&plan, options, on_event),
+        }
+    }
 }
 
 /// The plan of [`search_text`] (single-label texts), without running it: for a search that
