@@ -377,7 +377,7 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
 ) -> Result<SearchLog> {
     crate::error::one_label_set_each("texts", texts.len(), sets.n_rows())?;
     let m = MultiLabelSearch::of(sets, options);
-    search_labelled(
+    plan_labelled(
         texts,
         &m.labels,
         &m.strata,
@@ -385,8 +385,8 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
         base,
         pinned,
         &m.options,
-        on_event,
-    )
+    )?
+    .run(&m.options, on_event)
     .map(scored_by_micro_f1)
 }
 
@@ -399,22 +399,6 @@ fn scored_by_micro_f1(mut log: SearchLog) -> SearchLog {
         "; multi-label: every validation figure is micro-F1 at per-label thresholds chosen on the validation rows",
     );
     log
-}
-
-/// The text search over `labels` (classes or label sets), the hold-out stratified by
-/// `strata` (one value per document).
-#[allow(clippy::too_many_arguments)] // the search's inputs, each used once
-fn search_labelled<S: AsRef<str> + Sync>(
-    texts: &[S],
-    labels: &FoldLabels,
-    strata: &[u32],
-    n_classes: usize,
-    base: &FeaturizerConfig,
-    pinned: &Pinned,
-    options: &SearchOptions,
-    on_event: &mut impl FnMut(&SearchEvent),
-) -> Result<SearchLog> {
-    plan_labelled(texts, labels, strata, n_classes, base, pinned, options)?.run(options, on_event)
 }
 
 /// What a search of these settings will do: nothing (every setting given, automatic
@@ -464,7 +448,8 @@ pub fn plan_text<S: AsRef<str> + Sync>(
     )
 }
 
-/// The plan of [`search_labelled`].
+/// The plan of the text search over `labels` (classes or label sets), the hold-out
+/// stratified by `strata` (one value per document).
 fn plan_labelled<S: AsRef<str> + Sync>(
     texts: &[S],
     labels: &FoldLabels,
