@@ -382,37 +382,27 @@ fn a_search_run_a_candidate_at_a_time_from_checkpoints_equals_the_local_one() {
     let costs = plan.costs(&options);
     let n = plan.candidates.len();
     let mut outcomes = vec![tune::Outcome::default(); n];
-    // A trial's checkpoint: its fold machines' bytes and their validation curves.
-    type Checkpoint = (Vec<Vec<u8>>, Vec<Vec<f64>>);
-    let mut checkpoints: Vec<Option<Checkpoint>> = vec![None; n];
+    // Each trial keeps only its checkpoint's bytes between rungs, as a Ray Tune trial does.
+    let mut checkpoints: Vec<Option<Vec<u8>>> = vec![None; n];
     let mut alive: Vec<usize> = (0..n).collect();
-    for (r, &target) in plan.rungs.iter().enumerate() {
+    for r in 0..plan.rungs.len() {
         let last = r + 1 == plan.rungs.len();
         for &id in &alive {
-            outcomes[id].rung = r;
-            let (settings, view) = plan.candidate(id).expect("candidate");
-            let mut trainee = match checkpoints[id].take() {
-                Some((models, per_fold)) => {
-                    tune::Trainee::resume(&plan.views[view], settings, &models, per_fold, 1)
-                        .expect("resume")
-                }
-                None => plan.trainee(id, &options).expect("trainee"),
-            };
-            let ended = trainee
-                .train_to(target, tune::patience(target, last), None, |_, _| {
-                    Control::Continue
-                })
-                .expect("train");
-            outcomes[id].curve = trainee.curve();
-            outcomes[id].mean_literals = Some(trainee.mean_literals());
-            outcomes[id].converged = ended == tune::Trained::Converged;
-            checkpoints[id] = Some((
-                trainee.models().expect("checkpoint"),
-                trainee.per_fold().to_vec(),
-            ));
+            let prior = checkpoints[id].take().map(|bytes| {
+                let checkpoint = tune::Checkpoint::from_bytes(&bytes).expect("checkpoint");
+                (outcomes[id].clone(), checkpoint)
+            });
+            let step = plan.advance(id, r, prior, &options).expect("a rung");
+            assert_ne!(step.ended, tune::Trained::Interrupted);
+            outcomes[id] = step.outcome;
+            checkpoints[id] = Some(step.checkpoint.to_bytes().expect("checkpoint bytes"));
         }
         alive = tune::survivors(&alive, &outcomes, &costs, last, options.length_tolerance);
     }
+    let err = plan
+        .advance(alive[0], 1, None, &options)
+        .expect_err("a later rung needs its checkpoint");
+    assert!(err.to_string().contains("checkpoint"), "{err}");
     let log = tune::conclude(&plan, &outcomes, &options, None).expect("conclude");
     assert_eq!(log, local.log, "the same choice and the same log");
     let fit = tune::finish_text(&train.texts, &train.labels, &config, log, &options, |_| {})
@@ -428,4 +418,6 @@ fn a_search_run_a_candidate_at_a_time_from_checkpoints_equals_the_local_one() {
     damaged[last] ^= 1;
     let err = tune::SearchPlan::from_bytes(&damaged).expect_err("a flipped bit");
     assert!(err.to_string().contains("search plan"), "{err}");
+    let err = tune::Checkpoint::from_bytes(&bytes).expect_err("a plan is not a checkpoint");
+    assert!(err.to_string().contains("search checkpoint"), "{err}");
 }

@@ -21,6 +21,7 @@ pub mod plan_codec;
 pub mod search;
 pub mod settings;
 pub mod space;
+pub mod step;
 pub mod trainee;
 
 use tsetlin_core::{LabelSets, Params, SparseRows, TsetlinMachine};
@@ -35,11 +36,12 @@ use crate::split::{
 
 pub use cost::CostModel;
 pub use search::{
-    conclude, survivors, Cost, FeatureView, FoldLabels, FoldRows, Outcome, SearchEvent, SearchLog,
-    SearchOptions, SearchPlan, SplitOrder, Trial, DEFAULT_BUDGET_SECONDS, DEFAULT_LENGTH_TOLERANCE,
-    DEFAULT_MAX_EPOCHS,
+    conclude, survivors, Cost, Cut, FeatureView, FoldLabels, FoldRows, Outcome, SearchEvent,
+    SearchLog, SearchOptions, SearchPlan, SplitOrder, Trial, DEFAULT_BUDGET_SECONDS,
+    DEFAULT_LENGTH_TOLERANCE, DEFAULT_MAX_EPOCHS,
 };
 pub use settings::{default_settings, DataProfile, Pinned, Settings};
+pub use step::{Checkpoint, Step};
 pub use trainee::{patience, Trained, Trainee};
 
 /// How the training data is cut for validation.

@@ -1,7 +1,8 @@
-//! A [`SearchPlan`] as bytes, so that a search run elsewhere (a Ray Tune trial in another
-//! process or on another node) gets the very rows, candidates and rungs its driver planned,
-//! without featurizing the corpus again. The file framing is the project's one
-//! ([`tsetlin_core::format::frame`]: magic, version, CRC-32); the body is postcard.
+//! A [`SearchPlan`] and a trial's [`Checkpoint`] as bytes, so that a search run elsewhere (a
+//! Ray Tune trial in another process or on another node) gets the very rows, candidates and
+//! rungs its driver planned, without featurizing the corpus again, and a paused trial resumes
+//! where it stopped. The file framing is the project's one ([`tsetlin_core::format::frame`]:
+//! magic, version, CRC-32); the bodies are postcard.
 
 use serde::{Deserialize, Serialize};
 use tsetlin_core::format::{frame, unframe};
@@ -9,10 +10,13 @@ use tsetlin_core::{LabelSets, SparseRows};
 
 use super::search::{FeatureView, FoldLabels, FoldRows, SearchPlan};
 use super::settings::Settings;
+use super::step::Checkpoint;
 use crate::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"TMSPLAN\0";
 const VERSION: u32 = 1;
+const CHECKPOINT_MAGIC: &[u8; 8] = b"TMSCHKP\0";
+const CHECKPOINT_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
 struct Rows {
@@ -193,6 +197,51 @@ impl SearchPlan {
             candidates: body.candidates,
             rungs: body.rungs,
             validation: body.validation,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CheckpointBody {
+    models: Vec<Vec<u8>>,
+    per_fold: Vec<Vec<f64>>,
+}
+
+impl Checkpoint {
+    /// The checkpoint in its byte form ([`Checkpoint::from_bytes`] reads it back equal).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let body = CheckpointBody {
+            models: self.models.clone(),
+            per_fold: self.per_fold.clone(),
+        };
+        let encoded = postcard::to_stdvec(&body)
+            .map_err(|e| Error::InvalidInput(format!("encoding a search checkpoint: {e}")))?;
+        Ok(frame(CHECKPOINT_MAGIC, CHECKPOINT_VERSION, &encoded))
+    }
+
+    /// Reads [`Checkpoint::to_bytes`], checking the frame and that there is one curve per
+    /// machine (the machines themselves are checked when a trainee resumes from them).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let damaged = |e: String| Error::InvalidInput(format!("a damaged search checkpoint: {e}"));
+        let framed = unframe(
+            bytes,
+            CHECKPOINT_MAGIC,
+            "tsetlin search checkpoint",
+            CHECKPOINT_VERSION,
+        )
+        .map_err(|e| damaged(e.to_string()))?;
+        let body: CheckpointBody =
+            postcard::from_bytes(framed.body).map_err(|e| damaged(e.to_string()))?;
+        if body.models.len() != body.per_fold.len() {
+            return Err(damaged(format!(
+                "{} machines but {} curves",
+                body.models.len(),
+                body.per_fold.len()
+            )));
+        }
+        Ok(Checkpoint {
+            models: body.models,
+            per_fold: body.per_fold,
         })
     }
 }

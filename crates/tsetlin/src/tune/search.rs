@@ -591,6 +591,28 @@ pub struct Outcome {
     pub converged: bool,
 }
 
+/// Why a search ended before its plan (the log's `cut`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// A stop request (Ctrl-C).
+    Interrupted,
+    /// The wall clock passed the budget.
+    Budget,
+}
+
+impl Cut {
+    /// What the log says of it.
+    pub fn describe(self, options: &SearchOptions) -> String {
+        match self {
+            Cut::Interrupted => "interrupted: kept the best candidate so far".to_string(),
+            Cut::Budget => format!(
+                "the wall-clock budget ({:.0} s) ran out: kept the best candidate so far",
+                options.budget_seconds
+            ),
+        }
+    }
+}
+
 /// Runs successive halving over the plan's candidates, every epoch scored on the views'
 /// validation rows. Candidates are trained in id order; ranking ties go to the cheaper
 /// candidate, then the lower id.
@@ -623,14 +645,11 @@ pub fn search(
         let last = r + 1 == plan.rungs.len();
         for &id in &alive {
             if stopped() {
-                cut = Some("interrupted: kept the best candidate so far".to_string());
+                cut = Some(Cut::Interrupted.describe(options));
                 break 'rungs;
             }
             if options.time_limit && started.elapsed().as_secs_f64() > options.budget_seconds {
-                cut = Some(format!(
-                    "the wall-clock budget ({:.0} s) ran out: kept the best candidate so far",
-                    options.budget_seconds
-                ));
+                cut = Some(Cut::Budget.describe(options));
                 break 'rungs;
             }
             outcomes[id].rung = r;
@@ -668,7 +687,7 @@ pub fn search(
                 Trained::Done => {}
                 Trained::Converged => outcomes[id].converged = true,
                 Trained::Interrupted => {
-                    cut = Some("interrupted: kept the best candidate so far".to_string());
+                    cut = Some(Cut::Interrupted.describe(options));
                     break 'rungs;
                 }
             }
