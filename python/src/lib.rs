@@ -18,13 +18,14 @@
 //!
 //! One module per concept: `errors` (Rust errors as Python exceptions), `convert` (data across
 //! the boundary), `threads` (local pools, fork safety, interruptible training), `params`
-//! (settings from Python, validated by name), `machine` (the bare engine) and `text` (the
-//! featurizer and the text model).
+//! (settings from Python, validated by name), `machine` (the bare engine), `text` (the
+//! featurizer and the text model) and `search` (a settings search run a trial at a time).
 
 mod convert;
 mod errors;
 mod machine;
 mod params;
+mod search;
 mod text;
 mod threads;
 
@@ -33,6 +34,7 @@ use pyo3::prelude::*;
 
 use crate::errors::core_err;
 use crate::machine::Machine;
+use crate::search::SearchPlan;
 use crate::text::{Featurizer, TextModel};
 use crate::threads::resolve_threads;
 
@@ -89,6 +91,7 @@ fn _tsetlin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Machine>()?;
     m.add_class::<Featurizer>()?;
     m.add_class::<TextModel>()?;
+    m.add_class::<SearchPlan>()?;
     m.add_function(wrap_pyfunction!(clinical_notes, m)?)?;
     m.add_function(wrap_pyfunction!(clinical_notes_multi_label, m)?)?;
     m.add_function(wrap_pyfunction!(available_threads, m)?)?;

@@ -133,6 +133,7 @@ pub(crate) struct SearchArgs {
     pub auto: bool,
     pub simplify: bool,
     pub budget: f64,
+    pub time_limit: bool,
     pub max_epochs: usize,
     pub validation_split: String,
     pub length_tolerance: f64,
@@ -146,6 +147,7 @@ impl Default for SearchArgs {
             auto: d.auto,
             simplify: d.simplify,
             budget: d.budget_seconds,
+            time_limit: d.time_limit,
             max_epochs: d.max_epochs,
             validation_split: "file-order".to_string(),
             length_tolerance: d.length_tolerance,
@@ -189,6 +191,7 @@ pub(crate) fn search_options(
     }
     let options = SearchOptions {
         budget_seconds: args.budget,
+        time_limit: args.time_limit,
         seed,
         threads: resolve_threads(threads),
         max_epochs: args.max_epochs,

@@ -233,6 +233,40 @@ impl TextModel {
         Ok(Self::wrap(fit.model))
     }
 
+    /// The final model of a search run elsewhere (`SearchPlan`, e.g. on Ray Tune): trained
+    /// on all of `texts` with the settings `log` (the search log JSON of
+    /// `SearchPlan.conclude`) chose, as `train_auto` trains it after its own search (same
+    /// keywords, same seed: the same model bytes).
+    #[staticmethod]
+    #[pyo3(signature = (texts, labels, log, featurizer = None, search = "{}", seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors train_auto
+    fn finish(
+        py: Python<'_>,
+        texts: Vec<String>,
+        labels: Vec<String>,
+        log: &str,
+        featurizer: Option<&Bound<'_, PyDict>>,
+        search: &str,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<Self> {
+        let config = featurizer_config(featurizer)?;
+        let log: tune::SearchLog =
+            serde_json::from_str(log).map_err(|e| value_error(format!("search log: {e}")))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (options, _) = search_options(search, seed, threads, &stop)?;
+        let (result, signal) = run_interruptible(py, &stop, || {
+            on_local_pool(threads, || {
+                tune::finish_text(&texts, &labels, &config, log, &options, |_| {})
+            })
+        })?;
+        let fit = result?.map_err(text_err)?;
+        if fit.interrupted {
+            return Err(interrupted(signal));
+        }
+        Ok(Self::wrap(fit.model))
+    }
+
     /// Trains a multi-label model (`label_sets`: each text's labels, possibly none; `labels`:
     /// every label the model knows, carried or not) with the pinned settings over the
     /// data-derived defaults: the library's multi-label path (`tsetlin train` on label

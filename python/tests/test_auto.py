@@ -1,6 +1,7 @@
 """Automatic settings from Python: the same search as `tsetlin train`, pins kept, no search
 with auto=False, and scikit-learn's own GridSearchCV still composes."""
 
+import json
 import pickle
 
 import pytest
@@ -87,6 +88,17 @@ def test_bad_settings_are_refused_by_name():
         TextClassifier(validation_split="random", **QUICK).fit(*TRAIN)
     with pytest.raises(ValueError, match="length_tolerance"):
         TextClassifier(length_tolerance=5, **QUICK).fit(*TRAIN)
+    with pytest.raises(ValueError, match="time_limit"):
+        TextClassifier(time_limit="no", **QUICK).fit(*TRAIN)
+
+
+def test_without_a_time_limit_the_planned_search_runs_to_its_end():
+    """A budget far below the search's real time: the wall clock would cut it; with
+    time_limit=False every rung runs (the plan, sized for the budget, still keeps it small)."""
+    clf = TextClassifier(budget=0.5, time_limit=False, max_epochs=3, random_state=3)
+    log = clf.fit(*TRAIN).search_log
+    assert log["cut"] is None
+    assert max(t["rung"] for t in log["trials"]) == len(log["rungs"]) - 1
 
 
 def test_grid_search_cv_composes():
@@ -112,3 +124,43 @@ def test_tsetlin_classifier_defaults_booleanise_and_search():
     again = pickle.loads(pickle.dumps(clf))
     assert again.best_params_ == clf.best_params_
     assert (again.predict(Xte) == clf.predict(Xte)).all()
+
+
+def test_a_search_run_a_rung_at_a_time_through_a_pickled_plan_equals_fit():
+    """What a Ray Tune trial does, by hand: the plan crosses as a pickle, each rung of each
+    candidate trains from the previous rung's outcome and checkpoint bytes, the survivors and
+    the log come from the plan; the log and the final model are fit's."""
+    texts, labels = clinical_notes(200, 11)
+    settings = {"budget": 300.0, "time_limit": False, "max_epochs": 4, "random_state": 3}
+    local = TextClassifier(**settings).fit(texts, labels)
+    seen = {}
+
+    def by_hand(plan):
+        plan = pickle.loads(pickle.dumps(plan))
+        n = plan.n_candidates
+        outcomes, states = [None] * n, [None] * n
+        alive = list(range(n))
+        for rung in range(len(plan.rungs)):
+            for c in alive:
+                outcomes[c], states[c], _ = plan.advance(c, rung, outcomes[c], states[c])
+            alive = plan.survivors(alive, outcomes, rung + 1 == len(plan.rungs))
+        seen["plan"], seen["outcomes"], seen["states"] = plan, outcomes, states
+        return plan.conclude(outcomes)
+
+    by_parts = TextClassifier(**settings)._fit_searched(texts, labels, by_hand)
+    assert by_parts.search_log == local.search_log
+    assert by_parts.model_.to_bytes() == local.model_.to_bytes()
+
+    plan, outcomes, states = seen["plan"], seen["outcomes"], seen["states"]
+    with pytest.raises(ValueError, match="search checkpoint"):
+        plan.advance(0, 1, outcomes[0], states[0][:-1] + bytes([states[0][-1] ^ 1]))
+    with pytest.raises(ValueError, match="come together"):
+        plan.advance(0, 1, outcomes[0], None)
+    with pytest.raises(ValueError, match="outcomes for"):
+        plan.conclude(outcomes[:-1])
+    with pytest.raises(ValueError, match="cut"):
+        plan.conclude(outcomes, "lunch")
+    assert "interrupted" in json.loads(plan.conclude(outcomes, "interrupted"))["cut"]
+    data = plan.to_bytes()
+    with pytest.raises(ValueError, match="search plan"):
+        type(plan).from_bytes(data[:-1] + bytes([data[-1] ^ 1]), "{}", 3)

@@ -1,6 +1,7 @@
 """tsetlin.ray against a real local Ray (ray.init(num_cpus=2)): predictions equal the plain
 Python API row for row with one and two workers, null texts and empty blocks are handled, a
-damaged model is one error on the driver, and evaluate equals scikit-learn's metrics."""
+damaged model is one error on the driver, and evaluate equals scikit-learn's metrics; the
+settings search run on Ray Tune (tune_fit) makes the local search's choice and model."""
 
 import pytest
 
@@ -94,3 +95,34 @@ def test_a_damaged_model_and_bad_columns_are_errors_on_the_driver(ray, scoring_m
         tray.predict(ds, path, label_col="text")
     with pytest.raises(ValueError, match="workers"):
         tray.predict(ds, path, workers=0)
+
+
+def test_tune_fit_makes_the_local_choice_log_and_model(ray, tmp_path):
+    """One Tune trial per candidate, halving as Tune's scheduler: with 2 CPUs and a dozen
+    candidates most trials are paused at a rung's end and resumed from their checkpoints, and
+    the log (every curve, the choice) and the final model bytes are still the local ones."""
+    from tsetlin import TextClassifier, _tsetlin
+    from tsetlin import ray as tray
+
+    texts, labels = _tsetlin.clinical_notes(240, 3)
+    settings = dict(random_state=3, max_epochs=4, budget=300.0, time_limit=False)
+    local = TextClassifier(**settings).fit(texts, labels)
+    assert len(local.search_log["trials"]) >= 6 and len(local.search_log["rungs"]) >= 2
+    distributed = tray.tune_fit(TextClassifier(**settings), texts, labels,
+                                storage_path=str(tmp_path), name="search")
+    assert distributed.search_log == local.search_log
+    assert distributed.model_.to_bytes() == local.model_.to_bytes()
+    assert list(distributed.predict(texts[:50])) == list(local.predict(texts[:50]))
+    assert (tmp_path / "search").is_dir(), "the trials' checkpoints are kept where asked"
+
+
+def test_tune_fit_refuses_what_it_cannot_search(ray):
+    from tsetlin import TextClassifier, TsetlinClassifier
+    from tsetlin import ray as tray
+
+    with pytest.raises(TypeError, match="TextClassifier"):
+        tray.tune_fit(TsetlinClassifier(), ["a"], ["x"])
+    with pytest.raises(ValueError, match="single-label"):
+        tray.tune_fit(TextClassifier(), ["a b", "c d"], [["x"], ["y"]])
+    with pytest.raises(ValueError, match="threads"):
+        tray.tune_fit(TextClassifier(), ["a b", "c d"], ["x", "y"], threads=0)

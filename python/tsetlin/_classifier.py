@@ -60,6 +60,11 @@ class TsetlinClassifier(
         Training epochs of ``fit``.
     auto, budget, max_epochs : bool, float, int, default=True, 900.0, 60
         The settings search, its time budget in seconds and its epoch ceiling.
+    time_limit : bool, default=True
+        Whether the wall clock ends a search that overruns ``budget`` (keeping the best
+        candidate so far; the log says so). False: the planned search runs to its end, so
+        the choice depends on the seed alone, not on the machine's speed (the CLI's
+        ``--no-time-limit``).
     validation_split : "file-order" or "shuffled", default="file-order"
         Which training rows the search holds out: the last ones of each class in the order
         given (rows in time order validate on the newest; related rows that sit together stay
@@ -115,6 +120,7 @@ class TsetlinClassifier(
         auto: bool = True,
         simplify: bool = True,
         budget: float = 900.0,
+        time_limit: bool = True,
         max_epochs: int = 60,
         validation_split: str = "file-order",
         length_tolerance: float = 0.005,
@@ -137,6 +143,7 @@ class TsetlinClassifier(
         self.auto = auto
         self.simplify = simplify
         self.budget = budget
+        self.time_limit = time_limit
         self.max_epochs = max_epochs
         self.validation_split = validation_split
         self.length_tolerance = length_tolerance

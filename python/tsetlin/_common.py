@@ -109,12 +109,14 @@ def settings_params(est: Any, settings: Dict[str, Any]) -> Dict[str, Any]:
 
 def search_args(est: Any) -> str:
     """The search keywords of an estimator (``auto``, ``simplify``, ``budget``,
-    ``max_epochs``, ``validation_split``, ``length_tolerance``), checked, as the one JSON
+    ``time_limit``, ``max_epochs``, ``validation_split``, ``length_tolerance``), checked, as the one JSON
     object the engine's training calls take."""
     if not isinstance(est.auto, (bool, np.bool_)):
         raise ValueError(f"auto = {est.auto!r}: must be True or False")
     if not isinstance(est.simplify, (bool, np.bool_)):
         raise ValueError(f"simplify = {est.simplify!r}: must be True or False")
+    if not isinstance(est.time_limit, (bool, np.bool_)):
+        raise ValueError(f"time_limit = {est.time_limit!r}: must be True or False")
     if isinstance(est.budget, bool) or not isinstance(est.budget, numbers.Real):
         raise ValueError(f"budget = {est.budget!r}: must be a number of seconds")
     if isinstance(est.max_epochs, bool) or not isinstance(est.max_epochs, numbers.Integral) \
@@ -129,6 +131,7 @@ def search_args(est: Any) -> str:
             f"length_tolerance = {tol!r}: must be a share of accuracy between 0 and 1")
     return json.dumps({
         "auto": bool(est.auto), "simplify": bool(est.simplify), "budget": float(est.budget),
+        "time_limit": bool(est.time_limit),
         "max_epochs": int(est.max_epochs), "validation_split": str(est.validation_split),
         "length_tolerance": float(tol),
     })

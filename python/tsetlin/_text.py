@@ -108,7 +108,8 @@ class TextClassifier(
     as ``tsetlin train`` (a stratified hold-out, or 3-fold cross-validation under 2,000
     texts, of the last texts of each class in the order given, or a random sample with
     ``validation_split="shuffled"``; successive halving over epochs within ``budget`` seconds, planned for a 2-core
-    laptop), then the final model trains on all of ``X``. Settings given are used exactly.
+    laptop; ``time_limit=False``: no wall-clock cut, the choice depends on the seed alone),
+    then the final model trains on all of ``X``. Settings given are used exactly.
     Among candidates within ``length_tolerance`` (default 0.005: half a point of validation
     accuracy) of the best, the one with the shortest rules is chosen; 0 ranks by accuracy
     alone.
@@ -147,6 +148,7 @@ class TextClassifier(
         auto: bool = True,
         simplify: bool = True,
         budget: float = 900.0,
+        time_limit: bool = True,
         max_epochs: int = 60,
         validation_split: str = "file-order",
         length_tolerance: float = 0.005,
@@ -176,6 +178,7 @@ class TextClassifier(
         self.auto = auto
         self.simplify = simplify
         self.budget = budget
+        self.time_limit = time_limit
         self.max_epochs = max_epochs
         self.validation_split = validation_split
         self.length_tolerance = length_tolerance
@@ -231,12 +234,26 @@ class TextClassifier(
         targets = _multilabel.read_targets(y)
         if targets is not None:
             return self._fit_multi_label(X, targets)
+        return self._fit_searched(X, y, None)
+
+    def _fit_searched(self, X: Any, y: Any, searcher: Any) -> "TextClassifier":
+        """``fit`` for single-label ``y``, its settings search run here (``searcher`` None)
+        or by ``searcher(plan)``, which runs a ``SearchPlan`` elsewhere and returns its log
+        (``tsetlin.ray.tune_fit``); the final model is trained here either way."""
         self._multi_label_form = None
         texts, labels = self._start(X, y, None)
-        self.model_ = _tsetlin.TextModel.train_auto(
-            texts, labels, _featurizer_config(self), pinned_json(self), search_args(self),
-            resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
-        )
+        featurizer, pinned, search = _featurizer_config(self), pinned_json(self), search_args(self)
+        seed, threads = resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs)
+        if searcher is None:
+            self.model_ = _tsetlin.TextModel.train_auto(
+                texts, labels, featurizer, pinned, search, seed, threads)
+        else:
+            plan, log = _tsetlin.SearchPlan.of_texts(
+                texts, labels, featurizer, pinned, search, seed, threads)
+            if plan is not None:
+                log = searcher(plan)
+            self.model_ = _tsetlin.TextModel.finish(
+                texts, labels, log, featurizer, search, seed, threads)
         self._check_classes()
         warn_if_cut(self.search_log)
         self.n_iter_ = len(self.model_.history())

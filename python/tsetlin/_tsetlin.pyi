@@ -3,7 +3,8 @@
 Rows cross as CSR arrays packed little-endian into bytes: ``indptr`` as u64, ``indices`` as
 u32; class sums come back as row-major i64 bytes. The estimators in `tsetlin` do the packing.
 ``search`` is the JSON object of the search keywords (``_common.search_args``): ``auto``,
-``simplify``, ``budget``, ``max_epochs``, ``validation_split``, ``length_tolerance``; a key
+``simplify``, ``budget``, ``time_limit``, ``max_epochs``, ``validation_split``,
+``length_tolerance``; a key
 left out takes the library's default.
 """
 
@@ -120,6 +121,16 @@ class TextModel:
         threads: int = 1,
     ) -> "TextModel": ...
     @staticmethod
+    def finish(
+        texts: Sequence[str],
+        labels: Sequence[str],
+        log: str,
+        featurizer: Optional[Dict[str, Any]] = None,
+        search: str = "{}",
+        seed: int = 42,
+        threads: int = 1,
+    ) -> "TextModel": ...
+    @staticmethod
     def train_multi_label(
         texts: Sequence[str],
         label_sets: Sequence[Sequence[str]],
@@ -196,3 +207,36 @@ def resolve_device(name: str) -> Tuple[str, Optional[str]]: ...
 def write_atomically(path: str, data: bytes) -> None: ...
 
 MAX_THREADS_PER_CORE: int
+
+class SearchPlan:
+    """A planned settings search, run a candidate and a rung at a time (``tsetlin.ray``)."""
+    @staticmethod
+    def of_texts(
+        texts: Sequence[str],
+        labels: Sequence[str],
+        featurizer: Optional[Dict[str, Any]] = None,
+        pinned: str = "{}",
+        search: str = "{}",
+        seed: int = 42,
+        threads: int = 1,
+    ) -> Tuple[Optional["SearchPlan"], Optional[str]]: ...
+    @property
+    def n_candidates(self) -> int: ...
+    @property
+    def rungs(self) -> List[int]: ...
+    def candidate_json(self, id: int) -> str: ...
+    def advance(
+        self,
+        id: int,
+        rung: int,
+        outcome: Optional[str] = None,
+        checkpoint: Optional[bytes] = None,
+        threads: int = 1,
+    ) -> Tuple[str, bytes, str]: ...
+    def survivors(
+        self, alive: Sequence[int], outcomes: Sequence[Optional[str]], last: bool
+    ) -> List[int]: ...
+    def conclude(self, outcomes: Sequence[Optional[str]], cut: Optional[str] = None) -> str: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes, search: str, seed: int) -> "SearchPlan": ...

@@ -1,8 +1,10 @@
-"""Scoring Ray Datasets with a saved tsetlin model (``pip install tsetlin[ray]``).
+"""Scoring Ray Datasets with a saved tsetlin model, and the automatic-settings search on Ray
+Tune (``pip install tsetlin[ray]``).
 
 >>> from tsetlin import ray as tray
 >>> scored = tray.predict(ds, "notes.tsetlin", text_col="text", workers=2)   # doctest: +SKIP
 >>> tray.evaluate(ds, "notes.tsetlin", label_col="label")                     # doctest: +SKIP
+>>> clf = tray.tune_fit(TextClassifier(random_state=0), texts, labels)       # doctest: +SKIP
 
 How it runs: the model file is read and checked on the driver (a damaged file is one error
 there, naming it), its bytes are put once in Ray's object store, and ``map_batches`` runs a
@@ -23,7 +25,7 @@ from typing import Any, Dict, Optional
 from ._scoring import Columns, ModelPayload, batch_counts, cached_model, metrics_from_counts, \
     positive, predictions
 
-__all__ = ["predict", "evaluate"]
+__all__ = ["predict", "evaluate", "tune_fit"]
 
 
 def _ray() -> Any:
@@ -168,3 +170,49 @@ def evaluate(
     ).to_pandas()
     rows = counts[["kind", "truth", "predicted", "n"]].itertuples(index=False, name=None) if len(counts) else []
     return metrics_from_counts(payload.classes, payload.multi_label, list(rows))
+
+
+def tune_fit(
+    estimator: Any,
+    X: Any,
+    y: Any,
+    *,
+    threads: int = 1,
+    storage_path: Optional[str] = None,
+    name: Optional[str] = None,
+    verbose: int = 0,
+) -> Any:
+    """Fits ``estimator`` (a :class:`tsetlin.TextClassifier`, single-label ``y``) as
+    ``estimator.fit(X, y)`` does, with its settings search run as a Ray Tune experiment:
+    one trial per candidate (``threads`` engine threads and as many CPUs each), the
+    successive halving as Tune's scheduler (a trial that finishes a rung is paused, and
+    resumed from its checkpoint if it survives). The final model is trained here, on all of
+    ``X``. For the same ``random_state`` the chosen settings, the search log and the model are
+    those of ``fit`` (unless the wall clock cuts either search: the estimator's ``budget`` and
+    ``time_limit`` bound this search as they bound ``fit``'s). Returns the fitted estimator.
+
+    ``storage_path``: where Tune keeps trial checkpoints (a folder every node can reach, or
+    a URI Tune understands, on a cluster; Tune's default otherwise); ``name``: the experiment
+    name; ``verbose``: Tune's verbosity."""
+    try:
+        from . import _tune
+    except ImportError as e:
+        raise ImportError("tsetlin.ray.tune_fit needs Ray Tune: pip install 'tsetlin[ray]'") from e
+    from ._multilabel import read_targets
+    from ._text import TextClassifier
+    from ._common import resolve_device
+
+    if not isinstance(estimator, TextClassifier):
+        raise TypeError(f"tune_fit fits a tsetlin.TextClassifier, not {type(estimator).__name__}")
+    if read_targets(y) is not None:
+        raise ValueError("tune_fit searches single-label settings; fit a multi-label "
+                         "TextClassifier with its fit method")
+    threads = positive("threads", threads)
+    resolve_device(estimator.device)
+    budget = float(estimator.budget) if estimator.time_limit else None
+
+    def searcher(plan: Any) -> str:
+        return _tune.run_search(plan, threads=threads, budget=budget, storage_path=storage_path,
+                                name=name, verbose=verbose)
+
+    return estimator._fit_searched(X, y, searcher)

@@ -1,0 +1,250 @@
+//! `SearchPlan`: the automatic-settings search of a text classifier, planned here and run a
+//! candidate and a rung at a time elsewhere (the Python package's Ray Tune trials,
+//! `tsetlin.ray.tune_fit`). The plan carries the featurized folds, so a trial never
+//! featurizes the corpus again; outcomes and logs cross as JSON, checkpoints and the plan as
+//! the library's framed bytes.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use tsetlin::tune::{self, Checkpoint, Cut, Outcome, SearchOptions, Trained};
+
+use crate::errors::{guarded, interrupted, text_err, value_error};
+use crate::params::{featurizer_config, parse_pinned, search_options};
+use crate::threads::{on_local_pool, run_interruptible};
+
+/// A planned settings search (`tsetlin::tune::SearchPlan`) with the search keywords and seed
+/// it was planned with, so that every trial ranks and trains exactly as the driver would.
+#[pyclass(module = "tsetlin._tsetlin", frozen)]
+pub(crate) struct SearchPlan {
+    plan: tune::SearchPlan,
+    search: String,
+    seed: u64,
+}
+
+/// What `__reduce__` returns: `SearchPlan.from_bytes` and its arguments.
+type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyBytes>, String, u64));
+
+fn json_err(what: &str, e: serde_json::Error) -> PyErr {
+    value_error(format!("{what}: {e}"))
+}
+
+/// One outcome per candidate from JSON (`None`: a candidate that never reported).
+fn outcomes_of(json: Vec<Option<String>>) -> PyResult<Vec<Outcome>> {
+    json.into_iter()
+        .enumerate()
+        .map(|(id, o)| match o {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| json_err(&format!("the outcome of candidate {id}"), e)),
+            None => Ok(Outcome::default()),
+        })
+        .collect()
+}
+
+impl SearchPlan {
+    /// The search options of this plan with `threads` and a fresh stop flag.
+    fn options(&self, threads: usize) -> PyResult<(SearchOptions, Arc<AtomicBool>)> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (options, _) = search_options(&self.search, self.seed, threads, &stop)?;
+        Ok((options, stop))
+    }
+
+    fn check_outcomes(&self, outcomes: &[Outcome]) -> PyResult<()> {
+        if outcomes.len() != self.plan.candidates.len() {
+            return Err(value_error(format!(
+                "{} outcomes for {} candidates",
+                outcomes.len(),
+                self.plan.candidates.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl SearchPlan {
+    /// Plans the search `TextModel.train_auto` would run on `texts` and `labels` (same
+    /// keywords): `(plan, None)`, or `(None, log JSON)` when there is nothing to search (every
+    /// setting pinned, `auto` off, too few documents).
+    #[staticmethod]
+    #[pyo3(signature = (texts, labels, featurizer = None, pinned = "{}", search = "{}", seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors TextModel.train_auto
+    fn of_texts(
+        py: Python<'_>,
+        texts: Vec<String>,
+        labels: Vec<String>,
+        featurizer: Option<&Bound<'_, pyo3::types::PyDict>>,
+        pinned: &str,
+        search: &str,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<(Option<Self>, Option<String>)> {
+        let config = featurizer_config(featurizer)?;
+        let pinned = parse_pinned(pinned)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (options, _) = search_options(search, seed, threads, &stop)?;
+        let (planned, signal) = run_interruptible(py, &stop, || {
+            on_local_pool(threads, || {
+                tune::plan_text(&texts, &labels, &config, &pinned, &options)
+            })
+        })?;
+        if let Some(signal) = signal {
+            return Err(signal);
+        }
+        match planned?.map_err(text_err)? {
+            tune::Planned::Given(log) => Ok((
+                None,
+                Some(serde_json::to_string(&log).map_err(|e| json_err("search log", e))?),
+            )),
+            tune::Planned::Search(plan) => Ok((
+                Some(Self {
+                    plan,
+                    search: search.to_string(),
+                    seed,
+                }),
+                None,
+            )),
+        }
+    }
+
+    /// The number of candidates (trial ids run from 0).
+    #[getter]
+    fn n_candidates(&self) -> usize {
+        self.plan.candidates.len()
+    }
+
+    /// Epochs of each rung.
+    #[getter]
+    fn rungs(&self) -> Vec<usize> {
+        self.plan.rungs.clone()
+    }
+
+    /// Candidate `id`'s settings as JSON.
+    fn candidate_json(&self, id: usize) -> PyResult<String> {
+        let (settings, _) = self.plan.candidate(id).map_err(text_err)?;
+        serde_json::to_string(settings).map_err(|e| json_err("settings", e))
+    }
+
+    /// Trains candidate `id` through rung `rung` from its previous rung's outcome (JSON) and
+    /// checkpoint (bytes), both None before the first: `(outcome JSON, checkpoint bytes,
+    /// "done" | "converged")`. Ctrl-C raises KeyboardInterrupt.
+    #[pyo3(signature = (id, rung, outcome = None, checkpoint = None, threads = 1))]
+    fn advance<'py>(
+        &self,
+        py: Python<'py>,
+        id: usize,
+        rung: usize,
+        outcome: Option<&str>,
+        checkpoint: Option<&[u8]>,
+        threads: usize,
+    ) -> PyResult<(String, Bound<'py, PyBytes>, &'static str)> {
+        let prior = match (outcome, checkpoint) {
+            (Some(o), Some(c)) => Some((
+                serde_json::from_str::<Outcome>(o).map_err(|e| json_err("outcome", e))?,
+                Checkpoint::from_bytes(c).map_err(text_err)?,
+            )),
+            (None, None) => None,
+            _ => {
+                return Err(value_error(
+                    "outcome and checkpoint come together (both None before the first rung)",
+                ))
+            }
+        };
+        let (options, stop) = self.options(threads)?;
+        let plan = &self.plan;
+        let (step, signal) = run_interruptible(py, &stop, || {
+            guarded(|| plan.advance(id, rung, prior, &options))
+        })?;
+        let step = step?.map_err(text_err)?;
+        let ended = match step.ended {
+            Trained::Done => "done",
+            Trained::Converged => "converged",
+            Trained::Interrupted => return Err(interrupted(signal)),
+        };
+        let bytes = step.checkpoint.to_bytes().map_err(text_err)?;
+        Ok((
+            serde_json::to_string(&step.outcome).map_err(|e| json_err("outcome", e))?,
+            PyBytes::new(py, &bytes),
+            ended,
+        ))
+    }
+
+    /// The candidates of `alive` that go on after a rung (`last`: the final one), best first,
+    /// ranked by their outcomes (JSON, one per candidate) as the local search ranks them.
+    fn survivors(
+        &self,
+        alive: Vec<usize>,
+        outcomes: Vec<Option<String>>,
+        last: bool,
+    ) -> PyResult<Vec<usize>> {
+        let outcomes = outcomes_of(outcomes)?;
+        self.check_outcomes(&outcomes)?;
+        if let Some(&id) = alive.iter().find(|&&id| id >= outcomes.len()) {
+            return Err(value_error(format!(
+                "candidate {id}: the plan has {}",
+                outcomes.len()
+            )));
+        }
+        let (options, _) = self.options(1)?;
+        let costs = self.plan.costs(&options);
+        Ok(tune::survivors(
+            &alive,
+            &outcomes,
+            &costs,
+            last,
+            options.length_tolerance,
+        ))
+    }
+
+    /// The search log (JSON) of these outcomes (JSON, one per candidate; None for one that
+    /// never reported), with `cut` ("interrupted" or "budget") when the search ended before
+    /// its plan.
+    #[pyo3(signature = (outcomes, cut = None))]
+    fn conclude(&self, outcomes: Vec<Option<String>>, cut: Option<&str>) -> PyResult<String> {
+        let outcomes = outcomes_of(outcomes)?;
+        self.check_outcomes(&outcomes)?;
+        let (options, _) = self.options(1)?;
+        let cut = match cut {
+            None => None,
+            Some("interrupted") => Some(Cut::Interrupted.describe(&options)),
+            Some("budget") => Some(Cut::Budget.describe(&options)),
+            Some(other) => {
+                return Err(value_error(format!(
+                    "cut = {other:?}: must be None, \"interrupted\" or \"budget\""
+                )))
+            }
+        };
+        let log = tune::conclude(&self.plan, &outcomes, &options, cut).map_err(text_err)?;
+        serde_json::to_string(&log).map_err(|e| json_err("search log", e))
+    }
+
+    /// The plan as bytes (what a trial receives).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.plan.to_bytes().map_err(text_err)?))
+    }
+
+    /// Reads `to_bytes` back, with the keywords and seed it was planned with; a damaged plan
+    /// is a ValueError.
+    #[staticmethod]
+    fn from_bytes(data: &[u8], search: &str, seed: u64) -> PyResult<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        search_options(search, seed, 1, &stop)?;
+        let plan = guarded(|| tune::SearchPlan::from_bytes(data))?.map_err(text_err)?;
+        Ok(Self {
+            plan,
+            search: search.to_string(),
+            seed,
+        })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let this = slf.get();
+        let bytes = this.to_bytes(slf.py())?;
+        Ok((
+            slf.get_type().getattr("from_bytes")?,
+            (bytes, this.search.clone(), this.seed),
+        ))
+    }
+}
