@@ -23,6 +23,21 @@ import time
 from lstm_baseline import read_jsonl  # the benches' one JSONL reader (stdlib only at import)
 
 
+def read_labelled(path: str):
+    """([label list], [text]) of a multi-label .jsonl corpus ("labels": [...] per row)."""
+    labels, texts = [], []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not isinstance(row.get("labels"), list) or "text" not in row:
+                raise ValueError(f"{path}:{n}: need 'text' and a 'labels' list")
+            labels.append([str(x) for x in row["labels"]])
+            texts.append(row["text"])
+    return labels, texts
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
@@ -37,11 +52,13 @@ def main() -> None:
     p.add_argument("--budget", type=float, default=900.0)
     p.add_argument("--max-epochs", type=int, default=20)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--multi-label", action="store_true",
+                   help="the file's rows carry \"labels\" lists (a multi-label search)")
     args = p.parse_args()
 
     from tsetlin import TextClassifier
 
-    labels, texts = read_jsonl(args.train)
+    labels, texts = read_labelled(args.train) if args.multi_label else read_jsonl(args.train)
     est = TextClassifier(random_state=args.seed, budget=args.budget, time_limit=False,
                          max_epochs=args.max_epochs, n_jobs=args.threads)
     extra = {}

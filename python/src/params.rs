@@ -204,3 +204,24 @@ pub(crate) fn search_options(
     };
     Ok((options, args))
 }
+
+/// The multi-label training options of a Python call: its seed, threads, validation share,
+/// stop flag, simplification and known labels (the final model refits on all the texts).
+pub(crate) fn multi_label_options(
+    seed: u64,
+    threads: usize,
+    valid_fraction: Option<f64>,
+    stop: &Arc<AtomicBool>,
+    simplify: bool,
+    labels: Option<Vec<String>>,
+) -> tsetlin::multi_label::MultiLabelOptions {
+    tsetlin::multi_label::MultiLabelOptions {
+        seed,
+        threads: resolve_threads(threads),
+        valid_fraction,
+        refit: true,
+        stop: Some(Arc::clone(stop)),
+        simplify,
+        labels,
+    }
+}

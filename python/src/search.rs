@@ -12,7 +12,7 @@ use pyo3::types::PyBytes;
 use tsetlin::tune::{self, Checkpoint, Cut, Outcome, SearchOptions, Trained};
 
 use crate::errors::{guarded, interrupted, text_err, value_error};
-use crate::params::{featurizer_config, parse_pinned, search_options};
+use crate::params::{featurizer_config, multi_label_options, parse_pinned, search_options};
 use crate::threads::{on_local_pool, run_interruptible};
 
 /// A planned settings search (`tsetlin::tune::SearchPlan`) with the search keywords and seed
@@ -22,10 +22,15 @@ pub(crate) struct SearchPlan {
     plan: tune::SearchPlan,
     search: String,
     seed: u64,
+    /// The label count of a multi-label search (None: single-label).
+    n_labels: Option<usize>,
 }
 
 /// What `__reduce__` returns: `SearchPlan.from_bytes` and its arguments.
-type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyBytes>, String, u64));
+type Reduced<'py> = (
+    Bound<'py, PyAny>,
+    (Bound<'py, PyBytes>, String, u64, Option<usize>),
+);
 
 fn json_err(what: &str, e: serde_json::Error) -> PyErr {
     value_error(format!("{what}: {e}"))
@@ -48,6 +53,10 @@ impl SearchPlan {
     fn options(&self, threads: usize) -> PyResult<(SearchOptions, Arc<AtomicBool>)> {
         let stop = Arc::new(AtomicBool::new(false));
         let (options, _) = search_options(&self.search, self.seed, threads, &stop)?;
+        let options = match self.n_labels {
+            Some(n) => tune::multi_label_search_options(n, &options),
+            None => options,
+        };
         Ok((options, stop))
     }
 
@@ -103,6 +112,65 @@ impl SearchPlan {
                     plan,
                     search: search.to_string(),
                     seed,
+                    n_labels: None,
+                }),
+                None,
+            )),
+        }
+    }
+
+    /// Plans the search `TextModel.train_multi_label` would run (same keywords; `labels`:
+    /// every label the model knows): `(plan, None)`; `(None, log JSON)` when the search has
+    /// nothing to try (too few documents); `(None, None)` when no search runs at all (`auto`
+    /// off, every setting pinned: train with `train_multi_label`).
+    #[staticmethod]
+    #[pyo3(signature = (texts, label_sets, featurizer = None, pinned = "{}", search = "{}", labels = None, seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors TextModel.train_multi_label
+    fn of_texts_multi_label(
+        py: Python<'_>,
+        texts: Vec<String>,
+        label_sets: Vec<Vec<String>>,
+        featurizer: Option<&Bound<'_, pyo3::types::PyDict>>,
+        pinned: &str,
+        search: &str,
+        labels: Option<Vec<String>>,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<(Option<Self>, Option<String>)> {
+        let config = featurizer_config(featurizer)?;
+        let pinned = parse_pinned(pinned)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (options, args) = search_options(search, seed, threads, &stop)?;
+        if !options.auto || pinned.is_complete(true) {
+            return Ok((None, None));
+        }
+        let ml = multi_label_options(seed, threads, None, &stop, args.simplify, labels);
+        let (planned, signal) = run_interruptible(py, &stop, || {
+            on_local_pool(threads, || {
+                let (sets, options) =
+                    tsetlin::multi_label::search_inputs(&texts, &label_sets, &ml, &options)?;
+                let n_labels = sets.n_labels();
+                tune::plan_text_multi_label(&texts, &sets, &config, &pinned, &options)
+                    .map(|(planned, _)| (planned, n_labels))
+            })
+        })?;
+        if let Some(signal) = signal {
+            return Err(signal);
+        }
+        match planned?.map_err(text_err)? {
+            (tune::Planned::Given(log), _) => Ok((
+                None,
+                Some(
+                    serde_json::to_string(&tune::scored_by_micro_f1(log))
+                        .map_err(|e| json_err("search log", e))?,
+                ),
+            )),
+            (tune::Planned::Search(plan), n_labels) => Ok((
+                Some(Self {
+                    plan,
+                    search: search.to_string(),
+                    seed,
+                    n_labels: Some(n_labels),
                 }),
                 None,
             )),
@@ -216,7 +284,10 @@ impl SearchPlan {
                 )))
             }
         };
-        let log = tune::conclude(&self.plan, &outcomes, &options, cut).map_err(text_err)?;
+        let mut log = tune::conclude(&self.plan, &outcomes, &options, cut).map_err(text_err)?;
+        if self.n_labels.is_some() {
+            log = tune::scored_by_micro_f1(log);
+        }
         serde_json::to_string(&log).map_err(|e| json_err("search log", e))
     }
 
@@ -225,10 +296,11 @@ impl SearchPlan {
         Ok(PyBytes::new(py, &self.plan.to_bytes().map_err(text_err)?))
     }
 
-    /// Reads `to_bytes` back, with the keywords and seed it was planned with; a damaged plan
-    /// is a ValueError.
+    /// Reads `to_bytes` back, with the keywords, seed and label count (multi-label) it was
+    /// planned with; a damaged plan is a ValueError.
     #[staticmethod]
-    fn from_bytes(data: &[u8], search: &str, seed: u64) -> PyResult<Self> {
+    #[pyo3(signature = (data, search, seed, n_labels = None))]
+    fn from_bytes(data: &[u8], search: &str, seed: u64, n_labels: Option<usize>) -> PyResult<Self> {
         let stop = Arc::new(AtomicBool::new(false));
         search_options(search, seed, 1, &stop)?;
         let plan = guarded(|| tune::SearchPlan::from_bytes(data))?.map_err(text_err)?;
@@ -236,6 +308,7 @@ impl SearchPlan {
             plan,
             search: search.to_string(),
             seed,
+            n_labels,
         })
     }
 
@@ -244,7 +317,7 @@ impl SearchPlan {
         let bytes = this.to_bytes(slf.py())?;
         Ok((
             slf.get_type().getattr("from_bytes")?,
-            (bytes, this.search.clone(), this.seed),
+            (bytes, this.search.clone(), this.seed, this.n_labels),
         ))
     }
 }

@@ -14,7 +14,9 @@ use tsetlin_core::SparseRows;
 
 use crate::convert::{csr_bytes, i64_bytes};
 use crate::errors::{core_err, guarded, interrupted, text_err, value_error};
-use crate::params::{featurizer_config, params_dict, parse_pinned, rule_dict, search_options};
+use crate::params::{
+    featurizer_config, multi_label_options, params_dict, parse_pinned, rule_dict, search_options,
+};
 use crate::threads::{
     fit_interruptible, on_local_pool, ready_machine, resolve_threads, run_interruptible,
     simplify_in_pool,
@@ -292,15 +294,8 @@ impl TextModel {
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
         let (search, args) = search_options(search, seed, threads, &stop)?;
-        let options = tsetlin::multi_label::MultiLabelOptions {
-            seed,
-            threads: resolve_threads(threads),
-            valid_fraction,
-            refit: true,
-            stop: Some(Arc::clone(&stop)),
-            simplify: args.simplify,
-            labels,
-        };
+        let options =
+            multi_label_options(seed, threads, valid_fraction, &stop, args.simplify, labels);
         let (result, signal) = run_interruptible(py, &stop, || {
             on_local_pool(threads, || {
                 tsetlin::multi_label::fit_text_auto(
@@ -311,6 +306,50 @@ impl TextModel {
                     &options,
                     &search,
                     |_| {},
+                    |_, _| {},
+                )
+            })
+        })?;
+        let fit = result?.map_err(text_err)?;
+        if fit.interrupted {
+            return Err(interrupted(signal));
+        }
+        Ok(Self::wrap(fit.model))
+    }
+
+    /// The final multi-label model of a search run elsewhere (`SearchPlan.of_texts_multi_label`,
+    /// e.g. on Ray Tune): trained with the settings `log` chose, as `train_multi_label` trains
+    /// it after its own search (same keywords and seed: the same model bytes).
+    #[staticmethod]
+    #[pyo3(signature = (texts, label_sets, log, featurizer = None, search = "{}", valid_fraction = None, labels = None, seed = 42, threads = 1))]
+    #[allow(clippy::too_many_arguments)] // mirrors train_multi_label
+    fn finish_multi_label(
+        py: Python<'_>,
+        texts: Vec<String>,
+        label_sets: Vec<Vec<String>>,
+        log: &str,
+        featurizer: Option<&Bound<'_, PyDict>>,
+        search: &str,
+        valid_fraction: Option<f64>,
+        labels: Option<Vec<String>>,
+        seed: u64,
+        threads: usize,
+    ) -> PyResult<Self> {
+        let config = featurizer_config(featurizer)?;
+        let log: tune::SearchLog =
+            serde_json::from_str(log).map_err(|e| value_error(format!("search log: {e}")))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (_, args) = search_options(search, seed, threads, &stop)?;
+        let options =
+            multi_label_options(seed, threads, valid_fraction, &stop, args.simplify, labels);
+        let (result, signal) = run_interruptible(py, &stop, || {
+            on_local_pool(threads, || {
+                tsetlin::multi_label::finish_text_auto(
+                    &texts,
+                    &label_sets,
+                    &config,
+                    log,
+                    &options,
                     |_, _| {},
                 )
             })

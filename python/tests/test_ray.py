@@ -116,13 +116,29 @@ def test_tune_fit_makes_the_local_choice_log_and_model(ray, tmp_path):
     assert (tmp_path / "search").is_dir(), "the trials' checkpoints are kept where asked"
 
 
+def test_tune_fit_multi_label_makes_the_local_choice_and_model(ray, tmp_path):
+    """Label lists: the multi-label search (micro-F1, per-label thresholds) on Tune gives
+    fit's log, model bytes and label sets."""
+    from tsetlin import TextClassifier, _tsetlin
+    from tsetlin import ray as tray
+
+    texts, sets = _tsetlin.clinical_notes_multi_label(240, 4)
+    settings = dict(random_state=5, max_epochs=4, budget=300.0, time_limit=False)
+    local = TextClassifier(**settings).fit(texts, sets)
+    assert len(local.search_log["trials"]) >= 6
+    distributed = tray.tune_fit(TextClassifier(**settings), texts, sets,
+                                storage_path=str(tmp_path))
+    assert distributed.search_log == local.search_log
+    assert "micro-F1" in distributed.search_log["validation"]
+    assert distributed.model_.to_bytes() == local.model_.to_bytes()
+    assert distributed.predict(texts[:30]) == local.predict(texts[:30])
+
+
 def test_tune_fit_refuses_what_it_cannot_search(ray):
     from tsetlin import TextClassifier, TsetlinClassifier
     from tsetlin import ray as tray
 
     with pytest.raises(TypeError, match="TextClassifier"):
         tray.tune_fit(TsetlinClassifier(), ["a"], ["x"])
-    with pytest.raises(ValueError, match="single-label"):
-        tray.tune_fit(TextClassifier(), ["a b", "c d"], [["x"], ["y"]])
     with pytest.raises(ValueError, match="threads"):
         tray.tune_fit(TextClassifier(), ["a b", "c d"], ["x", "y"], threads=0)

@@ -259,7 +259,9 @@ class TextClassifier(
         self.n_iter_ = len(self.model_.history())
         return self
 
-    def _fit_multi_label(self, X: Any, targets: "_multilabel.MultiLabelTargets") -> "TextClassifier":
+    def _fit_multi_label(self, X: Any, targets: "_multilabel.MultiLabelTargets",
+                         searcher: Any = None) -> "TextClassifier":
+        """``fit`` for multi-label targets; ``searcher`` as in :meth:`_fit_searched`."""
         texts = _texts(X)
         if len(texts) != len(targets.rows):
             raise ValueError(f"{len(texts)} texts but {len(targets.rows)} label rows")
@@ -267,12 +269,22 @@ class TextClassifier(
         if len(self.classes_) < 2:
             raise ValueError("a multi-label TextClassifier needs at least 2 labels")
         self._multi_label_form = targets.form
-        self.model_ = _tsetlin.TextModel.train_multi_label(
-            texts, [self._names(np.array(row, dtype=object)) for row in targets.rows],
-            _featurizer_config(self), pinned_json(self), search_args(self), None,
-            [self._to_name[c] for c in self.classes_.tolist()],
-            resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs),
-        )
+        sets = [self._names(np.array(row, dtype=object)) for row in targets.rows]
+        featurizer, pinned, search = _featurizer_config(self), pinned_json(self), search_args(self)
+        known = [self._to_name[c] for c in self.classes_.tolist()]
+        seed, threads = resolve_seed(self.random_state), resolve_n_jobs(self.n_jobs)
+        plan, log = None, None
+        if searcher is not None:
+            plan, log = _tsetlin.SearchPlan.of_texts_multi_label(
+                texts, sets, featurizer, pinned, search, known, seed, threads)
+            if plan is not None:
+                log = searcher(plan)
+        if log is None:
+            self.model_ = _tsetlin.TextModel.train_multi_label(
+                texts, sets, featurizer, pinned, search, None, known, seed, threads)
+        else:
+            self.model_ = _tsetlin.TextModel.finish_multi_label(
+                texts, sets, log, featurizer, search, None, known, seed, threads)
         self.n_iter_ = len(self.model_.history())
         return self
 

@@ -131,6 +131,18 @@ class TextModel:
         threads: int = 1,
     ) -> "TextModel": ...
     @staticmethod
+    def finish_multi_label(
+        texts: Sequence[str],
+        label_sets: Sequence[Sequence[str]],
+        log: str,
+        featurizer: Optional[Dict[str, Any]] = None,
+        search: str = "{}",
+        valid_fraction: Optional[float] = None,
+        labels: Optional[Sequence[str]] = None,
+        seed: int = 42,
+        threads: int = 1,
+    ) -> "TextModel": ...
+    @staticmethod
     def train_multi_label(
         texts: Sequence[str],
         label_sets: Sequence[Sequence[str]],
@@ -220,6 +232,17 @@ class SearchPlan:
         seed: int = 42,
         threads: int = 1,
     ) -> Tuple[Optional["SearchPlan"], Optional[str]]: ...
+    @staticmethod
+    def of_texts_multi_label(
+        texts: Sequence[str],
+        label_sets: Sequence[Sequence[str]],
+        featurizer: Optional[Dict[str, Any]] = None,
+        pinned: str = "{}",
+        search: str = "{}",
+        labels: Optional[Sequence[str]] = None,
+        seed: int = 42,
+        threads: int = 1,
+    ) -> Tuple[Optional["SearchPlan"], Optional[str]]: ...
     @property
     def n_candidates(self) -> int: ...
     @property
@@ -239,4 +262,6 @@ class SearchPlan:
     def conclude(self, outcomes: Sequence[Optional[str]], cut: Optional[str] = None) -> str: ...
     def to_bytes(self) -> bytes: ...
     @staticmethod
-    def from_bytes(data: bytes, search: str, seed: int) -> "SearchPlan": ...
+    def from_bytes(
+        data: bytes, search: str, seed: int, n_labels: Optional[int] = None
+    ) -> "SearchPlan": ...

@@ -182,7 +182,7 @@ def tune_fit(
     name: Optional[str] = None,
     verbose: int = 0,
 ) -> Any:
-    """Fits ``estimator`` (a :class:`tsetlin.TextClassifier`, single-label ``y``) as
+    """Fits ``estimator`` (a :class:`tsetlin.TextClassifier`, single- or multi-label ``y``) as
     ``estimator.fit(X, y)`` does, with its settings search run as a Ray Tune experiment:
     one trial per candidate (``threads`` engine threads and as many CPUs each), the
     successive halving as Tune's scheduler (a trial that finishes a rung is paused, and
@@ -204,9 +204,6 @@ def tune_fit(
 
     if not isinstance(estimator, TextClassifier):
         raise TypeError(f"tune_fit fits a tsetlin.TextClassifier, not {type(estimator).__name__}")
-    if read_targets(y) is not None:
-        raise ValueError("tune_fit searches single-label settings; fit a multi-label "
-                         "TextClassifier with its fit method")
     threads = positive("threads", threads)
     resolve_device(estimator.device)
     budget = float(estimator.budget) if estimator.time_limit else None
@@ -215,4 +212,7 @@ def tune_fit(
         return _tune.run_search(plan, threads=threads, budget=budget, storage_path=storage_path,
                                 name=name, verbose=verbose)
 
+    targets = read_targets(y)
+    if targets is not None:
+        return estimator._fit_multi_label(X, targets, searcher)
     return estimator._fit_searched(X, y, searcher)

@@ -313,11 +313,35 @@ pub fn fit_text_auto<S: AsRef<str> + Sync, L: AsRef<[String]>>(
     if !search.auto || pinned.is_complete(true) {
         return fit_text(texts, label_sets, base, pinned, options, on_epoch);
     }
+    let (sets, search) = search_inputs(texts, label_sets, options, search)?;
+    let log = search_text_multi_label(texts, &sets, base, pinned, &search, &mut on_search)?;
+    finish_text_auto(texts, label_sets, base, log, options, on_epoch)
+}
+
+/// The label sets and search options [`fit_text_auto`] searches with: for a caller that
+/// plans the search here ([`crate::tune::plan_text_multi_label`]) and runs it elsewhere
+/// (the Python package's Ray Tune search).
+pub fn search_inputs<S: AsRef<str>, L: AsRef<[String]>>(
+    texts: &[S],
+    label_sets: &[L],
+    options: &MultiLabelOptions,
+    search: &SearchOptions,
+) -> Result<(LabelSets, SearchOptions)> {
     crate::error::one_label_set_each("texts", texts.len(), label_sets.len())?;
     let labels = known_labels(label_sets, options)?;
-    let sets = labels.encode_sets(label_sets)?;
-    let search = options.for_search(search);
-    let log = search_text_multi_label(texts, &sets, base, pinned, &search, &mut on_search)?;
+    Ok((labels.encode_sets(label_sets)?, options.for_search(search)))
+}
+
+/// The rest of [`fit_text_auto`] once the settings are chosen (here, or by a search run
+/// elsewhere): the final multi-label classifier trained with `log.chosen`, the log saved in it.
+pub fn finish_text_auto<S: AsRef<str> + Sync, L: AsRef<[String]>>(
+    texts: &[S],
+    label_sets: &[L],
+    base: &FeaturizerConfig,
+    log: SearchLog,
+    options: &MultiLabelOptions,
+    on_epoch: impl FnMut(Stage, &EpochRecord),
+) -> Result<MultiLabelFit> {
     let mut fit = fit_text(
         texts,
         label_sets,

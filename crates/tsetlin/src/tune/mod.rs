@@ -377,9 +377,23 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
     options: &SearchOptions,
     on_event: &mut impl FnMut(&SearchEvent),
 ) -> Result<SearchLog> {
+    let (planned, options) = plan_text_multi_label(texts, sets, base, pinned, options)?;
+    planned.run(&options, on_event).map(scored_by_micro_f1)
+}
+
+/// The plan of [`search_text_multi_label`], without running it, and the options its search
+/// runs with ([`multi_label_search_options`]); a log concluded elsewhere from it goes through
+/// [`scored_by_micro_f1`], as the local one does.
+pub fn plan_text_multi_label<S: AsRef<str> + Sync>(
+    texts: &[S],
+    sets: &LabelSets,
+    base: &FeaturizerConfig,
+    pinned: &Pinned,
+    options: &SearchOptions,
+) -> Result<(Planned, SearchOptions)> {
     crate::error::one_label_set_each("texts", texts.len(), sets.n_rows())?;
     let m = MultiLabelSearch::of(sets, options);
-    plan_labelled(
+    let planned = plan_labelled(
         texts,
         &m.labels,
         &m.strata,
@@ -387,13 +401,21 @@ pub fn search_text_multi_label<S: AsRef<str> + Sync>(
         base,
         pinned,
         &m.options,
-    )?
-    .run(&m.options, on_event)
-    .map(scored_by_micro_f1)
+    )?;
+    Ok((planned, m.options))
+}
+
+/// The options a multi-label search over `n_labels` labels runs with: `options` with the
+/// cost model counting every label's bank as trained on every example.
+pub fn multi_label_search_options(n_labels: usize, options: &SearchOptions) -> SearchOptions {
+    SearchOptions {
+        cost: options.cost.touching(n_labels),
+        ..options.clone()
+    }
 }
 
 /// Says in a multi-label search's log what its "validation accuracy" figures are.
-fn scored_by_micro_f1(mut log: SearchLog) -> SearchLog {
+pub fn scored_by_micro_f1(mut log: SearchLog) -> SearchLog {
     if log.trials.is_empty() {
         return log;
     }
@@ -668,10 +690,7 @@ impl MultiLabelSearch {
         Self {
             labels: FoldLabels::Sets(sets.clone()),
             strata: first_label_strata(sets),
-            options: SearchOptions {
-                cost: options.cost.touching(sets.n_labels()),
-                ..options.clone()
-            },
+            options: multi_label_search_options(sets.n_labels(), options),
         }
     }
 }
