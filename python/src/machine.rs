@@ -11,11 +11,10 @@ use tsetlin_core::TsetlinMachine;
 use tsetlin_core::{LabelSets, Params, TmError};
 
 use crate::convert::{i64_bytes, read_u32s, rows_from};
-use crate::errors::{core_err, guarded, interrupted, io_error, text_err, value_error};
+use crate::errors::{core_err, guarded, interrupted, io_error, value_error};
 use crate::params::{params_dict, params_from_dict, parse_pinned, rule_dict, search_options};
 use crate::threads::{
-    fit_interruptible, on_local_pool, ready_machine, resolve_threads, run_interruptible,
-    simplify_in_pool,
+    fit_interruptible, on_local_pool, ready_machine, resolve_threads, run_on_pool, simplify_in_pool,
 };
 
 /// A multiclass Tsetlin machine over Boolean feature ids (the engine, `tsetlin-core`).
@@ -79,12 +78,9 @@ impl Machine {
         let (options, _) = search_options(search, seed, threads, &stop)?;
         // A pool of this process for the library's own parallel steps (the rule
         // simplification): after fork(), the inherited global pool has no threads.
-        let (result, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                tune::fit_rows(&x, &y, n_classes, &pinned, &options, |_| {})
-            })
+        let (fit, signal) = run_on_pool(py, &stop, threads, || {
+            tune::fit_rows(&x, &y, n_classes, &pinned, &options, |_| {})
         })?;
-        let fit = result?.map_err(text_err)?;
         if fit.interrupted {
             return Err(interrupted(signal));
         }
@@ -124,20 +120,17 @@ impl Machine {
             simplify: args.simplify,
             ..tsetlin::multi_label::MultiLabelOptions::default()
         };
-        let (result, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                tsetlin::multi_label::fit_rows_auto(
-                    &x,
-                    &sets,
-                    &pinned,
-                    &options,
-                    &search,
-                    |_| {},
-                    |_, _| {},
-                )
-            })
+        let (fit, signal) = run_on_pool(py, &stop, threads, || {
+            tsetlin::multi_label::fit_rows_auto(
+                &x,
+                &sets,
+                &pinned,
+                &options,
+                &search,
+                |_| {},
+                |_, _| {},
+            )
         })?;
-        let fit = result?.map_err(text_err)?;
         if fit.interrupted {
             return Err(interrupted(signal));
         }

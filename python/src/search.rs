@@ -13,7 +13,7 @@ use tsetlin::tune::{self, Checkpoint, Cut, Outcome, SearchOptions, Trained};
 
 use crate::errors::{guarded, interrupted, text_err, value_error};
 use crate::params::{featurizer_config, multi_label_options, parse_pinned, search_options};
-use crate::threads::{on_local_pool, run_interruptible};
+use crate::threads::{run_interruptible, run_on_pool};
 
 /// A planned settings search (`tsetlin::tune::SearchPlan`) with the search keywords and seed
 /// it was planned with, so that every trial ranks and trains exactly as the driver would.
@@ -94,15 +94,13 @@ impl SearchPlan {
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
         let (options, _) = search_options(search, seed, threads, &stop)?;
-        let (planned, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                tune::plan_text(&texts, &labels, &config, &pinned, &options)
-            })
+        let (planned, signal) = run_on_pool(py, &stop, threads, || {
+            tune::plan_text(&texts, &labels, &config, &pinned, &options)
         })?;
         if let Some(signal) = signal {
             return Err(signal);
         }
-        match planned?.map_err(text_err)? {
+        match planned {
             tune::Planned::Given(log) => Ok((
                 None,
                 Some(serde_json::to_string(&log).map_err(|e| json_err("search log", e))?),
@@ -145,19 +143,17 @@ impl SearchPlan {
             return Ok((None, None));
         }
         let ml = multi_label_options(seed, threads, None, &stop, args.simplify, labels);
-        let (planned, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                let (sets, options) =
-                    tsetlin::multi_label::search_inputs(&texts, &label_sets, &ml, &options)?;
-                let n_labels = sets.n_labels();
-                tune::plan_text_multi_label(&texts, &sets, &config, &pinned, &options)
-                    .map(|(planned, _)| (planned, n_labels))
-            })
+        let (planned, signal) = run_on_pool(py, &stop, threads, || {
+            let (sets, options) =
+                tsetlin::multi_label::search_inputs(&texts, &label_sets, &ml, &options)?;
+            let n_labels = sets.n_labels();
+            tune::plan_text_multi_label(&texts, &sets, &config, &pinned, &options)
+                .map(|(planned, _)| (planned, n_labels))
         })?;
         if let Some(signal) = signal {
             return Err(signal);
         }
-        match planned?.map_err(text_err)? {
+        match planned {
             (tune::Planned::Given(log), _) => Ok((
                 None,
                 Some(

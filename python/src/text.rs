@@ -18,8 +18,7 @@ use crate::params::{
     featurizer_config, multi_label_options, params_dict, parse_pinned, rule_dict, search_options,
 };
 use crate::threads::{
-    fit_interruptible, on_local_pool, ready_machine, resolve_threads, run_interruptible,
-    simplify_in_pool,
+    fit_interruptible, on_local_pool, ready_machine, resolve_threads, run_on_pool, simplify_in_pool,
 };
 
 /// The Rust featurizer: texts to Boolean term-presence features.
@@ -223,12 +222,9 @@ impl TextModel {
         let pinned = parse_pinned(pinned)?;
         let stop = Arc::new(AtomicBool::new(false));
         let (options, _) = search_options(search, seed, threads, &stop)?;
-        let (result, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                tune::fit_text(&texts, &labels, &config, &pinned, &options, |_| {})
-            })
+        let (fit, signal) = run_on_pool(py, &stop, threads, || {
+            tune::fit_text(&texts, &labels, &config, &pinned, &options, |_| {})
         })?;
-        let fit = result?.map_err(text_err)?;
         if fit.interrupted {
             return Err(interrupted(signal));
         }
@@ -257,12 +253,9 @@ impl TextModel {
             serde_json::from_str(log).map_err(|e| value_error(format!("search log: {e}")))?;
         let stop = Arc::new(AtomicBool::new(false));
         let (options, _) = search_options(search, seed, threads, &stop)?;
-        let (result, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                tune::finish_text(&texts, &labels, &config, log, &options, |_| {})
-            })
+        let (fit, signal) = run_on_pool(py, &stop, threads, || {
+            tune::finish_text(&texts, &labels, &config, log, &options, |_| {})
         })?;
-        let fit = result?.map_err(text_err)?;
         if fit.interrupted {
             return Err(interrupted(signal));
         }
@@ -296,21 +289,18 @@ impl TextModel {
         let (search, args) = search_options(search, seed, threads, &stop)?;
         let options =
             multi_label_options(seed, threads, valid_fraction, &stop, args.simplify, labels);
-        let (result, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                tsetlin::multi_label::fit_text_auto(
-                    &texts,
-                    &label_sets,
-                    &config,
-                    &pinned,
-                    &options,
-                    &search,
-                    |_| {},
-                    |_, _| {},
-                )
-            })
+        let (fit, signal) = run_on_pool(py, &stop, threads, || {
+            tsetlin::multi_label::fit_text_auto(
+                &texts,
+                &label_sets,
+                &config,
+                &pinned,
+                &options,
+                &search,
+                |_| {},
+                |_, _| {},
+            )
         })?;
-        let fit = result?.map_err(text_err)?;
         if fit.interrupted {
             return Err(interrupted(signal));
         }
@@ -342,19 +332,16 @@ impl TextModel {
         let (_, args) = search_options(search, seed, threads, &stop)?;
         let options =
             multi_label_options(seed, threads, valid_fraction, &stop, args.simplify, labels);
-        let (result, signal) = run_interruptible(py, &stop, || {
-            on_local_pool(threads, || {
-                tsetlin::multi_label::finish_text_auto(
-                    &texts,
-                    &label_sets,
-                    &config,
-                    log,
-                    &options,
-                    |_, _| {},
-                )
-            })
+        let (fit, signal) = run_on_pool(py, &stop, threads, || {
+            tsetlin::multi_label::finish_text_auto(
+                &texts,
+                &label_sets,
+                &config,
+                log,
+                &options,
+                |_, _| {},
+            )
         })?;
-        let fit = result?.map_err(text_err)?;
         if fit.interrupted {
             return Err(interrupted(signal));
         }

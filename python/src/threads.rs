@@ -144,6 +144,20 @@ pub(crate) fn run_interruptible<R: Send>(
     Ok((result, signal))
 }
 
+/// Pipeline work on a local pool of `threads` threads ([`on_local_pool`]), interruptible by
+/// Ctrl-C ([`run_interruptible`]): its value, a pipeline error as a Python exception, and
+/// the signal that set the stop flag, if one did (the caller decides what an interrupted run
+/// returns).
+pub(crate) fn run_on_pool<R: Send>(
+    py: Python<'_>,
+    stop: &Arc<AtomicBool>,
+    threads: usize,
+    work: impl FnOnce() -> tsetlin::Result<R> + Send,
+) -> PyResult<(R, Option<PyErr>)> {
+    let (result, signal) = run_interruptible(py, stop, || on_local_pool(threads, work))?;
+    Ok((result?.map_err(text_err)?, signal))
+}
+
 /// Trains through the library's training loop ([`tsetlin::training::fit`]) with the GIL
 /// released, appending one record per epoch to `history`; Ctrl-C stops it cleanly between
 /// steps and raises KeyboardInterrupt (the epochs completed stay in `history`).
