@@ -64,10 +64,11 @@ settings() {
 
 # The automatic settings search on the training rows $1 (svmlight), its log written to $2.json
 # and $2.md; sets TM (the machine flags shared by ours and the other libraries), EP (our
-# epochs: the chosen count) and OEP (the other libraries': the chosen count, capped).
+# epochs: the chosen count) and OEP (the other libraries': the chosen count, capped). Clause
+# drop is pinned at 0: not every other library has it, and each row must use the same machine.
 choose_tm() {
   "$TSETLIN" tune -q --train "$1" --features-format svmlight --threads "$THREADS" --seed "$SEED" \
-    "${BUDGET_ARGS[@]}" --out "$2" --json > /dev/null
+    --clause-drop 0 "${BUDGET_ARGS[@]}" --out "$2" --json > /dev/null
   local chosen
   chosen=$("$PY" -c 'import json, sys
 c = json.load(open(sys.argv[1]))["search"]["chosen"]

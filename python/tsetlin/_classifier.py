@@ -84,7 +84,8 @@ class TsetlinClassifier(
         Thresholds per column for the thermometer encoding.
     state_bits, boost_true_positive, weighted, literal_budget, clause_drop,
     focused_negative_sampling :
-        Engine options, see the Rust ``Params`` documentation (None: searched).
+        Engine options, see the Rust ``Params`` documentation (None: searched, 0 or 0.5 for
+        ``clause_drop``).
     random_state : int, RandomState or None, default=None
         An int is the engine's seed (the CLI's ``--seed``); training is deterministic given it,
         whatever ``n_jobs``.
@@ -130,7 +131,7 @@ class TsetlinClassifier(
         boost_true_positive: Optional[bool] = None,
         weighted: Optional[bool] = None,
         literal_budget: Optional[int] = None,
-        clause_drop: float = 0.0,
+        clause_drop: Optional[float] = None,
         focused_negative_sampling: bool = False,
         random_state: Any = None,
         n_jobs: Optional[int] = None,

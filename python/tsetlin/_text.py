@@ -104,13 +104,13 @@ class TextClassifier(
 
     Automatic settings (``auto=True``, the default): every setting left at None
     (``n_clauses``, ``T``, ``s``, ``weighted``, ``boost_true_positive``, ``epochs``,
-    ``ngram_max``, ``max_features``) is chosen on the training data only, by the same search
+    ``ngram_max``, ``max_features``, ``clause_drop``) is chosen on the training data only, by the same search
     as ``tsetlin train`` (a stratified hold-out, or 3-fold cross-validation under 2,000
     texts, of the last texts of each class in the order given, or a random sample with
     ``validation_split="shuffled"``; successive halving over epochs within ``budget`` seconds, planned for a 2-core
     laptop; ``time_limit=False``: no wall-clock cut, the choice depends on the seed alone),
-    then the final model trains on all of ``X``. Settings given are used exactly.
-    Among candidates within ``length_tolerance`` (default 0.005: half a point of validation
+    then the final model trains on all of ``X``. Settings given are used exactly
+    (``clause_drop`` too: None lets the search try 0 and 0.5). Among candidates within ``length_tolerance`` (default 0.005: half a point of validation
     accuracy) of the best, the one with the shortest rules is chosen; 0 ranks by accuracy
     alone.
     After ``fit``: ``best_params_`` (the settings used, as constructor arguments) and
@@ -165,7 +165,7 @@ class TextClassifier(
         boost_true_positive: Optional[bool] = None,
         weighted: Optional[bool] = None,
         literal_budget: Optional[int] = None,
-        clause_drop: float = 0.0,
+        clause_drop: Optional[float] = None,
         focused_negative_sampling: bool = False,
         random_state: Any = None,
         n_jobs: Optional[int] = None,

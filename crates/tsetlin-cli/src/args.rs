@@ -301,9 +301,10 @@ pub struct MachineArgs {
     /// Literal budget: clauses stop including literals at this many.
     #[arg(long, help_heading = "Tsetlin machine")]
     pub literal_budget: Option<u32>,
-    /// Probability that a clause sits out an epoch (regularisation).
-    #[arg(long, default_value_t = 0.0, help_heading = "Tsetlin machine")]
-    pub clause_drop: f64,
+    /// Probability that a clause sits out an epoch (regularisation). Default: chosen by the
+    /// automatic settings (0 or 0.5); 0 where there are none
+    #[arg(long, help_heading = "Tsetlin machine")]
+    pub clause_drop: Option<f64>,
     /// Focused negative sampling (for many classes).
     #[arg(long, help_heading = "Tsetlin machine")]
     pub focused_negatives: bool,
@@ -315,8 +316,10 @@ impl MachineArgs {
     pub fn validate(&self) -> Result<()> {
         let mut b = tsetlin_core::Params::builder(2, 1)
             .state_bits(self.state_bits)
-            .literal_budget(self.literal_budget)
-            .clause_drop(self.clause_drop);
+            .literal_budget(self.literal_budget);
+        if let Some(p) = self.clause_drop {
+            b = b.clause_drop(p);
+        }
         if let Some(c) = self.clauses {
             b = b.clauses(c);
         }
@@ -355,7 +358,7 @@ impl MachineArgs {
             literal_budget: self.literal_budget,
             epochs: run.epochs,
             state_bits: Some(self.state_bits),
-            clause_drop: Some(self.clause_drop),
+            clause_drop: self.clause_drop,
             focused_negatives: Some(self.focused_negatives),
         }
     }

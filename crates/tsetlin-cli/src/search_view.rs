@@ -174,8 +174,13 @@ impl SearchView {
 
 /// The searched part of a candidate, briefly.
 fn short(s: &Settings) -> String {
+    let drop = if s.clause_drop > 0.0 {
+        format!(", clause drop {}", s.clause_drop)
+    } else {
+        String::new()
+    };
     format!(
-        "{} clauses, T {}, s {}{}, {}-grams, {} features",
+        "{} clauses, T {}, s {}{}{drop}, {}-grams, {} features",
         s.clauses,
         s.threshold,
         s.specificity,

@@ -361,8 +361,8 @@ impl SearchLog {
         if self.trials.is_empty() {
             return out;
         }
-        out.push_str("| trial | clauses | T | s | weighted | n-grams | features | epochs trained | best epoch | validation accuracy | literals per clause | rung |\n");
-        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.push_str("| trial | clauses | T | s | weighted | clause drop | n-grams | features | epochs trained | best epoch | validation accuracy | literals per clause | rung |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         let mut order: Vec<&Trial> = self.trials.iter().collect();
         order.sort_by(|a, b| {
             b.best_accuracy
@@ -377,13 +377,14 @@ impl SearchLog {
                 ""
             };
             out.push_str(&format!(
-                "| {}{} | {} | {} | {} | {} | {} | {} | {}{} | {} | {} | {} | {} |\n",
+                "| {}{} | {} | {} | {} | {} | {} | {} | {} | {}{} | {} | {} | {} | {} |\n",
                 t.id,
                 mark,
                 s.clauses,
                 super::settings::round_sig(s.threshold),
                 super::settings::round_sig(s.specificity),
                 if s.weighted { "yes" } else { "no" },
+                super::settings::round_sig(s.clause_drop),
                 s.ngram_max,
                 s.max_features.map_or("all".to_string(), |k| k.to_string()),
                 t.curve.len(),

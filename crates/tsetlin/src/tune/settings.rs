@@ -30,7 +30,9 @@ pub struct Settings {
     /// Bits per automaton state (not searched).
     #[serde(default = "default_state_bits")]
     pub state_bits: u32,
-    /// Probability a clause sits out an epoch (not searched).
+    /// Probability a clause sits out an epoch (searched: 0 or
+    /// [`CLAUSE_DROP`](super::space::CLAUSE_DROP)). Absent in settings saved before the search
+    /// drew it: those trained without it.
     #[serde(default)]
     pub clause_drop: f64,
     /// Focused negative sampling (not searched).
@@ -71,6 +73,9 @@ impl Settings {
         }
         if let Some(l) = self.literal_budget {
             parts.push(format!("literal budget {l}"));
+        }
+        if self.clause_drop > 0.0 {
+            parts.push(format!("clause drop {}", round_sig(self.clause_drop)));
         }
         parts.push(format!("{}-grams", self.ngram_max));
         parts.push(match self.max_features {
@@ -196,7 +201,8 @@ impl Pinned {
     }
 
     /// Whether every machine setting and the epoch count are fixed (nothing left to search
-    /// but the features, which are then fixed too when pinned).
+    /// but the features, which are then fixed too when pinned). A free clause drop alone
+    /// starts no search: it takes the no-search default, none.
     pub fn is_complete(&self, text: bool) -> bool {
         self.clauses.is_some()
             && self.threshold.is_some()
@@ -289,6 +295,7 @@ impl DataProfile {
 /// - `s` from the document density: sparse rows (a few dozen present words) want short
 ///   clauses (`s` near 3), denser rows longer ones, up to 10;
 /// - words and word pairs for text, the best 10,000 terms by chi-squared;
+/// - no clause drop;
 /// - 20 epochs.
 pub fn default_settings(p: &DataProfile) -> Settings {
     let clauses = even((p.rows as f64 / 10.0).clamp(100.0, 1000.0) as usize);
