@@ -179,6 +179,20 @@ impl SearchPlan {
         self.plan.candidates.len()
     }
 
+    /// How many candidates train from the first rung (ids `0..starters`); the others are
+    /// their clause-drop twins, each joining the second rung when its sibling survives the
+    /// first (`survivors` returns them).
+    #[getter]
+    fn starters(&self) -> usize {
+        self.plan.starters
+    }
+
+    /// The rung candidate `id` starts in (0, or 1 for a drop twin).
+    fn first_rung(&self, id: usize) -> PyResult<usize> {
+        self.plan.candidate(id).map_err(text_err)?;
+        Ok(self.plan.first_rung(id))
+    }
+
     /// Epochs of each rung.
     #[getter]
     fn rungs(&self) -> Vec<usize> {
@@ -192,7 +206,7 @@ impl SearchPlan {
     }
 
     /// Trains candidate `id` through rung `rung` from its previous rung's outcome (JSON) and
-    /// checkpoint (bytes), both None before the first: `(outcome JSON, checkpoint bytes,
+    /// checkpoint (bytes), both None in its first rung (`first_rung`): `(outcome JSON, checkpoint bytes,
     /// "done" | "converged")`. Ctrl-C raises KeyboardInterrupt.
     #[pyo3(signature = (id, rung, outcome = None, checkpoint = None, threads = 1))]
     fn advance<'py>(
@@ -210,11 +224,9 @@ impl SearchPlan {
                 Checkpoint::from_bytes(c).map_err(text_err)?,
             )),
             (None, None) => None,
-            _ => {
-                return Err(value_error(
-                    "outcome and checkpoint come together (both None before the first rung)",
-                ))
-            }
+            _ => return Err(value_error(
+                "outcome and checkpoint come together (both None in the candidate's first rung)",
+            )),
         };
         let (options, stop) = self.options(threads)?;
         let plan = &self.plan;
@@ -235,13 +247,15 @@ impl SearchPlan {
         ))
     }
 
-    /// The candidates of `alive` that go on after a rung (`last`: the final one), best first,
-    /// ranked by their outcomes (JSON, one per candidate) as the local search ranks them.
+    /// The candidates that train in rung `rung + 1` after `alive` trained in rung `rung`
+    /// (after the last rung: the one chosen), best first, ranked by their outcomes (JSON, one
+    /// per candidate) as the local search ranks them; after the first rung, followed by the
+    /// drop twins of the survivors, which start there.
     fn survivors(
         &self,
         alive: Vec<usize>,
         outcomes: Vec<Option<String>>,
-        last: bool,
+        rung: usize,
     ) -> PyResult<Vec<usize>> {
         let outcomes = outcomes_of(outcomes)?;
         self.check_outcomes(&outcomes)?;
@@ -253,13 +267,9 @@ impl SearchPlan {
         }
         let (options, _) = self.options(1)?;
         let costs = self.plan.costs(&options);
-        Ok(tune::survivors(
-            &alive,
-            &outcomes,
-            &costs,
-            last,
-            options.length_tolerance,
-        ))
+        Ok(self
+            .plan
+            .next_alive(rung, &alive, &outcomes, &costs, options.length_tolerance))
     }
 
     /// The search log (JSON) of these outcomes (JSON, one per candidate; None for one that

@@ -139,11 +139,12 @@ def test_a_search_run_a_rung_at_a_time_through_a_pickled_plan_equals_fit():
         plan = pickle.loads(pickle.dumps(plan))
         n = plan.n_candidates
         outcomes, states = [None] * n, [None] * n
-        alive = list(range(n))
+        alive = list(range(plan.starters))
         for rung in range(len(plan.rungs)):
             for c in alive:
+                assert plan.first_rung(c) <= rung
                 outcomes[c], states[c], _ = plan.advance(c, rung, outcomes[c], states[c])
-            alive = plan.survivors(alive, outcomes, rung + 1 == len(plan.rungs))
+            alive = plan.survivors(alive, outcomes, rung)
         seen["plan"], seen["outcomes"], seen["states"] = plan, outcomes, states
         return plan.conclude(outcomes)
 
@@ -152,6 +153,9 @@ def test_a_search_run_a_rung_at_a_time_through_a_pickled_plan_equals_fit():
     assert by_parts.model_.to_bytes() == local.model_.to_bytes()
 
     plan, outcomes, states = seen["plan"], seen["outcomes"], seen["states"]
+    # No clause-drop twins by default (the library option is off): every candidate starts.
+    assert plan.starters == plan.n_candidates
+    assert all(plan.first_rung(c) == 0 for c in range(plan.n_candidates))
     with pytest.raises(ValueError, match="search checkpoint"):
         plan.advance(0, 1, outcomes[0], states[0][:-1] + bytes([states[0][-1] ^ 1]))
     with pytest.raises(ValueError, match="come together"):

@@ -70,7 +70,7 @@ def _trial(config: Dict[str, Any], plan: Any = None, threads: int = 1) -> None:
                 outcome = f.read()
             with open(os.path.join(d, _STATE), "rb") as f:
                 state = f.read()
-    start = 0 if outcome is None else json.loads(outcome)["rung"] + 1
+    start = plan.first_rung(candidate) if outcome is None else json.loads(outcome)["rung"] + 1
     for rung in range(start, len(plan.rungs)):
         outcome, state, _ = plan.advance(candidate, rung, outcome, state, threads)
         _report(candidate, rung, outcome, state)
@@ -92,7 +92,9 @@ class _Halving(TrialScheduler):
         self.plan = plan
         self.n_rungs = len(plan.rungs)
         self.rung = 0
-        self.alive: List[int] = list(range(plan.n_candidates))
+        # Drop twins (ids from plan.starters on) wait, pending, until their sibling survives
+        # the first rung; those whose sibling does not are stopped then.
+        self.alive: List[int] = list(range(plan.starters))
         self.arrived: Set[int] = set()
         self.outcomes: Dict[int, str] = {}
         self.trials: Dict[int, Trial] = {}
@@ -118,7 +120,11 @@ class _Halving(TrialScheduler):
             return TrialScheduler.PAUSE
         last = self.rung + 1 == self.n_rungs
         outcomes = [self.outcomes.get(i) for i in range(self.plan.n_candidates)]
-        kept = set(self.plan.survivors(self.alive, outcomes, last))
+        kept = set(self.plan.survivors(self.alive, outcomes, self.rung))
+        if self.rung == 0:
+            for c, t in self.trials.items():
+                if c >= self.plan.starters and c not in kept:
+                    tune_controller.stop_trial(t)
         action = TrialScheduler.STOP
         for c in self.alive:
             t = self.trials[c]
@@ -129,7 +135,8 @@ class _Halving(TrialScheduler):
                 self.to_unpause.add(t)
             else:
                 tune_controller.stop_trial(t)
-        self.alive = [c for c in self.alive if c in kept]
+        # Survivors in their order, then the twins that join (pending: chosen to run next).
+        self.alive = [c for c in self.alive if c in kept] + sorted(kept - set(self.alive))
         self.arrived = set()
         self.rung += 1
         self.finished = last
@@ -152,6 +159,8 @@ class _Halving(TrialScheduler):
     def choose_trial_to_run(self, tune_controller: Any) -> Optional[Trial]:
         for c in sorted(self.trials):
             t = self.trials[c]
+            if c not in self.alive:
+                continue  # a drop twin before it joins (or a stopped trial)
             if t.status == Trial.PENDING or (t.status == Trial.PAUSED and t in self.to_unpause):
                 return t
         return None

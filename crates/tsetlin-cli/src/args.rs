@@ -412,6 +412,12 @@ pub struct AutoArgs {
     /// literals per clause is chosen. 0: accuracy alone.
     #[arg(long, default_value_t = 100.0 * tsetlin::tune::DEFAULT_LENGTH_TOLERANCE, value_name = "POINTS", help_heading = "Automatic settings")]
     pub length_tolerance: f64,
+    /// Join each survivor of the search's first rung by its clause-drop twin (the same
+    /// settings with the other drop), trained from scratch in the second rung. Off by
+    /// default: it re-decides the drop on validation but starts fewer candidates and runs
+    /// longer than the budget plans (BENCHMARKS.md §7, v8).
+    #[arg(long, help_heading = "Automatic settings")]
+    pub drop_twins: bool,
 }
 
 /// `--validation-split`.
@@ -464,6 +470,7 @@ impl AutoArgs {
                 ValidationSplitArg::Shuffled => tsetlin::tune::SplitOrder::Shuffled,
             },
             length_tolerance: self.length_tolerance / 100.0,
+            drop_twins: self.drop_twins,
             ..SearchOptions::default()
         }
     }

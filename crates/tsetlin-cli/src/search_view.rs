@@ -58,21 +58,21 @@ impl SearchView {
         match e {
             SearchEvent::Planned {
                 candidates,
+                twins,
                 rungs,
                 estimated_seconds,
+                total_epochs,
             } => {
+                let twins = if *twins > 0 {
+                    format!(" (and {twins} clause-drop twins of the first rung's survivors)")
+                } else {
+                    String::new()
+                };
                 self.log.info(&format!(
-                    "choosing settings on the training data: {candidates} candidates, successive halving at {rungs:?} epochs (planned {} on a 2-core laptop; --budget bounds it, --no-auto skips it)",
+                    "choosing settings on the training data: {candidates} candidates{twins}, successive halving at {rungs:?} epochs (planned {} on a 2-core laptop; --budget bounds it, --no-auto skips it)",
                     secs(*estimated_seconds)
                 ));
-                let mut total = 0u64;
-                let (mut alive, mut done) = (*candidates as u64, 0u64);
-                for &r in rungs {
-                    total += alive * (r as u64 - done);
-                    done = r as u64;
-                    alive = alive.div_ceil(3).max(1);
-                }
-                self.bar = Some(self.log.bar(total, "search"));
+                self.bar = Some(self.log.bar(*total_epochs as u64, "search"));
             }
             SearchEvent::TrialStart {
                 trial,

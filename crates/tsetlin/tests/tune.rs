@@ -358,6 +358,7 @@ fn a_search_run_a_candidate_at_a_time_from_checkpoints_equals_the_local_one() {
     let config = FeaturizerConfig::default();
     let options = SearchOptions {
         time_limit: false,
+        drop_twins: true,
         ..small_options(2)
     };
     let pinned = Pinned::default();
@@ -384,9 +385,9 @@ fn a_search_run_a_candidate_at_a_time_from_checkpoints_equals_the_local_one() {
     let mut outcomes = vec![tune::Outcome::default(); n];
     // Each trial keeps only its checkpoint's bytes between rungs, as a Ray Tune trial does.
     let mut checkpoints: Vec<Option<Vec<u8>>> = vec![None; n];
-    let mut alive: Vec<usize> = (0..n).collect();
+    let mut alive: Vec<usize> = (0..plan.starters).collect();
+    let mut joined = Vec::new();
     for r in 0..plan.rungs.len() {
-        let last = r + 1 == plan.rungs.len();
         for &id in &alive {
             let prior = checkpoints[id].take().map(|bytes| {
                 let checkpoint = tune::Checkpoint::from_bytes(&bytes).expect("checkpoint");
@@ -397,8 +398,23 @@ fn a_search_run_a_candidate_at_a_time_from_checkpoints_equals_the_local_one() {
             outcomes[id] = step.outcome;
             checkpoints[id] = Some(step.checkpoint.to_bytes().expect("checkpoint bytes"));
         }
-        alive = tune::survivors(&alive, &outcomes, &costs, last, options.length_tolerance);
+        alive = plan.next_alive(r, &alive, &outcomes, &costs, options.length_tolerance);
+        if r == 0 {
+            joined = alive
+                .iter()
+                .copied()
+                .filter(|&id| id >= plan.starters)
+                .collect();
+        }
     }
+    // The survivors of the first rung were joined by their drop twins, which start in the
+    // second rung (and may not train in the first).
+    assert!(!joined.is_empty(), "drop twins joined the second rung");
+    assert!(joined.iter().all(|&id| plan.first_rung(id) == 1));
+    let err = plan
+        .advance(joined[0], 0, None, &options)
+        .expect_err("a twin starts in the second rung");
+    assert!(err.to_string().contains("drop twin"), "{err}");
     let err = plan
         .advance(alive[0], 1, None, &options)
         .expect_err("a later rung needs its checkpoint");
@@ -420,4 +436,58 @@ fn a_search_run_a_candidate_at_a_time_from_checkpoints_equals_the_local_one() {
     assert!(err.to_string().contains("search plan"), "{err}");
     let err = tune::Checkpoint::from_bytes(&bytes).expect_err("a plan is not a checkpoint");
     assert!(err.to_string().contains("search checkpoint"), "{err}");
+}
+
+#[test]
+fn the_plan_adds_a_drop_twin_per_starter_when_asked_unless_the_drop_is_pinned() {
+    let profile = tune::DataProfile {
+        rows: 5000,
+        classes: 4,
+        features: 20_000,
+        mean_present: 60.0,
+        text: true,
+    };
+    let options = SearchOptions {
+        drop_twins: true,
+        ..SearchOptions::default()
+    };
+    let validation = tune::Validation::Holdout(0.2);
+    let (candidates, starters, _) = tune::plan(
+        &profile,
+        &Pinned::default(),
+        validation,
+        &SearchOptions::default(),
+    );
+    assert_eq!(starters, candidates.len(), "no twins by default");
+    let (candidates, starters, rungs) =
+        tune::plan(&profile, &Pinned::default(), validation, &options);
+    assert!(rungs.len() > 1 && starters >= 3 && starters < candidates.len());
+    for twin in &candidates[starters..] {
+        let sibling = tune::space::drop_twin(twin);
+        assert!(
+            candidates[..starters].contains(&sibling),
+            "every twin is a starter's, drop flipped"
+        );
+        assert!(
+            !candidates[..starters].contains(twin),
+            "and not a starter itself"
+        );
+    }
+    let pinned = Pinned {
+        clause_drop: Some(0.0),
+        ..Pinned::default()
+    };
+    let (candidates, starters, _) = tune::plan(&profile, &pinned, validation, &options);
+    assert_eq!(starters, candidates.len(), "a pinned drop has no twins");
+    let (candidates, starters, rungs) = tune::plan(
+        &profile,
+        &Pinned::default(),
+        validation,
+        &SearchOptions {
+            max_epochs: 2,
+            ..options.clone()
+        },
+    );
+    assert_eq!(rungs, [2]);
+    assert_eq!(starters, candidates.len(), "one rung: nobody could join");
 }

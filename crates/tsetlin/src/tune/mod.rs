@@ -120,13 +120,16 @@ impl Validation {
 
 /// The candidates and rung epochs that fit `options.budget_seconds` for data like `profile`:
 /// each candidate's final model fits the final share of the budget, and as many candidates
-/// are kept (in drawing order) as the search share allows, at least three.
+/// start (in drawing order) as the search share allows with their drop twins, at least three.
+/// Returned: the starters, then their drop twins ([`space::drop_twin`]; only with
+/// [`SearchOptions::drop_twins`], and none when the drop is pinned or there is one rung), the
+/// number of starters, and the rung epochs.
 pub fn plan(
     profile: &DataProfile,
     pinned: &Pinned,
     validation: Validation,
     options: &SearchOptions,
-) -> (Vec<Settings>, Vec<usize>) {
+) -> (Vec<Settings>, usize, Vec<usize>) {
     let max_epochs = pinned.epochs.unwrap_or(options.max_epochs).max(1);
     let rungs = search::rung_epochs(max_epochs);
     let final_seconds = (1.0 - search::SEARCH_SHARE) * options.budget_seconds;
@@ -187,15 +190,36 @@ pub fn plan(
         })
         .collect();
     let search_seconds = search::SEARCH_SHARE * options.budget_seconds;
+    let twinned = options.drop_twins && pinned.clause_drop.is_none() && rungs.len() > 1;
+    // The twins of the first `n` candidates that are not among them, with their costs (the
+    // cost model does not see the drop).
+    let twins_of = |n: usize| -> Vec<(Settings, f64)> {
+        if !twinned {
+            return Vec::new();
+        }
+        candidates[..n]
+            .iter()
+            .zip(&costs)
+            .map(|(s, &c)| (space::drop_twin(s), c))
+            .filter(|(t, _)| !candidates[..n].contains(t))
+            .collect()
+    };
+    let planned = |n: usize| {
+        let all: Vec<f64> = costs[..n]
+            .iter()
+            .copied()
+            .chain(twins_of(n).into_iter().map(|(_, c)| c))
+            .collect();
+        search::planned_seconds(&all, n, &rungs, options.cost.warmup_factor)
+    };
     let mut n = candidates.len().min(3);
-    while n < candidates.len()
-        && search::planned_seconds(&costs[..n + 1], &rungs, options.cost.warmup_factor)
-            <= search_seconds
-    {
+    while n < candidates.len() && planned(n + 1) <= search_seconds {
         n += 1;
     }
+    let twins = twins_of(n);
     candidates.truncate(n);
-    (candidates, rungs)
+    candidates.extend(twins.into_iter().map(|(t, _)| t));
+    (candidates, n, rungs)
 }
 
 /// A model trained with automatic settings, and how they were chosen.
@@ -542,7 +566,7 @@ fn plan_labelled<S: AsRef<str> + Sync>(
         rows: texts.len(),
         ..DataProfile::of_rows(&views[0].folds[0].x_train, n_classes, true)
     };
-    let (candidates, rungs) = plan(&profile, pinned, validation, options);
+    let (candidates, starters, rungs) = plan(&profile, pinned, validation, options);
     let mut placed = Vec::with_capacity(candidates.len());
     for s in candidates {
         let view = match views.iter().position(|v| v.ngram_max == s.ngram_max) {
@@ -558,6 +582,7 @@ fn plan_labelled<S: AsRef<str> + Sync>(
         views,
         n_classes,
         candidates: placed,
+        starters,
         rungs,
         validation: validation.describe(options.split_order),
     }))
@@ -745,11 +770,12 @@ fn search_rows_labelled(
         ngram_max: 1,
         folds,
     }];
-    let (candidates, rungs) = plan(&profile, &pinned, validation, options);
+    let (candidates, starters, rungs) = plan(&profile, &pinned, validation, options);
     let plan = SearchPlan {
         views,
         n_classes,
         candidates: candidates.into_iter().map(|s| (s, 0)).collect(),
+        starters,
         rungs,
         validation: validation.describe(options.split_order),
     };

@@ -14,7 +14,9 @@ use super::step::Checkpoint;
 use crate::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"TMSPLAN\0";
-const VERSION: u32 = 1;
+/// Version 2 added the drop twins (`starters`); a plan lives only between a driver and its
+/// trials, so a version-1 plan is refused rather than read.
+const VERSION: u32 = 2;
 const CHECKPOINT_MAGIC: &[u8; 8] = b"TMSCHKP\0";
 const CHECKPOINT_VERSION: u32 = 1;
 
@@ -54,6 +56,7 @@ struct Body {
     n_classes: usize,
     views: Vec<View>,
     candidates: Vec<(Settings, usize)>,
+    starters: usize,
     rungs: Vec<usize>,
     validation: String,
 }
@@ -114,6 +117,7 @@ impl SearchPlan {
                 })
                 .collect(),
             candidates: self.candidates.clone(),
+            starters: self.starters,
             rungs: self.rungs.clone(),
             validation: self.validation.clone(),
         };
@@ -128,6 +132,12 @@ impl SearchPlan {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let framed = unframe(bytes, MAGIC, "tsetlin search plan", VERSION)
             .map_err(|e| Error::InvalidInput(format!("a damaged search plan: {e}")))?;
+        if framed.version != VERSION {
+            return Err(Error::InvalidInput(format!(
+                "a search plan of format version {} (this build reads {VERSION}): plan the search again with this build",
+                framed.version
+            )));
+        }
         let body: Body = postcard::from_bytes(framed.body)
             .map_err(|e| Error::InvalidInput(format!("a damaged search plan: {e}")))?;
         let views = body
@@ -179,6 +189,8 @@ impl SearchPlan {
             .collect::<Result<Vec<_>>>()?;
         let folds = views.first().map(|v| v.folds.len());
         if body.candidates.is_empty()
+            || body.starters == 0
+            || body.starters > body.candidates.len()
             || body.rungs.is_empty()
             || body.rungs.windows(2).any(|w| w[0] >= w[1])
             || body.rungs[0] == 0
@@ -187,7 +199,7 @@ impl SearchPlan {
             || body.candidates.iter().any(|(_, v)| *v >= views.len())
         {
             return Err(Error::InvalidInput(
-                "a damaged search plan: no candidates or folds, rungs out of order, or a candidate without its view"
+                "a damaged search plan: no candidates or folds, more starters than candidates, rungs out of order, or a candidate without its view"
                     .to_string(),
             ));
         }
@@ -195,6 +207,7 @@ impl SearchPlan {
             views,
             n_classes: body.n_classes,
             candidates: body.candidates,
+            starters: body.starters,
             rungs: body.rungs,
             validation: body.validation,
         })

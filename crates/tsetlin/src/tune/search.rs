@@ -220,6 +220,12 @@ pub struct SearchOptions {
     /// The validation score (accuracy, or micro-F1) a candidate may give up against the best
     /// of its rung for shorter rules; 0 ranks by the score alone.
     pub length_tolerance: f64,
+    /// Join the survivors of the first rung by their clause-drop twins
+    /// ([`super::space::drop_twin`], [`SearchPlan::next_alive`]). Off by default: measured on
+    /// the five shared sets it re-decided the drop on validation but cost a third to half of
+    /// the first rung's candidates and 15-100 % more search time, past the budget on two sets
+    /// (BENCHMARKS.md §7, v8).
+    pub drop_twins: bool,
 }
 
 /// How the search cuts its validation rows from the training data (stratified either way).
@@ -254,6 +260,7 @@ impl Default for SearchOptions {
             simplify: true,
             split_order: SplitOrder::default(),
             length_tolerance: DEFAULT_LENGTH_TOLERANCE,
+            drop_twins: false,
         }
     }
 }
@@ -363,12 +370,15 @@ impl SearchLog {
         }
         out.push_str("| trial | clauses | T | s | weighted | clause drop | n-grams | features | epochs trained | best epoch | validation accuracy | literals per clause | rung |\n");
         out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        let mut order: Vec<&Trial> = self.trials.iter().collect();
+        // Candidates that never trained (drop twins whose sibling lost the first rung, or
+        // any candidate of a search cut short) are counted, not listed.
+        let mut order: Vec<&Trial> = self.trials.iter().filter(|t| !t.curve.is_empty()).collect();
         order.sort_by(|a, b| {
             b.best_accuracy
                 .total_cmp(&a.best_accuracy)
                 .then(a.id.cmp(&b.id))
         });
+        let order_len = order.len();
         for t in order {
             let s = &t.settings;
             let mark = if Some(t.id) == self.chosen_trial {
@@ -400,6 +410,12 @@ impl SearchLog {
                 t.rung,
             ));
         }
+        let untrained = self.trials.len() - order_len;
+        if untrained > 0 {
+            out.push_str(&format!(
+                "\n{untrained} more candidates never trained (the clause-drop twins of candidates that lost the first rung, and any candidate a search cut short did not reach).\n"
+            ));
+        }
         out
     }
 }
@@ -409,12 +425,16 @@ impl SearchLog {
 pub enum SearchEvent {
     /// The plan: candidates, rung epochs, estimated reference seconds.
     Planned {
-        /// Candidates drawn.
+        /// Candidates of the first rung.
         candidates: usize,
+        /// Drop twins that will join the second rung (one per survivor of the first).
+        twins: usize,
         /// Epochs of each rung.
         rungs: Vec<usize>,
         /// Estimated reference seconds of the search.
         estimated_seconds: f64,
+        /// Epochs the search will train in all (every candidate of every rung).
+        total_epochs: usize,
     },
     /// A candidate starts (or resumes) training towards `epochs`.
     TrialStart {
@@ -473,24 +493,54 @@ pub fn rung_epochs(max_epochs: usize) -> Vec<usize> {
     rungs
 }
 
-/// Estimated cost of halving over candidates with the given per-epoch costs (steady state),
-/// each candidate's first epochs costing `warmup_factor` times more.
-pub fn planned_seconds(epoch_costs: &[f64], rungs: &[usize], warmup_factor: f64) -> f64 {
-    if epoch_costs.is_empty() {
+/// How many candidates train in each rung when `starters` begin: a third (rounded up) of the
+/// previous rung's, at least one. The drop twins that join the second rung
+/// ([`SearchPlan::next_alive`]) come on top of its count and compete for the same places.
+pub fn halving_schedule(starters: usize, rungs: usize) -> Vec<usize> {
+    let mut alive = starters;
+    (0..rungs)
+        .map(|_| {
+            let now = alive;
+            alive = alive.div_ceil(ETA).max(1);
+            now
+        })
+        .collect()
+}
+
+/// Estimated cost of halving with the given per-epoch costs (steady state), each candidate's
+/// first epochs costing `warmup_factor` times more: the first `starters` costs are the
+/// candidates of the first rung, the rest their drop twins, as many of which join the second
+/// rung (trained from scratch to its epochs) as there are survivors of the first.
+pub fn planned_seconds(
+    epoch_costs: &[f64],
+    starters: usize,
+    rungs: &[usize],
+    warmup_factor: f64,
+) -> f64 {
+    let starters = starters.min(epoch_costs.len());
+    if starters == 0 {
         return 0.0;
     }
-    let n = epoch_costs.len();
-    let mean = epoch_costs.iter().sum::<f64>() / n as f64;
-    let mut alive = n;
+    let mean_of = |c: &[f64]| c.iter().sum::<f64>() / c.len().max(1) as f64;
+    let mean = mean_of(&epoch_costs[..starters]);
+    let schedule = halving_schedule(starters, rungs.len());
     let mut done = 0;
     let mut total = 0.0;
-    for &r in rungs {
+    for (&r, &alive) in rungs.iter().zip(&schedule) {
         total += mean * alive as f64 * (r - done) as f64;
         done = r;
-        alive = alive.div_ceil(ETA).max(1);
+    }
+    let twins = &epoch_costs[starters..];
+    let joined = if rungs.len() > 1 {
+        twins.len().min(schedule[1])
+    } else {
+        0
+    };
+    if joined > 0 {
+        total += mean_of(twins) * joined as f64 * rungs[1] as f64;
     }
     let warm = super::cost::WARMUP_EPOCHS.min(rungs.last().copied().unwrap_or(0)) as f64;
-    total + mean * n as f64 * warm * (warmup_factor - 1.0).max(0.0)
+    total + mean * (starters + joined) as f64 * warm * (warmup_factor - 1.0).max(0.0)
 }
 
 /// A search ready to run: the featurized folds, the candidates (each with the index of the
@@ -503,8 +553,13 @@ pub struct SearchPlan {
     pub views: Vec<FeatureView>,
     /// Classes (or labels) of the machines.
     pub n_classes: usize,
-    /// The candidates in drawing order (0 is the no-search default) and their views.
+    /// The candidates in drawing order (0 is the no-search default) and their views: the
+    /// first `starters` train from the first rung, the rest are their drop twins
+    /// ([`SearchPlan::twin_of`]), each of which joins the second rung when its sibling
+    /// survives the first.
     pub candidates: Vec<(Settings, usize)>,
+    /// How many candidates train from the first rung.
+    pub starters: usize,
     /// Epochs of each rung.
     pub rungs: Vec<usize>,
     /// How validation rows were held out, for the log.
@@ -550,6 +605,45 @@ impl SearchPlan {
                 }
             })
             .collect()
+    }
+
+    /// The first rung candidate `id` trains in: 0 for a starter, 1 for a drop twin.
+    pub fn first_rung(&self, id: usize) -> usize {
+        usize::from(id >= self.starters)
+    }
+
+    /// The drop twin of starter `id` ([`super::space::drop_twin`]), when the plan has one:
+    /// none when the drop was pinned, the plan has one rung, or the twin is a starter itself.
+    pub fn twin_of(&self, id: usize) -> Option<usize> {
+        let (settings, _) = self.candidates.get(id).filter(|_| id < self.starters)?;
+        let twin = super::space::drop_twin(settings);
+        (self.starters..self.candidates.len()).find(|&t| self.candidates[t].0 == twin)
+    }
+
+    /// The candidates that train in rung `rung + 1`, best first, after `alive` trained in
+    /// rung `rung`: the best of them, as many as the [`halving_schedule`] keeps (one after the
+    /// last rung; shorter rules first among the nearly best, see [`survivors`]); after the
+    /// first rung, followed by the drop twins of the survivors, which start there.
+    pub fn next_alive(
+        &self,
+        rung: usize,
+        alive: &[usize],
+        outcomes: &[Outcome],
+        costs: &[Cost],
+        tolerance: f64,
+    ) -> Vec<usize> {
+        let last = rung + 1 >= self.rungs.len();
+        let keep = if last {
+            1
+        } else {
+            halving_schedule(self.starters, self.rungs.len())[rung + 1]
+        };
+        let mut next = survivors(alive, outcomes, costs, keep, tolerance);
+        if rung == 0 && !last {
+            let twins: Vec<usize> = next.iter().filter_map(|&id| self.twin_of(id)).collect();
+            next.extend(twins);
+        }
+        next
     }
 
     /// A fresh trainee of candidate `id` (seeded with `options.seed`).
@@ -626,15 +720,31 @@ pub fn search(
     let n = plan.candidates.len();
     let costs = plan.costs(options);
     let epoch_costs: Vec<f64> = costs.iter().map(|c| c.epoch_seconds).collect();
+    let schedule = halving_schedule(plan.starters, plan.rungs.len());
+    let twins = if plan.rungs.len() > 1 {
+        (n - plan.starters.min(n)).min(schedule[1])
+    } else {
+        0
+    };
+    // The plan's epochs: its cost with every epoch costing one and no warm-up.
+    let total_epochs =
+        planned_seconds(&vec![1.0; n], plan.starters, &plan.rungs, 1.0).round() as usize;
     on_event(&SearchEvent::Planned {
-        candidates: n,
+        candidates: plan.starters.min(n),
+        twins,
+        total_epochs,
         rungs: plan.rungs.clone(),
-        estimated_seconds: planned_seconds(&epoch_costs, &plan.rungs, options.cost.warmup_factor),
+        estimated_seconds: planned_seconds(
+            &epoch_costs,
+            plan.starters,
+            &plan.rungs,
+            options.cost.warmup_factor,
+        ),
     });
     let mut outcomes = vec![Outcome::default(); n];
     // `None` before the first rung, and after the candidate is dropped (or evicted for memory).
     let mut trainees: Vec<Option<Trainee>> = (0..n).map(|_| None).collect();
-    let mut alive: Vec<usize> = (0..n).collect();
+    let mut alive: Vec<usize> = (0..plan.starters.min(n)).collect();
     let mut cut: Option<String> = None;
     let stopped = || {
         options
@@ -693,7 +803,7 @@ pub fn search(
                 }
             }
         }
-        let ranked = survivors(&alive, &outcomes, &costs, last, options.length_tolerance);
+        let ranked = plan.next_alive(r, &alive, &outcomes, &costs, options.length_tolerance);
         for &id in &alive {
             if !ranked.contains(&id) {
                 trainees[id] = None;
@@ -716,24 +826,18 @@ pub fn search(
     conclude(plan, &outcomes, options, cut)
 }
 
-/// The candidates of `alive` that go on after a rung, best first: a third of them (rounded
-/// up), one after the last rung; shorter rules first among the nearly best
-/// ([`SearchOptions::length_tolerance`]).
+/// The best `keep` candidates of `alive` (at least one), best first: shorter rules first
+/// among the nearly best ([`SearchOptions::length_tolerance`]).
 pub fn survivors(
     alive: &[usize],
     outcomes: &[Outcome],
     costs: &[Cost],
-    last: bool,
+    keep: usize,
     tolerance: f64,
 ) -> Vec<usize> {
     let mut ranked = alive.to_vec();
     rank(&mut ranked, outcomes, costs, tolerance);
-    let keep = if last {
-        1
-    } else {
-        alive.len().div_ceil(ETA).max(1)
-    };
-    ranked.truncate(keep);
+    ranked.truncate(keep.max(1));
     ranked
 }
 
@@ -812,7 +916,12 @@ pub fn conclude(
         valid_accuracy,
         validation: plan.validation.clone(),
         budget_seconds: options.budget_seconds,
-        planned_seconds: planned_seconds(&epoch_costs, &plan.rungs, options.cost.warmup_factor),
+        planned_seconds: planned_seconds(
+            &epoch_costs,
+            plan.starters,
+            &plan.rungs,
+            options.cost.warmup_factor,
+        ),
         rungs: plan.rungs.clone(),
         trials,
         cut,
@@ -895,6 +1004,82 @@ mod tests {
         let mut ids = vec![0, 1, 2];
         rank(&mut ids, &o, &c, 0.005);
         assert_eq!(ids, [1, 2, 0]);
+    }
+
+    #[test]
+    fn the_plan_counts_the_twins_that_join_the_second_rung() {
+        assert_eq!(halving_schedule(18, 5), [18, 6, 2, 1, 1]);
+        assert_eq!(halving_schedule(2, 2), [2, 1]);
+        let rungs = [2, 6, 18];
+        // 18 x 2 + 6 x 4 + 2 x 12 epochs, then 6 twins trained from scratch to 6 epochs.
+        assert_eq!(planned_seconds(&[1.0; 18], 18, &rungs, 1.0), 84.0);
+        assert_eq!(planned_seconds(&[1.0; 36], 18, &rungs, 1.0), 84.0 + 36.0);
+        assert_eq!(planned_seconds(&[1.0; 20], 18, &rungs, 1.0), 84.0 + 12.0);
+        assert_eq!(
+            planned_seconds(&[1.0; 36], 18, &[2], 1.0),
+            36.0,
+            "one rung: nobody joins"
+        );
+    }
+
+    #[test]
+    fn survivors_of_the_first_rung_are_joined_by_their_drop_twins() {
+        let base = super::super::settings::default_settings(&super::super::settings::DataProfile {
+            rows: 1000,
+            classes: 2,
+            features: 500,
+            mean_present: 20.0,
+            text: true,
+        });
+        let starter = |clauses: usize| Settings {
+            clauses,
+            ..base.clone()
+        };
+        let starters: Vec<Settings> = [10, 20, 30, 40].map(starter).to_vec();
+        // Twins of all but the last starter (as if its twin were another starter).
+        let twins: Vec<Settings> = starters[..3]
+            .iter()
+            .map(super::super::space::drop_twin)
+            .collect();
+        let plan = SearchPlan {
+            views: Vec::new(),
+            n_classes: 2,
+            candidates: starters
+                .iter()
+                .chain(&twins)
+                .map(|s| (s.clone(), 0))
+                .collect(),
+            starters: 4,
+            rungs: vec![2, 6, 18],
+            validation: String::new(),
+        };
+        assert_eq!(
+            (0..7).map(|id| plan.twin_of(id)).collect::<Vec<_>>(),
+            [Some(4), Some(5), Some(6), None, None, None, None]
+        );
+        assert_eq!(
+            (0..7).map(|id| plan.first_rung(id)).collect::<Vec<_>>(),
+            [0, 0, 0, 0, 1, 1, 1]
+        );
+        let mut outcomes = vec![Outcome::default(); 7];
+        for (id, score) in [(0, 0.7), (1, 0.6), (2, 0.9), (3, 0.8)] {
+            outcomes[id] = outcome(&[score, score], Some(5.0));
+        }
+        let costs = vec![cost(1.0); 7];
+        // Two of four go on (the schedule), then the twins of the two: starter 3 has none.
+        assert_eq!(
+            plan.next_alive(0, &[0, 1, 2, 3], &outcomes, &costs, 0.0),
+            [2, 3, 6]
+        );
+        outcomes[6] = outcome(&[0.5, 0.8, 0.95], Some(5.0));
+        outcomes[2].curve.push(0.91);
+        outcomes[3].curve.push(0.85);
+        assert_eq!(
+            plan.next_alive(1, &[2, 3, 6], &outcomes, &costs, 0.0),
+            [6],
+            "a twin competes for the same places; no twins after the second rung"
+        );
+        assert_eq!(plan.next_alive(2, &[6], &outcomes, &costs, 0.0), [6]);
     }
 
     #[test]

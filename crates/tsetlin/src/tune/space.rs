@@ -25,6 +25,24 @@ pub const FEATURE_COUNTS: [usize; 3] = [2_000, 5_000, 10_000];
 /// the data must decide, so it is a dimension of the search, not a default (BENCHMARKS.md §7).
 pub const CLAUSE_DROP: f64 = 0.5;
 
+/// `s` with the other clause drop of the search: [`CLAUSE_DROP`] for none, none for any.
+/// With [`SearchOptions::drop_twins`](super::SearchOptions::drop_twins), every survivor of
+/// the first rung is joined by this twin (unless the drop is pinned), so that the drop a draw
+/// happened to get does not decide alone whether its region of the space is explored: a
+/// dropped bank learns more slowly per epoch and may lose to its own undropped self, and an
+/// undropped winner may gain from dropping (BENCHMARKS.md §14: OHSUMED's multi-label winner
+/// without drop lost as a dropped draw).
+pub fn drop_twin(s: &Settings) -> Settings {
+    Settings {
+        clause_drop: if s.clause_drop == 0.0 {
+            CLAUSE_DROP
+        } else {
+            0.0
+        },
+        ..s.clone()
+    }
+}
+
 /// The two regimes the development sets found, as candidates with `clauses` per class:
 /// many topics (20 Newsgroups: weighted, `T = 2 x clauses`, `s = 3`, words, 10,000 terms) and
 /// polarity (IMDb: unweighted, `T = clauses / 100`, `s = 25`, words and pairs, 5,000 terms).

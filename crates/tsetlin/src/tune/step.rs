@@ -34,10 +34,10 @@ pub struct Step {
 
 impl SearchPlan {
     /// Trains candidate `id` through rung `rung` from `prior` (its outcome and checkpoint
-    /// after the previous rung; `None` before the first), as the local search does: a
-    /// candidate that converged earlier is carried to the rung untrained, the others train to
-    /// the rung's epochs with the local search's patience. `options.stop` interrupts it
-    /// ([`Trained::Interrupted`], the epochs done kept).
+    /// after the previous rung; `None` in its first rung, [`SearchPlan::first_rung`]), as the
+    /// local search does: a candidate that converged earlier is carried to the rung untrained,
+    /// the others train to the rung's epochs with the local search's patience. `options.stop`
+    /// interrupts it ([`Trained::Interrupted`], the epochs done kept).
     pub fn advance(
         &self,
         id: usize,
@@ -53,6 +53,12 @@ impl SearchPlan {
         };
         let last = rung + 1 == self.rungs.len();
         let (settings, view) = self.candidate(id)?;
+        let first = self.first_rung(id);
+        if rung < first {
+            return Err(Error::InvalidInput(format!(
+                "candidate {id} is a drop twin: it starts in rung {first}, not {rung}"
+            )));
+        }
         let (mut outcome, checkpoint) = match prior {
             Some((outcome, checkpoint)) => {
                 if outcome.rung >= rung {
@@ -63,7 +69,7 @@ impl SearchPlan {
                 }
                 (outcome, Some(checkpoint))
             }
-            None if rung > 0 => {
+            None if rung > first => {
                 return Err(Error::InvalidInput(format!(
                     "candidate {id}: rung {rung} without the checkpoint of rung {}",
                     rung - 1
