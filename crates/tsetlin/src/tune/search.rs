@@ -222,8 +222,8 @@ pub struct SearchOptions {
     pub length_tolerance: f64,
     /// Join the survivors of the first rung by their clause-drop twins
     /// ([`super::space::drop_twin`], [`SearchPlan::next_alive`]). Off by default: measured on
-    /// the five shared sets it re-decided the drop on validation but cost a third to half of
-    /// the first rung's candidates and 15-100 % more search time, past the budget on two sets
+    /// the five shared sets it re-decided the drop on validation but cost a fifth to a half of
+    /// the first rung's candidates and 15 % to twice the search time, past the budget on three
     /// (BENCHMARKS.md §7, v8).
     pub drop_twins: bool,
 }
