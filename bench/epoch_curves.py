@@ -12,35 +12,18 @@ Used for the clause-drop evidence of BENCHMARKS.md §7 (v7), on training files o
 
 import argparse
 import json
-import sys
 
 import numpy as np
+from svmdata import load_svm
 from tsetlin import _tsetlin
 
 
-def read_svmlight(path):
-    """CSR bytes (u64 indptr, u32 indices), labels, feature and class counts of a file."""
-    indptr, indices, labels = [0], [], []
-    n_features = n_classes = None
-    with open(path) as f:
-        for number, line in enumerate(f, 1):
-            if line.startswith("#"):
-                header = dict(kv.split("=", 1) for kv in line[1:].split())
-                n_features, n_classes = int(header["n_features"]), int(header["n_classes"])
-                continue
-            fields = line.split()
-            if not fields:
-                continue
-            try:
-                labels.append(int(fields[0]))
-                indices.extend(int(tok.split(":", 1)[0]) for tok in fields[1:])
-            except ValueError as e:
-                sys.exit(f"{path}:{number}: {e}")
-            indptr.append(len(indices))
-    if n_features is None:
-        sys.exit(f"{path}: no '# n_features=... n_classes=...' header (write it with tsetlin export-features)")
-    rows = (np.array(indptr, dtype="<u8").tobytes(), np.array(indices, dtype="<u4").tobytes())
-    return rows, np.array(labels, dtype="<u4"), n_features, n_classes
+def read_svmlight(path, n_features=None):
+    """CSR bytes (u64 indptr, u32 indices), labels, feature and class counts of a file, read by
+    the benchmarks' one svmlight reader (`svmdata.load_svm`)."""
+    x, y, n_features, n_classes = load_svm(path, n_features)
+    rows = (x.indptr.astype("<u8").tobytes(), x.indices.astype("<u4").tobytes())
+    return rows, y.astype("<u4"), n_features, n_classes
 
 
 def main():
@@ -53,7 +36,7 @@ def main():
     p.add_argument("--params", default="{}", help="engine parameters as JSON (see Machine)")
     a = p.parse_args()
     (x, y, n_features, n_classes) = read_svmlight(a.train)
-    held = [read_svmlight(path) for path in a.held_out]
+    held = [read_svmlight(path, n_features) for path in a.held_out]
     params = {**json.loads(a.params), "seed": a.seed}
     machine = _tsetlin.Machine(n_classes, n_features, params)
 

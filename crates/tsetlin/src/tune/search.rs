@@ -507,6 +507,16 @@ pub fn halving_schedule(starters: usize, rungs: usize) -> Vec<usize> {
         .collect()
 }
 
+/// How many of `twins` planned drop twins join the second rung when `starters` begin: one per
+/// survivor of the first rung, none when there is no second rung.
+pub fn joining_twins(twins: usize, starters: usize, rungs: usize) -> usize {
+    if rungs > 1 {
+        twins.min(halving_schedule(starters, rungs)[1])
+    } else {
+        0
+    }
+}
+
 /// Estimated cost of halving with the given per-epoch costs (steady state), each candidate's
 /// first epochs costing `warmup_factor` times more: the first `starters` costs are the
 /// candidates of the first rung, the rest their drop twins, as many of which join the second
@@ -531,11 +541,7 @@ pub fn planned_seconds(
         done = r;
     }
     let twins = &epoch_costs[starters..];
-    let joined = if rungs.len() > 1 {
-        twins.len().min(schedule[1])
-    } else {
-        0
-    };
+    let joined = joining_twins(twins.len(), starters, rungs.len());
     if joined > 0 {
         total += mean_of(twins) * joined as f64 * rungs[1] as f64;
     }
@@ -720,17 +726,13 @@ pub fn search(
     let n = plan.candidates.len();
     let costs = plan.costs(options);
     let epoch_costs: Vec<f64> = costs.iter().map(|c| c.epoch_seconds).collect();
-    let schedule = halving_schedule(plan.starters, plan.rungs.len());
-    let twins = if plan.rungs.len() > 1 {
-        (n - plan.starters.min(n)).min(schedule[1])
-    } else {
-        0
-    };
+    let starters = plan.starters.min(n);
+    let twins = joining_twins(n - starters, starters, plan.rungs.len());
     // The plan's epochs: its cost with every epoch costing one and no warm-up.
     let total_epochs =
         planned_seconds(&vec![1.0; n], plan.starters, &plan.rungs, 1.0).round() as usize;
     on_event(&SearchEvent::Planned {
-        candidates: plan.starters.min(n),
+        candidates: starters,
         twins,
         total_epochs,
         rungs: plan.rungs.clone(),
