@@ -14,10 +14,11 @@ proptest! {
         o in 5usize..130,
         weighted in any::<bool>(),
         epochs in 0usize..3,
+        clauses in prop::sample::select(vec![12usize, 150]),
     ) {
         let (x, y) = common::random_rows(80, o, m, 0.1, seed);
         let params = Params::builder(m as usize, o)
-            .clauses(12)
+            .clauses(clauses)
             .threshold(6.0)
             .specificity(3.0)
             .weighted(weighted)
@@ -30,6 +31,9 @@ proptest! {
         let predicted = tm.predict(&x).expect("predict");
         let rules = tm.rules();
         let scorer = tm.compile();
+        // The bit-sliced vote sums equal the clause-by-clause walk (150 clauses per class
+        // span words, and a word, classes).
+        prop_assert_eq!(&scorer.class_sums_walking(&x).expect("walk"), &sums);
         for r in 0..x.n_rows() {
             let e = tm.explain(x.row(r)).expect("explain");
             prop_assert_eq!(&e.class_sums[..], &sums[r * m as usize..(r + 1) * m as usize]);

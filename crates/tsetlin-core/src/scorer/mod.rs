@@ -11,7 +11,9 @@
 //!   feature whose negation they include;
 //! * one counter increment per (present feature, clause including it): a clause with `k`
 //!   positive literals is satisfied on that side when its counter reaches `k`;
-//! * a walk over the set bits of the surviving clauses to add up their votes.
+//! * the votes of the surviving candidates, one by one, and of the surviving clauses without
+//!   positive literals, bit-sliced ([`vote_planes`]: on a many-class model most of the
+//!   clauses that fire are those).
 //!
 //! Most positive-literal clauses of a trained text model test exactly one positive literal
 //! (IMDb-shaped benchmark: 1.2 on average), so those are listed apart: a present feature makes
@@ -31,6 +33,10 @@ use crate::error::{Result, TmError};
 use crate::rules::{Explanation, FiredClause};
 use crate::task;
 
+mod vote_planes;
+
+use vote_planes::VotePlanes;
+
 /// A trained machine compiled for scoring: immutable, `Send + Sync`, built once and reused
 /// (per batch, per request, from many threads at once). It holds no reference to the machine,
 /// so training the machine further does not change a scorer compiled before.
@@ -49,13 +55,23 @@ pub struct Scorer {
     multi: Csr,
     /// Positive literals per clause.
     pos_count: Vec<u32>,
-    /// Non-empty clauses without positive literals: they fire unless killed.
-    no_pos: Vec<u64>,
+    /// Non-empty clauses without positive literals (they fire unless killed), with their
+    /// votes bit-sliced.
+    no_pos: VotePlanes,
     /// Signed vote per clause.
     vote: Vec<i64>,
     /// Class of each clause (a lookup: a division per fired clause cost more than the rest
     /// of the row's work).
     class_of: Vec<u32>,
+}
+
+/// How the votes of the clauses without positive literals are added up.
+#[derive(Debug, Clone, Copy)]
+enum VoteSum {
+    /// Bit-sliced, by population counts ([`VotePlanes::add`]).
+    Sliced,
+    /// One clause at a time (the reference twin).
+    Walking,
 }
 
 /// Lists of clause ids per feature, compressed (CSR).
@@ -141,8 +157,9 @@ impl Scorer {
                 }
             }
         }
-        let class_of = (0..total).map(|g| (g / n.max(1)) as u32).collect();
+        let class_of: Vec<u32> = (0..total).map(|g| (g / n.max(1)) as u32).collect();
         Self {
+            no_pos: VotePlanes::new(&no_pos, &vote, &class_of),
             class_of,
             n_classes: m,
             n_clauses: n,
@@ -152,7 +169,6 @@ impl Scorer {
             single: Csr::from_lists(single),
             multi: Csr::from_lists(multi),
             pos_count,
-            no_pos,
             vote,
         }
     }
@@ -183,6 +199,12 @@ impl Scorer {
     /// [`SparseRows`] row does; [`Scorer::row_class_sums`] checks an arbitrary row), and
     /// `scratch` came from this scorer.
     pub fn row_sums_into(&self, row: &[u32], s: &mut RowScratch, sums: &mut [i64]) {
+        self.row_sums_with(row, s, sums, VoteSum::Sliced);
+    }
+
+    /// [`Scorer::row_sums_into`], adding the surviving clauses' votes as `how` says.
+    #[inline]
+    fn row_sums_with(&self, row: &[u32], s: &mut RowScratch, sums: &mut [i64], how: VoteSum) {
         let words = self.words;
         // Clauses not killed by a present feature whose negation they include. (Tried and
         // measured slower on the IMDb-shaped benchmark: a block-major table killed a batch of
@@ -195,7 +217,7 @@ impl Scorer {
             }
         }
         let RowScratch { alive, count, .. } = s;
-        self.finish_row(row, alive, count, sums);
+        self.finish_row(row, alive, count, sums, how);
     }
 
     /// Calls `visit` with every clause whose positive literals are all present in `row`: a
@@ -226,18 +248,25 @@ impl Scorer {
 
     /// Given a row's alive set, adds up the votes of the alive candidates and of the alive
     /// clauses without positive literals.
-    fn finish_row(&self, row: &[u32], alive: &[u64], count: &mut [u32], sums: &mut [i64]) {
+    fn finish_row(
+        &self,
+        row: &[u32],
+        alive: &[u64],
+        count: &mut [u32],
+        sums: &mut [i64],
+        how: VoteSum,
+    ) {
         sums.iter_mut().for_each(|v| *v = 0);
         self.for_each_candidate(row, count, |g| {
             if (alive[g / 64] >> (g % 64)) & 1 == 1 {
                 sums[self.class_of[g] as usize] += self.vote[g];
             }
         });
-        for (w, (&alive, &no_pos)) in alive.iter().zip(&self.no_pos).enumerate() {
-            for_each_bit(alive & no_pos, |b| {
-                let g = w * 64 + b;
-                sums[self.class_of[g] as usize] += self.vote[g];
-            });
+        match how {
+            VoteSum::Sliced => self.no_pos.add(alive, &self.vote, &self.class_of, sums),
+            VoteSum::Walking => self
+                .no_pos
+                .add_walking(alive, &self.vote, &self.class_of, sums),
         }
     }
 
@@ -286,7 +315,7 @@ impl Scorer {
                 vote: self.vote[g],
             })
         };
-        for (w, (&alive, &no_pos)) in s.alive.iter().zip(&self.no_pos).enumerate() {
+        for (w, (&alive, &no_pos)) in s.alive.iter().zip(self.no_pos.clauses()).enumerate() {
             for_each_bit(alive & no_pos, |b| push(w * 64 + b));
         }
         for &g in &s.candidates {
@@ -333,13 +362,13 @@ impl Scorer {
             fired += s
                 .alive
                 .iter()
-                .zip(&self.no_pos)
+                .zip(self.no_pos.clauses())
                 .map(|(&a, &np)| (a & np).count_ones() as usize)
                 .sum::<usize>();
         }
-        let no_pos: u32 = self.no_pos.iter().map(|w| w.count_ones()).sum();
+        let no_pos: u32 = self.no_pos.clauses().iter().map(|w| w.count_ones()).sum();
         format!(
-            "{{\"present\":{:.1},\"present_killing\":{:.1},\"kill_words\":{:.1},\"kill_words_dense\":{:.1},\"positive_entries\":{:.1},\"candidates\":{:.1},\"fired\":{:.1},\"clauses\":{},\"no_positive_clauses\":{no_pos},\"positive_literals\":{},\"words\":{}}}",
+            "{{\"present\":{:.1},\"present_killing\":{:.1},\"kill_words\":{:.1},\"kill_words_dense\":{:.1},\"positive_entries\":{:.1},\"candidates\":{:.1},\"fired\":{:.1},\"clauses\":{},\"no_positive_clauses\":{no_pos},\"positive_literals\":{},\"words\":{},\"vote_masks\":{}}}",
             present as f64 / n,
             killing as f64 / n,
             kill_words as f64 / n,
@@ -349,7 +378,8 @@ impl Scorer {
             fired as f64 / n,
             self.vote.len(),
             self.single.ids.len() + self.multi.ids.len(),
-            self.words
+            self.words,
+            self.no_pos.n_masks()
         )
     }
 
@@ -380,13 +410,25 @@ impl Scorer {
     }
 
     fn class_sums_unchecked(&self, rows: &SparseRows) -> Vec<i64> {
+        self.class_sums_with(rows, VoteSum::Sliced)
+    }
+
+    /// [`Scorer::class_sums`] with every surviving clause's vote added one by one (the plain
+    /// way the bit-sliced sums replaced: for benchmarks and tests, not for users).
+    #[doc(hidden)]
+    pub fn class_sums_walking(&self, rows: &SparseRows) -> Result<Vec<i64>> {
+        self.check_width(rows)?;
+        Ok(self.class_sums_with(rows, VoteSum::Walking))
+    }
+
+    fn class_sums_with(&self, rows: &SparseRows, how: VoteSum) -> Vec<i64> {
         let m = self.n_classes;
         let mut out = vec![0i64; rows.n_rows() * m];
         out.par_chunks_mut(m * 64).enumerate().for_each_init(
             || self.scratch(),
             |scratch, (ci, chunk)| {
                 for (k, sums) in chunk.chunks_mut(m).enumerate() {
-                    self.row_sums_into(rows.row(ci * 64 + k), scratch, sums);
+                    self.row_sums_with(rows.row(ci * 64 + k), scratch, sums, how);
                 }
             },
         );
