@@ -12,7 +12,7 @@
 //! * one counter increment per (present feature, clause including it): a clause with `k`
 //!   positive literals is satisfied on that side when its counter reaches `k`;
 //! * the votes of the surviving candidates, one by one, and of the surviving clauses without
-//!   positive literals, bit-sliced ([`vote_planes`]: on a many-class model most of the
+//!   positive literals, bit-sliced (`vote_planes.rs`: on a many-class model most of the
 //!   clauses that fire are those).
 //!
 //! Most positive-literal clauses of a trained text model test exactly one positive literal
