@@ -64,7 +64,7 @@ impl VotePlanes {
                     class.push(c);
                 }
             } else {
-                // No masks: `add` walks this word (see `walk_is_cheaper`).
+                // One marker entry (class `u32::MAX`): `add` walks this word.
                 mask.push(0);
                 coef.push(0);
                 class.push(u32::MAX);
