@@ -114,13 +114,16 @@ impl VotePlanes {
                 walk_word(w, live, vote, class_of, sums);
                 continue;
             }
-            for e in lo..hi {
-                let c = self.class[e] as usize;
-                if c != class {
+            let groups = self.class[lo..hi]
+                .iter()
+                .zip(&self.coef[lo..hi])
+                .zip(&self.mask[lo..hi]);
+            for ((&c, &k), &m) in groups {
+                if c as usize != class {
                     sums[class] += acc;
-                    (class, acc) = (c, 0);
+                    (class, acc) = (c as usize, 0);
                 }
-                acc += self.coef[e] * i64::from((live & self.mask[e]).count_ones());
+                acc += k * i64::from((live & m).count_ones());
             }
         }
         if acc != 0 {
