@@ -106,7 +106,7 @@ impl TokenizerConfig {
     /// The tokens of `text` with their byte spans `(start, end)` in `text` (for highlighting).
     pub fn token_spans(&self, text: &str) -> Vec<(usize, usize, String)> {
         let mut out = Vec::new();
-        self.each_token(text, |start, end, token| {
+        self.each_token(text, &mut String::new(), |start, end, token| {
             out.push((start, end, token.to_string()))
         });
         out
@@ -116,28 +116,33 @@ impl TokenizerConfig {
     /// that every n-gram is one slice of it ([`TokenRun::ngram`]): the allocation-free input
     /// of [`Featurizer::transform_one`](super::Featurizer::transform_one).
     pub fn tokens_into(&self, text: &str, run: &mut TokenRun) {
-        run.text.clear();
-        run.bounds.clear();
-        self.each_token(text, |_, _, token| {
-            if !run.text.is_empty() {
-                run.text.push(' ');
+        let TokenRun {
+            text: joined,
+            bounds,
+            lower,
+        } = run;
+        joined.clear();
+        bounds.clear();
+        self.each_token(text, lower, |_, _, token| {
+            if !joined.is_empty() {
+                joined.push(' ');
             }
-            let start = run.text.len();
-            run.text.push_str(token);
-            run.bounds.push((start, run.text.len()));
+            let start = joined.len();
+            joined.push_str(token);
+            bounds.push((start, joined.len()));
         });
     }
 
     /// Steps 1-6 for each token of `text`, in order: `f(start, end, token)` with the byte span
     /// of its word in `text`. The one implementation behind [`Self::token_spans`] and
     /// [`Self::tokens_into`]; a token is lent from a reused buffer, not allocated, unless it
-    /// needs Unicode lowercasing or stemming.
-    fn each_token(&self, text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    /// needs Unicode lowercasing or stemming. `lower` is that buffer (its contents do not
+    /// matter; passing one kept from text to text saves growing it for each).
+    fn each_token(&self, text: &str, lower: &mut String, mut f: impl FnMut(usize, usize, &str)) {
         let masked = self.mask(text);
         let stemmer = self
             .stem
             .then(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
-        let mut lower = String::new();
         for (start, word) in masked.unicode_word_indices() {
             let token: &str = if self.lowercase {
                 lower.clear();
@@ -148,7 +153,7 @@ impl TokenizerConfig {
                     // Not char by char: `str::to_lowercase` knows the word-final sigma.
                     lower.push_str(&word.to_lowercase());
                 }
-                &lower
+                lower
             } else {
                 word
             };
@@ -228,6 +233,8 @@ pub struct TokenRun {
     text: String,
     /// Byte range of each token in `text`.
     bounds: Vec<(usize, usize)>,
+    /// The lowercasing buffer of [`TokenizerConfig::tokens_into`], kept with the run.
+    lower: String,
 }
 
 impl TokenRun {
@@ -239,6 +246,13 @@ impl TokenRun {
     /// Whether there is no token.
     pub fn is_empty(&self) -> bool {
         self.bounds.is_empty()
+    }
+
+    /// Bytes the run's buffers hold allocated.
+    pub fn capacity(&self) -> usize {
+        self.text.capacity()
+            + self.lower.capacity()
+            + self.bounds.capacity() * std::mem::size_of::<(usize, usize)>()
     }
 
     /// The term of tokens `first..first + n` (`n >= 1`, within the run).
