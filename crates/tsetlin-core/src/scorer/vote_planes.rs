@@ -31,43 +31,29 @@ pub(super) struct VotePlanes {
     clauses: Vec<u64>,
 }
 
-/// Weights at or above this are not sliced: such a word is always walked (no trained weight
-/// comes near it; the bound keeps `2^t` and the sums far from overflow).
-const MAX_SLICED_WEIGHT: u64 = 1 << 32;
-
 impl VotePlanes {
     /// Slices the votes of the clauses set in `clauses` (a bitset over all clauses), with
     /// `vote[g]` and `class_of[g]` per clause.
+    ///
+    /// Invariant relied on: every vote is a clause's polarity times its `u32` weight, so a
+    /// weight has at most 32 bits and `sign * 2^t` cannot overflow.
     pub(super) fn new(clauses: &[u64], vote: &[i64], class_of: &[u32]) -> Self {
         let mut indptr = Vec::with_capacity(clauses.len() + 1);
         indptr.push(0);
         let (mut mask, mut coef, mut class) = (Vec::new(), Vec::new(), Vec::new());
         for (w, &word) in clauses.iter().enumerate() {
             let mut groups: BTreeMap<(u32, i64), u64> = BTreeMap::new();
-            let mut sliceable = true;
             super::for_each_bit(word, |b| {
                 let g = w * 64 + b;
-                let weight = vote[g].unsigned_abs();
-                if weight >= MAX_SLICED_WEIGHT {
-                    sliceable = false;
-                    return;
-                }
                 let sign = vote[g].signum();
-                super::for_each_bit(weight, |t| {
+                super::for_each_bit(vote[g].unsigned_abs(), |t| {
                     *groups.entry((class_of[g], sign << t)).or_insert(0) |= 1 << b;
                 });
             });
-            if sliceable {
-                for ((c, k), m) in groups {
-                    mask.push(m);
-                    coef.push(k);
-                    class.push(c);
-                }
-            } else {
-                // One marker entry (class `u32::MAX`): `add` walks this word.
-                mask.push(0);
-                coef.push(0);
-                class.push(u32::MAX);
+            for ((c, k), m) in groups {
+                mask.push(m);
+                coef.push(k);
+                class.push(c);
             }
             indptr.push(mask.len());
         }
@@ -110,7 +96,7 @@ impl VotePlanes {
                 continue; // every vote of the word is zero
             }
             // A walk step costs about two population counts and their multiply-adds.
-            if self.class[lo] == u32::MAX || 2 * live.count_ones() as usize <= hi - lo {
+            if 2 * live.count_ones() as usize <= hi - lo {
                 walk_word(w, live, vote, class_of, sums);
                 continue;
             }
@@ -160,8 +146,8 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// The sliced sums equal the walk for any clauses, votes (weights up to past the
-        /// slicing bound, both signs, zero), classes and survivors.
+        /// The sliced sums equal the walk for any clauses, votes (large and small weights,
+        /// both signs, zero), classes and survivors.
         #[test]
         fn sliced_sums_equal_the_walk(
             words in 1usize..5,
@@ -186,14 +172,24 @@ mod tests {
     }
 
     #[test]
-    fn a_word_with_a_weight_past_the_bound_is_walked() {
-        let mut vote = vec![1i64; 64];
-        vote[3] = -(MAX_SLICED_WEIGHT as i64);
+    fn the_largest_weights_slice_exactly() {
+        // Every clause alive, so the word is sliced, not walked: 32 masks per sign.
+        let vote: Vec<i64> = (0..64)
+            .map(|g| {
+                if g % 2 == 0 {
+                    i64::from(u32::MAX)
+                } else {
+                    -i64::from(u32::MAX) + 1
+                }
+            })
+            .collect();
         let class_of = vec![0u32; 64];
         let planes = VotePlanes::new(&[!0], &vote, &class_of);
-        assert_eq!(planes.n_masks(), 1);
-        let mut sums = vec![0i64];
-        planes.add(&[!0], &vote, &class_of, &mut sums);
-        assert_eq!(sums[0], 63 - MAX_SLICED_WEIGHT as i64);
+        assert_eq!(planes.n_masks(), 63);
+        let (mut sliced, mut walked) = (vec![0i64], vec![0i64]);
+        planes.add(&[!0], &vote, &class_of, &mut sliced);
+        planes.add_walking(&[!0], &vote, &class_of, &mut walked);
+        assert_eq!(sliced, walked);
+        assert_eq!(sliced[0], 32);
     }
 }
