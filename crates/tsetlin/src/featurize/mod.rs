@@ -1,9 +1,11 @@
 //! Turning texts into binary feature rows: tokenizer, vocabulary with a document-frequency cut,
 //! feature selection, and the fitted [`Featurizer`] that the classifier file embeds.
 
+mod ascii_words;
 mod labels;
 mod selection;
 mod stop_words;
+mod term_trie;
 pub mod tokenizer;
 
 use std::collections::HashMap;
@@ -15,20 +17,37 @@ use tsetlin_core::{SparseRows, Targets};
 use crate::error::{Error, Result};
 
 thread_local! {
-    /// The token run of [`Featurizer::transform_one`], one per thread and reused from text to
-    /// text, instead of growing a fresh one for every text (its joined tokens, bounds and
-    /// lowercasing buffer): 4 % less time per OHSUMED abstract (BENCHMARKS.md §12).
-    static TOKEN_RUN: std::cell::RefCell<TokenRun> = std::cell::RefCell::new(TokenRun::default());
+    /// The buffers of [`Featurizer::transform_one`], one set per thread and reused from text
+    /// to text instead of growing fresh ones for every text (4 % less time per OHSUMED
+    /// abstract, BENCHMARKS.md §12).
+    static TOKEN_IDS: std::cell::RefCell<TokenIds> = std::cell::RefCell::new(TokenIds::default());
 }
 
-/// A thread's token run is dropped after a text that grew it past this, so that one huge
+/// A thread's buffers are dropped after a text that grew them past this, so that one huge
 /// text does not pin its memory to the thread.
 const MAX_KEPT_RUN_BYTES: usize = 1 << 20;
+
+/// The reusable buffers of [`Featurizer::transform_one`]: the lowercasing buffer of the
+/// tokenizer and the text's token ids in the vocabulary's trie.
+#[derive(Debug, Default)]
+struct TokenIds {
+    lower: String,
+    ids: Vec<u32>,
+}
+
+impl TokenIds {
+    /// Bytes the buffers hold allocated.
+    fn capacity(&self) -> usize {
+        self.lower.capacity() + self.ids.capacity() * std::mem::size_of::<u32>()
+    }
+}
 
 pub use labels::LabelSet;
 pub use selection::{score, Selection};
 pub use stop_words::{is_stop_word, STOP_WORDS};
-pub use tokenizer::{Term, TokenRun, TokenizerConfig};
+pub use tokenizer::{Term, TokenizerConfig};
+
+use term_trie::TermTrie;
 
 /// Everything that determines a fitted [`Featurizer`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +97,9 @@ pub struct Featurizer {
     /// quarter of featurizing time went to SipHash); still seeded per process, and the table
     /// is fixed after fitting, so hostile texts cannot grow it.
     index: HashMap<String, u32, foldhash::fast::RandomState>,
+    /// The same names as a trie over token ids, for [`Featurizer::transform_one`] (rebuilt on
+    /// deserialization, like `index`).
+    trie: TermTrie,
 }
 
 /// The serialized form of a [`Featurizer`].
@@ -161,6 +183,7 @@ impl Featurizer {
             .map(|(i, n)| (n.clone(), i as u32))
             .collect();
         Self {
+            trie: TermTrie::new(&feature_names),
             config,
             names: feature_names,
             index,
@@ -306,36 +329,37 @@ impl Featurizer {
 
     /// The present feature ids of one text, sorted and distinct.
     ///
-    /// The hot path of every prediction (it is most of a note's scoring time): the tokens go
-    /// into one [`TokenRun`], where every n-gram is a slice, so no term is built or allocated
-    /// (its text is its tokens joined by single spaces either way).
+    /// The hot path of every prediction (it is most of a note's scoring time): each token is
+    /// looked up once in the vocabulary's trie over token ids, and the n-grams are walked
+    /// from token id to token id, so no term string is built or hashed.
     /// [`Self::transform_one_reference`], the plain path through [`TokenizerConfig::terms`],
     /// is its twin, held equal by proptest.
     pub fn transform_one(&self, text: &str) -> Vec<u32> {
-        TOKEN_RUN.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut run) => {
-                let ids = self.ids_with(text, &mut run);
-                if run.capacity() > MAX_KEPT_RUN_BYTES {
-                    *run = TokenRun::default();
+        TOKEN_IDS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buffers) => {
+                let ids = self.ids_with(text, &mut buffers);
+                if buffers.capacity() > MAX_KEPT_RUN_BYTES {
+                    *buffers = TokenIds::default();
                 }
                 ids
             }
-            // Not reached (nothing in here featurizes re-entrantly); a fresh run is correct.
-            Err(_) => self.ids_with(text, &mut TokenRun::default()),
+            // Not reached (nothing in here featurizes re-entrantly); fresh buffers are correct.
+            Err(_) => self.ids_with(text, &mut TokenIds::default()),
         })
     }
 
-    /// [`Self::transform_one`] with the token run it fills.
-    fn ids_with(&self, text: &str, run: &mut TokenRun) -> Vec<u32> {
-        self.config.tokenizer.tokens_into(text, run);
-        let mut ids = Vec::with_capacity(run.len() * self.config.tokenizer.ngram_max.max(1));
-        for n in 1..=self.config.tokenizer.ngram_max.max(1).min(run.len()) {
-            for first in 0..=run.len() - n {
-                if let Some(&id) = self.index.get(run.ngram(first, n)) {
-                    ids.push(id);
-                }
-            }
-        }
+    /// [`Self::transform_one`] with the buffers it fills.
+    fn ids_with(&self, text: &str, buffers: &mut TokenIds) -> Vec<u32> {
+        let TokenIds { lower, ids: tokens } = buffers;
+        tokens.clear();
+        let trie = &self.trie;
+        self.config
+            .tokenizer
+            .each_token(text, lower, |_, _, token| tokens.push(trie.token(token)));
+        let mut ids = Vec::with_capacity(tokens.len());
+        trie.each_feature(tokens, self.config.tokenizer.ngram_max.max(1), |id| {
+            ids.push(id)
+        });
         ids.sort_unstable();
         ids.dedup();
         ids
@@ -489,8 +513,11 @@ mod tests {
             lowercase in any::<bool>(),
             stop_words in any::<bool>(),
             stem in any::<bool>(),
+            max_features in proptest::option::of(1usize..6),
         ) {
             let labels: Vec<u32> = (0..docs.len() as u32).map(|i| i % 2).collect();
+            // With a cap, some tokens of the texts are in no feature name and some n-grams are
+            // features while their words are not: the cases the trie walk must get right.
             let config = FeaturizerConfig {
                 tokenizer: TokenizerConfig {
                     ngram_max,
@@ -499,6 +526,7 @@ mod tests {
                     stem,
                     ..TokenizerConfig::default()
                 },
+                max_features,
                 ..FeaturizerConfig::default()
             };
             let f = Featurizer::fit(&docs, &labels, 2, &config).expect("fit");

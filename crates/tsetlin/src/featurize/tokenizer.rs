@@ -34,6 +34,7 @@
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::ascii_words::each_ascii_word;
 use super::stop_words::is_stop_word;
 
 /// How text becomes tokens and terms; see the [module documentation](crate::featurize::tokenizer) for the exact
@@ -112,51 +113,24 @@ impl TokenizerConfig {
         out
     }
 
-    /// The tokens of `text` into `run` (cleared first), laid end to end one space apart, so
-    /// that every n-gram is one slice of it ([`TokenRun::ngram`]): the allocation-free input
-    /// of [`Featurizer::transform_one`](super::Featurizer::transform_one).
-    pub fn tokens_into(&self, text: &str, run: &mut TokenRun) {
-        let TokenRun {
-            text: joined,
-            bounds,
-            lower,
-        } = run;
-        joined.clear();
-        bounds.clear();
-        self.each_token(text, lower, |_, _, token| {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            let start = joined.len();
-            joined.push_str(token);
-            bounds.push((start, joined.len()));
-        });
-    }
-
     /// Steps 1-6 for each token of `text`, in order: `f(start, end, token)` with the byte span
     /// of its word in `text`. The one implementation behind [`Self::token_spans`] and
-    /// [`Self::tokens_into`]; a token is lent from a reused buffer, not allocated, unless it
-    /// needs Unicode lowercasing or stemming. `lower` is that buffer (its contents do not
-    /// matter; passing one kept from text to text saves growing it for each).
-    fn each_token(&self, text: &str, lower: &mut String, mut f: impl FnMut(usize, usize, &str)) {
+    /// [`Featurizer::transform_one`](super::Featurizer::transform_one); a token is lent from a
+    /// reused buffer, not allocated, unless it needs Unicode lowercasing or stemming. `lower`
+    /// is that buffer (its contents do not matter; passing one kept from text to text saves
+    /// growing it for each).
+    pub(super) fn each_token(
+        &self,
+        text: &str,
+        lower: &mut String,
+        mut f: impl FnMut(usize, usize, &str),
+    ) {
         let masked = self.mask(text);
         let stemmer = self
             .stem
             .then(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
-        for (start, word) in masked.unicode_word_indices() {
-            let token: &str = if self.lowercase {
-                lower.clear();
-                if word.is_ascii() {
-                    lower.push_str(word);
-                    lower.make_ascii_lowercase();
-                } else {
-                    // Not char by char: `str::to_lowercase` knows the word-final sigma.
-                    lower.push_str(&word.to_lowercase());
-                }
-                lower
-            } else {
-                word
-            };
+        // Steps 5-6 for a word of `len` bytes at `start`, already lowercased if asked.
+        let mut emit = |start: usize, len: usize, token: &str| {
             if self.stop_words {
                 let stop = if self.lowercase {
                     is_stop_word(token)
@@ -164,12 +138,44 @@ impl TokenizerConfig {
                     is_stop_word(&token.to_lowercase())
                 };
                 if stop {
-                    continue;
+                    return;
                 }
             }
             match &stemmer {
-                Some(s) => f(start, start + word.len(), &s.stem(token)),
-                None => f(start, start + word.len(), token),
+                Some(s) => f(start, start + len, &s.stem(token)),
+                None => f(start, start + len, token),
+            }
+        };
+        if masked.is_ascii() {
+            // The same segments as the Unicode path (`ascii_words.rs` states the rules; its
+            // proptest holds it to the crate), several times faster. ASCII lowercasing keeps
+            // every byte's class and offset, so the text is lowercased once, whole, and each
+            // token is a slice of it.
+            let source: &str = if self.lowercase {
+                lower.clear();
+                lower.push_str(&masked);
+                lower.make_ascii_lowercase();
+                lower
+            } else {
+                &masked
+            };
+            each_ascii_word(source, |start, word| emit(start, word.len(), word));
+        } else {
+            for (start, word) in masked.unicode_word_indices() {
+                let token: &str = if self.lowercase {
+                    lower.clear();
+                    if word.is_ascii() {
+                        lower.push_str(word);
+                        lower.make_ascii_lowercase();
+                    } else {
+                        // Not char by char: `str::to_lowercase` knows the word-final sigma.
+                        lower.push_str(&word.to_lowercase());
+                    }
+                    lower
+                } else {
+                    word
+                };
+                emit(start, word.len(), token);
             }
         }
     }
@@ -224,48 +230,23 @@ impl TokenizerConfig {
     }
 }
 
-/// The tokens of one text laid end to end, one space apart (filled by
-/// [`TokenizerConfig::tokens_into`], reusable from text to text). The n-gram of `n` tokens
-/// from token `first` is the one slice from the start of the first to the end of the last:
-/// its tokens joined by single spaces, exactly the term text [`TokenizerConfig::terms`] builds.
-#[derive(Debug, Default, Clone)]
-pub struct TokenRun {
-    text: String,
-    /// Byte range of each token in `text`.
-    bounds: Vec<(usize, usize)>,
-    /// The lowercasing buffer of [`TokenizerConfig::tokens_into`], kept with the run.
-    lower: String,
-}
-
-impl TokenRun {
-    /// The number of tokens.
-    pub fn len(&self) -> usize {
-        self.bounds.len()
-    }
-
-    /// Whether there is no token.
-    pub fn is_empty(&self) -> bool {
-        self.bounds.is_empty()
-    }
-
-    /// Bytes the run's buffers hold allocated.
-    pub fn capacity(&self) -> usize {
-        self.text.capacity()
-            + self.lower.capacity()
-            + self.bounds.capacity() * std::mem::size_of::<(usize, usize)>()
-    }
-
-    /// The term of tokens `first..first + n` (`n >= 1`, within the run).
-    pub fn ngram(&self, first: usize, n: usize) -> &str {
-        &self.text[self.bounds[first].0..self.bounds[first + n - 1].1]
-    }
-}
-
-/// Cheap pre-check so texts without tags are not copied.
+/// Cheap pre-check so texts without tags are not copied: jumps from `<` to `<` (`str::find`
+/// of a char searches with `memchr`) instead of testing every window of three bytes.
 fn has_br(text: &str) -> bool {
-    text.as_bytes().windows(3).any(|w| {
-        w[0] == b'<' && w[1].eq_ignore_ascii_case(&b'b') && w[2].eq_ignore_ascii_case(&b'r')
-    })
+    let b = text.as_bytes();
+    let mut from = 0;
+    // `from` is always just past an ASCII `<`, so a char boundary.
+    while let Some(k) = text[from..].find('<') {
+        let i = from + k;
+        if b.len() >= i + 3
+            && b[i + 1].eq_ignore_ascii_case(&b'b')
+            && b[i + 2].eq_ignore_ascii_case(&b'r')
+        {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
 }
 
 /// Blanks `<br>`, `<br/>`, `<br />` (ASCII case-insensitive, ASCII whitespace before `/`/`>`).
@@ -348,6 +329,26 @@ mod tests {
             t.tokens("Don't stop!<br /><br />It's 3.5 GREAT e-mail"),
             vec!["don't", "stop", "it's", "3.5", "great", "e", "mail"]
         );
+    }
+
+    #[test]
+    fn finds_a_break_tag_wherever_it_is() {
+        for (text, want) in [
+            ("<br>", true),
+            ("a <Br/>", true),
+            ("<<bR", true),
+            ("< br", false),
+            ("<b", false),
+            ("<", false),
+            ("é<bré", true),
+            ("a < b <c", false),
+        ] {
+            let plain = text.as_bytes().windows(3).any(|w| {
+                w[0] == b'<' && w[1].eq_ignore_ascii_case(&b'b') && w[2].eq_ignore_ascii_case(&b'r')
+            });
+            assert_eq!(has_br(text), want, "{text:?}");
+            assert_eq!(plain, want, "{text:?}");
+        }
     }
 
     #[test]
