@@ -20,6 +20,9 @@
 //! its single-literal clauses candidates directly, and only clauses with two or more positive
 //! literals are counted. Classes are looked up per clause, not divided out.
 //!
+//! Within a class, the scorer numbers the clauses in its own order (by kind, sign and weight,
+//! so that neighbours slice well) and maps its ids back for explanations.
+//!
 //! Invariant relied on: a clause fires iff it is non-empty, none of its negated features is
 //! present and all of its positive features are present. The plain evaluation in
 //! [`crate::bits::eval`] is the reference twin (the explanation tests hold them equal).
@@ -63,6 +66,9 @@ pub struct Scorer {
     /// Class of each clause (a lookup: a division per fired clause cost more than the rest
     /// of the row's work).
     class_of: Vec<u32>,
+    /// The clause index within its class of each scorer id: within a class the scorer
+    /// numbers its clauses in its own order (see [`Scorer::new`]).
+    origin: Vec<u32>,
 }
 
 /// How the votes of the clauses without positive literals are added up.
@@ -121,9 +127,11 @@ impl Scorer {
         let mut pos_count = vec![0u32; total];
         let mut no_pos = vec![0u64; words];
         let mut vote = vec![0i64; total];
+        let mut origin = vec![0u32; total];
         for (c, bank) in banks.iter().enumerate() {
-            for j in 0..n {
-                let g = c * n + j;
+            for (rank, j) in scoring_order(bank).into_iter().enumerate() {
+                let g = c * n + rank;
+                origin[g] = j as u32;
                 let include = bank.include(j);
                 if eval::is_empty(include) {
                     continue;
@@ -161,6 +169,7 @@ impl Scorer {
         Self {
             no_pos: VotePlanes::new(&no_pos, &vote, &class_of),
             class_of,
+            origin,
             n_classes: m,
             n_clauses: n,
             n_features: o,
@@ -311,7 +320,7 @@ impl Scorer {
         let mut push = |g: usize| {
             fired.push(FiredClause {
                 class: g / self.n_clauses,
-                clause: g % self.n_clauses,
+                clause: self.origin[g] as usize,
                 vote: self.vote[g],
             })
         };
@@ -434,6 +443,29 @@ impl Scorer {
         );
         out
     }
+}
+
+/// The order in which the scorer numbers a class's clauses: those without positive literals
+/// first and the empty ones (which never fire) last, then by the sign and the size of their
+/// vote. Neighbouring clauses, which share a
+/// word of clause bits, then mostly share sign and kind and have close weights, so a word's
+/// votes slice into few masks ([`VotePlanes::new`] slices each weight above the smallest of its
+/// group). The order changes no sum: only which bit stands for which clause.
+fn scoring_order(bank: &ClauseBank) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..bank.n_clauses).collect();
+    order.sort_by_cached_key(|&j| {
+        let include = bank.include(j);
+        let positive = include[..include.len() / 2].iter().any(|&w| w != 0);
+        let vote = bank.vote(j);
+        (
+            eval::is_empty(include),
+            positive,
+            vote.signum(),
+            vote.unsigned_abs(),
+            j,
+        )
+    });
+    order
 }
 
 #[inline]
