@@ -25,7 +25,7 @@ thread_local! {
 
 /// A thread's buffers are dropped after a text that grew them past this, so that one huge
 /// text does not pin its memory to the thread.
-const MAX_KEPT_RUN_BYTES: usize = 1 << 20;
+const MAX_KEPT_BUFFER_BYTES: usize = 1 << 20;
 
 /// The reusable buffers of [`Featurizer::transform_one`]: the lowercasing buffer of the
 /// tokenizer and the text's token ids in the vocabulary's trie.
@@ -338,7 +338,7 @@ impl Featurizer {
         TOKEN_IDS.with(|cell| match cell.try_borrow_mut() {
             Ok(mut buffers) => {
                 let ids = self.ids_with(text, &mut buffers);
-                if buffers.capacity() > MAX_KEPT_RUN_BYTES {
+                if buffers.capacity() > MAX_KEPT_BUFFER_BYTES {
                     *buffers = TokenIds::default();
                 }
                 ids

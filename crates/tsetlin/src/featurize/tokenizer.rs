@@ -19,7 +19,9 @@
 //! 3. **Word segmentation**: Unicode UAX #29 word boundaries, keeping the segments that contain
 //!    at least one alphanumeric character (`unicode_words()` of the `unicode-segmentation`
 //!    crate; `Intl.Segmenter(..., {granularity: "word"})` segments with `isWordLike`).
-//!    Examples: `don't` is one word, `3.5` is one word, `e-mail` is two.
+//!    Examples: `don't` is one word, `3.5` is one word, `e-mail` is two. (A text that is all
+//!    ASCII is segmented by an equivalent pass over its bytes, `ascii_words.rs`, held equal
+//!    to the crate by proptest; the segments are the same.)
 //! 4. **Lowercasing** (if [`TokenizerConfig::lowercase`]): full Unicode lowercase
 //!    (`str::to_lowercase`, `String.prototype.toLowerCase`).
 //! 5. **Stop words** (if [`TokenizerConfig::stop_words`]): a token whose lowercase form is in
