@@ -5,12 +5,14 @@
 //! body over the size limit): nothing answers with a bare text body, a stack trace or a path.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -35,7 +37,59 @@ pub struct Prediction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// Every class's (label's) sum of votes.
-    pub class_sums: BTreeMap<String, i64>,
+    #[schema(value_type = BTreeMap<String, i64>)]
+    pub class_sums: ClassSums,
+}
+
+/// Every class's sum of votes, written as a JSON object keyed by label in label order (the
+/// object a `BTreeMap<String, i64>` writes), without building a map per prediction: cloning
+/// every label name into a fresh map for each document cost about 2 µs a prediction, several
+/// per cent of the server's time on a batch.
+#[derive(Debug)]
+pub struct ClassSums {
+    labels: Arc<SumLabels>,
+    /// The sums in the order of `labels.sorted`.
+    sums: Vec<i64>,
+}
+
+/// A model's label names in the order class sums are written (sorted, as a map's keys are),
+/// and where each comes from among the model's classes: built once per loaded model.
+#[derive(Debug)]
+pub struct SumLabels {
+    sorted: Vec<String>,
+    class_of: Vec<usize>,
+}
+
+impl SumLabels {
+    /// The order of `names` (the model's classes, in class order).
+    pub fn new(names: &[String]) -> Self {
+        let mut class_of: Vec<usize> = (0..names.len()).collect();
+        class_of.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        Self {
+            sorted: class_of.iter().map(|&c| names[c].clone()).collect(),
+            class_of,
+        }
+    }
+}
+
+impl ClassSums {
+    /// The sums of one document, `sums[c]` for class `c`.
+    pub fn new(labels: &Arc<SumLabels>, sums: &[i64]) -> Self {
+        Self {
+            labels: Arc::clone(labels),
+            sums: labels.class_of.iter().map(|&c| sums[c]).collect(),
+        }
+    }
+}
+
+impl Serialize for ClassSums {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.sums.len()))?;
+        for (label, sum) in self.labels.sorted.iter().zip(&self.sums) {
+            map.serialize_entry(label, sum)?;
+        }
+        map.end()
+    }
 }
 
 /// `POST /v1/predict` with `texts`.
@@ -227,4 +281,23 @@ fn rejection_error(rejection: JsonRejection) -> ApiError {
     // The framework's text names the problem (line and column of bad JSON, the field of a
     // wrong type); it never holds a path or a trace.
     ApiError::new(status, code, rejection.body_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_sums_are_written_as_the_map_of_them_would_be() {
+        // Labels out of order, one a prefix of another: the object's keys come sorted, each
+        // with its own class's sum.
+        let names: Vec<String> = ["b", "a", "ab", "C"].iter().map(|s| s.to_string()).collect();
+        let sums = [1, -2, 30, 4];
+        let labels = Arc::new(SumLabels::new(&names));
+        let map: BTreeMap<String, i64> = names.iter().cloned().zip(sums).collect();
+        assert_eq!(
+            serde_json::to_string(&ClassSums::new(&labels, &sums)).expect("json"),
+            serde_json::to_string(&map).expect("json")
+        );
+    }
 }

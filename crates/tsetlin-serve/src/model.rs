@@ -12,6 +12,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tsetlin::{TextClassifier, TextScorer};
 
+use crate::api::SumLabels;
+
 /// A model ready to serve: the compiled scorer with the rules, and what `/v1/model` shows.
 /// The training state (the automata) is dropped after compiling: serving needs only the
 /// include masks, a small fraction of the memory.
@@ -20,6 +22,8 @@ pub struct Loaded {
     pub scorer: TextScorer,
     /// What `/v1/model` says about it.
     pub info: ModelInfo,
+    /// The order predictions write class sums in.
+    pub sum_labels: Arc<SumLabels>,
 }
 
 /// The description of a loaded model.
@@ -152,7 +156,11 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
         loaded_at: unix_now(),
         load_seconds: started.elapsed().as_secs_f64(),
     };
-    Ok(Loaded { scorer, info })
+    Ok(Loaded {
+        sum_labels: Arc::new(SumLabels::new(scorer.class_names())),
+        scorer,
+        info,
+    })
 }
 
 fn unix_now() -> u64 {

@@ -16,8 +16,8 @@ use tsetlin::text_scorer::TextScorer;
 use tsetlin_core::Rule;
 
 use crate::api::{
-    ApiError, ApiJson, BatchResponse, ErrorBody, ExplainResponse, ModelResponse, PredictRequest,
-    Prediction, RuleOut, RulesQuery, RulesResponse, Span, Status,
+    ApiError, ApiJson, BatchResponse, ClassSums, ErrorBody, ExplainResponse, ModelResponse,
+    PredictRequest, Prediction, RuleOut, RulesQuery, RulesResponse, Span, Status,
 };
 use crate::model::{Loaded, ModelSlot};
 use crate::observe::{self, Metrics};
@@ -264,17 +264,12 @@ fn decided(scorer: &TextScorer, sums: &[i64]) -> (Option<String>, Option<Vec<Str
     }
 }
 
-fn prediction(scorer: &TextScorer, sums: &[i64]) -> Prediction {
-    let (label, labels) = decided(scorer, sums);
+fn prediction(m: &Loaded, sums: &[i64]) -> Prediction {
+    let (label, labels) = decided(&m.scorer, sums);
     Prediction {
         label,
         labels,
-        class_sums: scorer
-            .class_names()
-            .iter()
-            .cloned()
-            .zip(sums.iter().copied())
-            .collect(),
+        class_sums: ClassSums::new(&m.sum_labels, sums),
     }
 }
 
@@ -305,7 +300,7 @@ async fn predict(
             s.inner.metrics.batch_size.observe(1.0);
             let p = scored(&s, move |m| {
                 let sums = m.scorer.text_sums(&text).map_err(internal)?;
-                Ok(prediction(&m.scorer, &sums))
+                Ok(prediction(m, &sums))
             })
             .await?;
             Ok(Json(p).into_response())
@@ -315,10 +310,7 @@ async fn predict(
             let batch = scored(&s, move |m| {
                 let k = m.scorer.class_names().len().max(1);
                 let sums = m.scorer.class_sums(&texts).map_err(internal)?;
-                let predictions = sums
-                    .chunks(k)
-                    .map(|row| prediction(&m.scorer, row))
-                    .collect();
+                let predictions = sums.chunks(k).map(|row| prediction(m, row)).collect();
                 Ok(BatchResponse { predictions })
             })
             .await?;
