@@ -105,6 +105,47 @@ fn one_scorer_serves_many_threads() {
     );
 }
 
+/// Two scorers of the same shape, used in turn on one thread, share the thread's kept
+/// scratch: each row still gets its own model's sums (a row leaves the counters at zero).
+#[test]
+fn scorers_of_one_shape_take_turns_on_a_thread() {
+    let (x, y) = common::random_rows(200, 60, 3, 0.1, 5);
+    let compiled: Vec<(tsetlin_core::Scorer, Vec<i64>)> = [1u64, 2]
+        .iter()
+        .map(|&seed| {
+            let params = Params::builder(3, 60)
+                .clauses(70)
+                .threshold(10.0)
+                .seed(seed)
+                .build()
+                .expect("params");
+            let mut tm = TsetlinMachine::new(params).expect("machine");
+            tm.fit(&x, &y, &FitOptions::epochs(2), |_, _| Control::Continue)
+                .expect("fit");
+            let expected = tm.class_sums(&x).expect("sums");
+            (tm.compile(), expected)
+        })
+        .collect();
+    assert_ne!(compiled[0].1, compiled[1].1, "two different models");
+    for r in 0..x.n_rows() {
+        for (scorer, expected) in &compiled {
+            let want = &expected[r * 3..r * 3 + 3];
+            assert_eq!(
+                &scorer.row_class_sums(x.row(r)).expect("sums")[..],
+                want,
+                "row {r}"
+            );
+            assert_eq!(
+                &scorer.explain(x.row(r)).expect("explain").class_sums[..],
+                want
+            );
+        }
+    }
+    for (scorer, expected) in &compiled {
+        assert_eq!(&scorer.class_sums(&x).expect("sums"), expected);
+    }
+}
+
 #[test]
 fn scorer_refuses_rows_it_cannot_score() {
     let params = Params::builder(2, 10).clauses(4).build().expect("params");

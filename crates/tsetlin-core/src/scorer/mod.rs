@@ -105,6 +105,15 @@ impl Csr {
     }
 }
 
+thread_local! {
+    /// The scratch of the last rows this thread scored through [`Scorer::row_class_sums`],
+    /// [`Scorer::explain`] or [`Scorer::class_sums`], kept for the next call: a fresh one per
+    /// call zeroed a counter per clause (184 KB on a 23-class, 2,000-clause model) for every
+    /// single-document request. Taken out while in use, so a panic drops it instead of
+    /// leaving a half-used one behind.
+    static KEPT_SCRATCH: std::cell::Cell<Option<RowScratch>> = const { std::cell::Cell::new(None) };
+}
+
 /// Per-thread buffers of [`Scorer::row_sums_into`]: make one per thread with
 /// [`Scorer::scratch`] and reuse it for every row.
 #[derive(Debug, Clone)]
@@ -199,6 +208,19 @@ impl Scorer {
             count: vec![0; self.vote.len()],
             candidates: Vec::new(),
         }
+    }
+
+    /// Runs `f` with this thread's kept scratch if it has this scorer's shape (any scorer's
+    /// scratch of the same shape is valid: every row leaves the counters at zero and resets
+    /// the rest), else with a fresh one, which is kept afterwards.
+    fn with_kept_scratch<R>(&self, f: impl FnOnce(&mut RowScratch) -> R) -> R {
+        let mut scratch = match KEPT_SCRATCH.take() {
+            Some(s) if s.alive.len() == self.words && s.count.len() == self.vote.len() => s,
+            _ => self.scratch(),
+        };
+        let out = f(&mut scratch);
+        KEPT_SCRATCH.set(Some(scratch));
+        out
     }
 
     /// Class sums of one row into `sums` (`n_classes` entries), allocating nothing: the hot
@@ -304,7 +326,7 @@ impl Scorer {
     pub fn row_class_sums(&self, row: &[u32]) -> Result<Vec<i64>> {
         let row = self.checked_row(row)?;
         let mut sums = vec![0; self.n_classes];
-        self.row_sums_into(&row, &mut self.scratch(), &mut sums);
+        self.with_kept_scratch(|s| self.row_sums_into(&row, s, &mut sums));
         Ok(sums)
     }
 
@@ -312,10 +334,14 @@ impl Scorer {
     /// and the decision: the same sums as [`Scorer::row_class_sums`], itemised.
     pub fn explain(&self, row: &[u32]) -> Result<Explanation> {
         let row = self.checked_row(row)?;
-        let mut s = self.scratch();
+        self.with_kept_scratch(|s| self.explain_with(&row, s))
+    }
+
+    /// [`Scorer::explain`] of a checked row, with `s` as scratch.
+    fn explain_with(&self, row: &[u32], s: &mut RowScratch) -> Result<Explanation> {
         let mut class_sums = vec![0; self.n_classes];
-        self.row_sums_into(&row, &mut s, &mut class_sums);
-        self.collect_candidates(&row, &mut s);
+        self.row_sums_into(row, s, &mut class_sums);
+        self.collect_candidates(row, s);
         let mut fired: Vec<FiredClause> = Vec::new();
         let mut push = |g: usize| {
             fired.push(FiredClause {
@@ -433,14 +459,15 @@ impl Scorer {
     fn class_sums_with(&self, rows: &SparseRows, how: VoteSum) -> Vec<i64> {
         let m = self.n_classes;
         let mut out = vec![0i64; rows.n_rows() * m];
-        out.par_chunks_mut(m * 64).enumerate().for_each_init(
-            || self.scratch(),
-            |scratch, (ci, chunk)| {
-                for (k, sums) in chunk.chunks_mut(m).enumerate() {
-                    self.row_sums_with(rows.row(ci * 64 + k), scratch, sums, how);
-                }
-            },
-        );
+        out.par_chunks_mut(m * 64)
+            .enumerate()
+            .for_each(|(ci, chunk)| {
+                self.with_kept_scratch(|scratch| {
+                    for (k, sums) in chunk.chunks_mut(m).enumerate() {
+                        self.row_sums_with(rows.row(ci * 64 + k), scratch, sums, how);
+                    }
+                })
+            });
         out
     }
 }
