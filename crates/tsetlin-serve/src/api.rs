@@ -291,7 +291,10 @@ mod tests {
     fn class_sums_are_written_as_the_map_of_them_would_be() {
         // Labels out of order, one a prefix of another: the object's keys come sorted, each
         // with its own class's sum.
-        let names: Vec<String> = ["b", "a", "ab", "C"].iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = ["b", "a", "ab", "C"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let sums = [1, -2, 30, 4];
         let labels = Arc::new(SumLabels::new(&names));
         let map: BTreeMap<String, i64> = names.iter().cloned().zip(sums).collect();
