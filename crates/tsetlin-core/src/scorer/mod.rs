@@ -212,8 +212,10 @@ impl Scorer {
 
     /// Runs `f` with this thread's kept scratch if it has this scorer's shape (any scorer's
     /// scratch of the same shape is valid: every row leaves the counters at zero and resets
-    /// the rest), else with a fresh one, which is kept afterwards.
-    fn with_kept_scratch<R>(&self, f: impl FnOnce(&mut RowScratch) -> R) -> R {
+    /// the rest), else with a fresh one, which is kept afterwards: for callers of
+    /// [`Scorer::row_sums_into`] that score a few rows per call and should not zero a fresh
+    /// scratch each time.
+    pub fn with_kept_scratch<R>(&self, f: impl FnOnce(&mut RowScratch) -> R) -> R {
         let mut scratch = match KEPT_SCRATCH.take() {
             Some(s) if s.alive.len() == self.words && s.count.len() == self.vote.len() => s,
             _ => self.scratch(),
