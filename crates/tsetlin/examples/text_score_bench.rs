@@ -1,6 +1,7 @@
 //! Scoring throughput of a text classifier, side by side in one process: featurizing, the
-//! compiled scorer's batch path (`Scorer::class_sums`) and the same with every surviving vote added one by one (`Scorer::class_sums_walking`, the way it replaced), alternated
-//! round by round on the same rows, with the same sums checked.
+//! compiled scorer's batch path (`Scorer::class_sums`) and the same with every surviving vote
+//! added one by one (`Scorer::class_sums_walking`, the way it replaced), alternated round by
+//! round on the same rows, with the same sums checked.
 //!
 //! `cargo run --release -p tsetlin --example text_score_bench -- MODEL TEXTS [ROUNDS] [THREADS]`
 //! (MODEL: a `tsetlin train` model file; TEXTS: a JSONL/CSV corpus the readers take). Prints

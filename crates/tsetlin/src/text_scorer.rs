@@ -100,7 +100,9 @@ impl TextScorer {
     /// equal).
     pub fn class_sums<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<i64>> {
         if self.featurizer.n_features() != self.scorer.n_features() {
-            // Not reached for a scorer compiled from a classifier, whose parts agree.
+            // Not reached (a classifier's parts agree when it is built or loaded); if it were,
+            // the fused loop below would index past the scorer's features, so the rows path
+            // answers instead, with its width error.
             return Ok(self.scorer.class_sums(&self.encode(texts))?);
         }
         let m = self.scorer.n_classes().max(1);

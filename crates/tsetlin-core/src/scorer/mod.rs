@@ -230,7 +230,8 @@ impl Scorer {
     ///
     /// Invariant relied on: `row` lists distinct feature ids below `n_features` (as every
     /// [`SparseRows`] row does; [`Scorer::row_class_sums`] checks an arbitrary row), and
-    /// `scratch` came from this scorer.
+    /// `scratch` came from this scorer or one of the same shape ([`Scorer::scratch`],
+    /// [`Scorer::with_kept_scratch`]).
     pub fn row_sums_into(&self, row: &[u32], s: &mut RowScratch, sums: &mut [i64]) {
         self.row_sums_with(row, s, sums, VoteSum::Sliced);
     }
