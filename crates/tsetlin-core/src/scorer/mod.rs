@@ -297,7 +297,7 @@ impl Scorer {
             }
         });
         match how {
-            VoteSum::Sliced => self.no_pos.add(alive, &self.vote, &self.class_of, sums),
+            VoteSum::Sliced => self.no_pos.add(alive, sums),
             VoteSum::Walking => self
                 .no_pos
                 .add_walking(alive, &self.vote, &self.class_of, sums),
@@ -406,7 +406,7 @@ impl Scorer {
         }
         let no_pos: u32 = self.no_pos.clauses().iter().map(|w| w.count_ones()).sum();
         format!(
-            "{{\"present\":{:.1},\"present_killing\":{:.1},\"kill_words\":{:.1},\"kill_words_dense\":{:.1},\"positive_entries\":{:.1},\"candidates\":{:.1},\"fired\":{:.1},\"clauses\":{},\"no_positive_clauses\":{no_pos},\"positive_literals\":{},\"words\":{},\"vote_masks\":{}}}",
+            "{{\"present\":{:.1},\"present_killing\":{:.1},\"kill_words\":{:.1},\"kill_words_dense\":{:.1},\"positive_entries\":{:.1},\"candidates\":{:.1},\"fired\":{:.1},\"clauses\":{},\"no_positive_clauses\":{no_pos},\"positive_literals\":{},\"words\":{},\"vote_masks\":{},\"vote_mask_slots\":{}}}",
             present as f64 / n,
             killing as f64 / n,
             kill_words as f64 / n,
@@ -417,7 +417,8 @@ impl Scorer {
             self.vote.len(),
             self.single.ids.len() + self.multi.ids.len(),
             self.words,
-            self.no_pos.n_masks()
+            self.no_pos.n_masks(),
+            self.no_pos.n_slots()
         )
     }
 
