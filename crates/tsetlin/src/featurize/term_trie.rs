@@ -145,7 +145,11 @@ struct IntTable {
 const EMPTY: u64 = u64::MAX;
 
 impl IntTable {
-    /// An empty table for up to `n` keys.
+    /// An empty table for up to `n` keys, at most a quarter full. Sparse on purpose: a
+    /// lookup that goes on to a second slot costs a mispredicted branch, and about half the
+    /// tokens of a text are in no feature name, so their lookups run on to an empty slot.
+    /// (`TermTrie::new` counts every token of every name, more than the distinct ones; with
+    /// `n` slots instead of `4 * n`, OHSUMED abstracts featurized 8-10 % slower.)
     fn with_capacity(n: usize) -> Self {
         let slots = (4 * n).next_power_of_two().max(16);
         Self {
