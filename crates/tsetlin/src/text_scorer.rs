@@ -94,7 +94,8 @@ impl TextScorer {
 
     /// Class sums of each text, row-major (`n x classes`), on the current rayon pool.
     ///
-    /// Each text is featurized and scored in one pass, 64 texts per task, on the thread's
+    /// Each text is featurized and scored in one pass, [`Scorer::ROWS_PER_TASK`] texts per
+    /// task, on the thread's
     /// kept scratch: no intermediate rows are collected and copied, and the batch is one
     /// fork-join, not two. The same sums as scoring [`Self::encode`]'s rows (a test holds them
     /// equal).
@@ -107,8 +108,9 @@ impl TextScorer {
         }
         let m = self.scorer.n_classes().max(1);
         let mut out = vec![0i64; texts.len() * m];
-        out.par_chunks_mut(m * 64)
-            .zip(texts.par_chunks(64))
+        let per_task = Scorer::ROWS_PER_TASK;
+        out.par_chunks_mut(m * per_task)
+            .zip(texts.par_chunks(per_task))
             .for_each(|(sums, texts)| {
                 self.scorer.with_kept_scratch(|scratch| {
                     for (row_sums, text) in sums.chunks_mut(m).zip(texts) {

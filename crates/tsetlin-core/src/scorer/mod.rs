@@ -124,6 +124,11 @@ pub struct RowScratch {
 }
 
 impl Scorer {
+    /// Rows per rayon task of a batch ([`Scorer::class_sums`], and text batches that score
+    /// through [`Scorer::row_sums_into`]): enough to pay for a task and a kept scratch, few
+    /// enough that a batch of a few hundred rows still splits over the cores.
+    pub const ROWS_PER_TASK: usize = 64;
+
     /// Inverts the banks of a machine with `n_features` features.
     pub(crate) fn new(banks: &[ClauseBank], n_features: usize) -> Self {
         let m = banks.len();
@@ -463,12 +468,13 @@ impl Scorer {
     fn class_sums_with(&self, rows: &SparseRows, how: VoteSum) -> Vec<i64> {
         let m = self.n_classes;
         let mut out = vec![0i64; rows.n_rows() * m];
-        out.par_chunks_mut(m * 64)
+        out.par_chunks_mut(m * Self::ROWS_PER_TASK)
             .enumerate()
             .for_each(|(ci, chunk)| {
                 self.with_kept_scratch(|scratch| {
                     for (k, sums) in chunk.chunks_mut(m).enumerate() {
-                        self.row_sums_with(rows.row(ci * 64 + k), scratch, sums, how);
+                        let row = rows.row(ci * Self::ROWS_PER_TASK + k);
+                        self.row_sums_with(row, scratch, sums, how);
                     }
                 })
             });

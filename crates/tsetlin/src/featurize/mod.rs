@@ -419,7 +419,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn strings(v: &[&str]) -> Vec<String> {
+    /// Owned copies of `v` (the featurizer's tests and its submodules' take names and texts
+    /// as `String`s).
+    pub(super) fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }
 

@@ -89,11 +89,10 @@ impl TermTrie {
     /// The token id of `token`, or [`NONE`] if it is in no feature name.
     #[inline]
     pub(super) fn token(&self, token: &str) -> u32 {
-        let node = match short_key(token) {
-            Some(key) => return self.short_tokens.get(key),
-            None => self.tokens.get(token),
-        };
-        node.copied().unwrap_or(NONE)
+        match short_key(token) {
+            Some(key) => self.short_tokens.get(key),
+            None => self.tokens.get(token).copied().unwrap_or(NONE),
+        }
     }
 
     /// Calls `f` with the feature id of every n-gram (`n <= max_n`) of a text whose token ids
@@ -228,6 +227,7 @@ fn key(node: u32, token: u32) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::strings;
     use super::*;
 
     fn features(trie: &TermTrie, text: &[&str], max_n: usize) -> Vec<u32> {
@@ -240,10 +240,7 @@ mod tests {
 
     #[test]
     fn finds_ngrams_whose_words_are_not_features_themselves() {
-        let names: Vec<String> = ["not good", "good", "very not good"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names = strings(&["not good", "good", "very not good"]);
         let trie = TermTrie::new(&names);
         assert_eq!(features(&trie, &["not", "good"], 1), vec![1]);
         assert_eq!(features(&trie, &["not", "good"], 2), vec![0, 1]);
@@ -258,10 +255,7 @@ mod tests {
     #[test]
     fn odd_names_match_only_what_joining_by_spaces_would() {
         // Splitting at every space inverts joining by single spaces, empty tokens included.
-        let names: Vec<String> = ["a  b", " a", "", "a"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names = strings(&["a  b", " a", "", "a"]);
         let trie = TermTrie::new(&names);
         assert_eq!(features(&trie, &["a", "", "b"], 3), vec![0, 2, 3]);
         assert_eq!(features(&trie, &["", "a"], 2), vec![1, 2, 3]);
@@ -271,10 +265,7 @@ mod tests {
     #[test]
     fn short_and_long_tokens_with_nul_bytes_stay_apart() {
         // "a\0" would share "a"'s packed key; a last byte of NUL sends it to the string map.
-        let names: Vec<String> = ["a", "a\0", "abcdefgh", "abcdefghi", "\0a", "a b"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names = strings(&["a", "a\0", "abcdefgh", "abcdefghi", "\0a", "a b"]);
         let trie = TermTrie::new(&names);
         for (id, name) in names.iter().enumerate().take(5) {
             assert_eq!(
